@@ -1,0 +1,3 @@
+export * from './command.ts';
+export * from './locate.ts';
+export * from './run.ts';

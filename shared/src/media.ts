@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+/** Output aspect formats and their canvas sizes. One place: the engine, the UI and the CLI read this. */
+export const OUTPUT_FORMATS = {
+  '9:16': { width: 1080, height: 1920, label: 'Vertical 9:16 (Reels, TikTok, Shorts)' },
+  '1:1': { width: 1080, height: 1080, label: 'Square 1:1 (feed)' },
+  '4:5': { width: 1080, height: 1350, label: 'Portrait 4:5 (feed)' },
+  '16:9': { width: 1920, height: 1080, label: 'Landscape 16:9 (YouTube)' },
+} as const;
+
+export const OutputFormat = z.enum(['9:16', '1:1', '4:5', '16:9']);
+export type OutputFormat = z.infer<typeof OutputFormat>;
+
+/** cover: fill and crop; contain: letterbox with black bars; blur: contain over a blurred, zoomed copy. */
+export const FitMode = z.enum(['cover', 'contain', 'blur']);
+export type FitMode = z.infer<typeof FitMode>;
+
+/** fast: normalise each clip once, assemble outputs without re-encoding video. unique: one re-encode per output with micro-variations. */
+export const Strategy = z.enum(['fast', 'unique']);
+export type Strategy = z.infer<typeof Strategy>;
+
+/** manual: ordered groups, one clip from each; auto: K clips from one pool. */
+export const MixMode = z.enum(['manual', 'auto']);
+export type MixMode = z.infer<typeof MixMode>;
+
+export const Variations = z.object({
+  /** Max playback speed change, percent (0–3). */
+  speed: z.number().min(0).max(3).default(3),
+  /** Max zoom-in, percent (0–4). */
+  zoom: z.number().min(0).max(4).default(4),
+  /** Max brightness/contrast/saturation change, percent (0–3). */
+  color: z.number().min(0).max(3).default(3),
+  /** Mirror some outputs horizontally. */
+  mirror: z.boolean().default(false),
+});
+export type Variations = z.infer<typeof Variations>;
+
+export const AudioSettings = z.object({
+  /** keep: clips' own audio; mute: silent track; music: background music mixed under (or replacing) clip audio. */
+  mode: z.enum(['keep', 'mute', 'music']).default('keep'),
+  musicPath: z.string().min(1).optional(),
+  /** 0–1 gain of the music track. */
+  musicVolume: z.number().min(0).max(1).default(0.3),
+  /** 0–1 gain of the clips' own audio when music plays. */
+  clipVolume: z.number().min(0).max(1).default(1),
+});
+export type AudioSettings = z.infer<typeof AudioSettings>;
+
+export const DEFAULT_NAME_TEMPLATE = '{project}-{index}-{clips}';
+
+export const RenderSettings = z.object({
+  format: OutputFormat.default('9:16'),
+  fit: FitMode.default('cover'),
+  strategy: Strategy.default('fast'),
+  fps: z.number().int().min(1).max(120).default(30),
+  variations: Variations.default({ speed: 3, zoom: 4, color: 3, mirror: false }),
+  audio: AudioSettings.default({ mode: 'keep', musicVolume: 0.3, clipVolume: 1 }),
+  /** Outputs wanted; undefined means every combination (capped at 500 unless set). */
+  count: z.number().int().min(1).max(100_000).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
+  /** Auto mode: clips per output. */
+  clipsPerOutput: z.number().int().min(1).max(20).default(3),
+  /** Placeholders: {project} {index} {clips} {seed} {format}. */
+  nameTemplate: z.string().min(1).max(200).default(DEFAULT_NAME_TEMPLATE),
+});
+export type RenderSettings = z.infer<typeof RenderSettings>;
+export type RenderSettingsInput = z.input<typeof RenderSettings>;
+
+export const DEFAULT_COUNT_CAP = 500;
+
+/** What ffprobe tells about a file, normalised. Width/height are as displayed (after rotation and SAR). */
+export const MediaInfo = z.object({
+  container: z.string(),
+  duration: z.number().nonnegative(),
+  size: z.number().int().nonnegative(),
+  video: z
+    .object({
+      codec: z.string(),
+      /** Stored pixel size. */
+      codedWidth: z.number().int(),
+      codedHeight: z.number().int(),
+      /** Displayed size after rotation and sample aspect ratio. */
+      width: z.number().int(),
+      height: z.number().int(),
+      rotation: z.number().int(),
+      sar: z.string(),
+      fps: z.number(),
+      vfr: z.boolean(),
+      pixFmt: z.string(),
+      frames: z.number().int().optional(),
+    })
+    .nullable(),
+  audio: z
+    .object({
+      codec: z.string(),
+      channels: z.number().int(),
+      sampleRate: z.number().int(),
+      duration: z.number().optional(),
+    })
+    .nullable(),
+});
+export type MediaInfo = z.infer<typeof MediaInfo>;
+
+/** Why a file cannot be mixed, in words a user understands. `code` is stable for programs. */
+export const ClipProblem = z.object({
+  code: z.enum([
+    'NOT_A_VIDEO',
+    'AUDIO_ONLY',
+    'STILL_IMAGE',
+    'EMPTY_FILE',
+    'UNDECODABLE',
+    'TOO_SHORT',
+    'TOO_LARGE',
+    'MISSING',
+    'CHANGED',
+  ]),
+  message: z.string(),
+});
+export type ClipProblem = z.infer<typeof ClipProblem>;
+
+/** One planned output: clip ids in play order. */
+export const Combination = z.object({
+  index: z.number().int().nonnegative(),
+  clipIds: z.array(z.string()).min(1),
+});
+export type Combination = z.infer<typeof Combination>;
+
+export const PlanSummary = z.object({
+  mode: MixMode,
+  /** How many distinct combinations exist (may exceed Number.MAX_SAFE_INTEGER: then it is approximate). */
+  possible: z.number(),
+  count: z.number().int().nonnegative(),
+  seed: z.number().int(),
+  combinations: z.array(Combination),
+  /** Sum of output durations in seconds (before speed variations). */
+  totalDuration: z.number().nonnegative(),
+  creditCost: z.number().int().nonnegative(),
+});
+export type PlanSummary = z.infer<typeof PlanSummary>;
+
+/** Pricing lives here so the app's preview and the server's debit agree. */
+export const CREDITS_PER_OUTPUT = 1;
+export function creditCost(outputs: number): number {
+  return outputs * CREDITS_PER_OUTPUT;
+}
