@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { ClipProblem, Combination, MediaInfo, MixMode, RenderSettings } from '../media.ts';
+
+const Id = z.string().min(1).max(64);
+/** Epoch milliseconds. */
+const Timestamp = z.number().int().nonnegative();
+
+export const Project = z.object({
+  id: Id,
+  name: z.string(),
+  mode: MixMode,
+  settings: RenderSettings,
+  /** Absolute folder where outputs are written (one sub-folder per job). */
+  outputDir: z.string(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Project = z.infer<typeof Project>;
+
+export const ProjectSummary = Project.extend({
+  clipCount: z.number().int().nonnegative(),
+  outputCount: z.number().int().nonnegative(),
+});
+export type ProjectSummary = z.infer<typeof ProjectSummary>;
+
+/**
+ * ok: ready to mix. analysing: probe/hash running. problem: validation failed (see problems).
+ * missing/changed: the file moved or its content changed since import; relink to fix.
+ */
+export const ClipStatus = z.enum(['analysing', 'ok', 'problem', 'missing', 'changed']);
+export type ClipStatus = z.infer<typeof ClipStatus>;
+
+export const Clip = z.object({
+  id: Id,
+  projectId: Id,
+  /** Absolute path; clips are referenced in place, never copied or modified (browser uploads live in the project's media folder). */
+  path: z.string(),
+  name: z.string(),
+  hash: z.string().nullable(),
+  size: z.number().int().nonnegative(),
+  info: MediaInfo.nullable(),
+  problems: z.array(ClipProblem),
+  status: ClipStatus,
+  hasThumbnail: z.boolean(),
+  addedAt: Timestamp,
+});
+export type Clip = z.infer<typeof Clip>;
+
+export const Group = z.object({
+  id: Id,
+  projectId: Id,
+  name: z.string(),
+  position: z.number().int().nonnegative(),
+  /** Clip ids in their order within the group. */
+  clipIds: z.array(Id),
+});
+export type Group = z.infer<typeof Group>;
+
+/** Compatibility rule: these two clips never appear in the same output. */
+export const Rule = z.object({ id: Id, projectId: Id, clipA: Id, clipB: Id });
+export type Rule = z.infer<typeof Rule>;
+
+export const ProjectDetail = z.object({
+  project: Project,
+  clips: z.array(Clip),
+  groups: z.array(Group),
+  rules: z.array(Rule),
+});
+export type ProjectDetail = z.infer<typeof ProjectDetail>;
+
+export const OutputStatus = z.enum(['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED']);
+export type OutputStatus = z.infer<typeof OutputStatus>;
+
+export const JobStatus = z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled']);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+export const Job = z.object({
+  id: Id,
+  projectId: Id,
+  status: JobStatus,
+  settings: RenderSettings,
+  seed: z.number().int(),
+  /** Folder this job writes into. */
+  outputDir: z.string(),
+  total: z.number().int().nonnegative(),
+  completed: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  cancelled: z.number().int().nonnegative(),
+  /** 0–1 over all outputs of the job. */
+  progress: z.number().min(0).max(1),
+  etaSeconds: z.number().nonnegative().nullable(),
+  createdAt: Timestamp,
+  finishedAt: Timestamp.nullable(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const Output = z.object({
+  id: Id,
+  jobId: Id,
+  projectId: Id,
+  index: z.number().int().nonnegative(),
+  clipIds: z.array(Id),
+  status: OutputStatus,
+  attempts: z.number().int().nonnegative(),
+  error: z.string().nullable(),
+  progress: z.number().min(0).max(1),
+  /** Final file once COMPLETED; the planned path before. */
+  path: z.string().nullable(),
+  duration: z.number().nonnegative().nullable(),
+  updatedAt: Timestamp,
+});
+export type Output = z.infer<typeof Output>;
+
+export const PlanPreview = z.object({
+  mode: MixMode,
+  possible: z.number(),
+  count: z.number().int().nonnegative(),
+  seed: z.number().int(),
+  /** The first `limit` combinations, in render order. */
+  combinations: z.array(Combination),
+  totalDuration: z.number().nonnegative(),
+  creditCost: z.number().int().nonnegative(),
+  /** Things the user should know before rendering (skipped clips, capped count, ...). */
+  warnings: z.array(z.string()),
+});
+export type PlanPreview = z.infer<typeof PlanPreview>;
+
+export const QueueState = z.object({
+  paused: z.boolean(),
+  running: z.number().int().nonnegative(),
+  pending: z.number().int().nonnegative(),
+  concurrency: z.number().int().positive(),
+});
+export type QueueState = z.infer<typeof QueueState>;
+
+export const AppSettings = z.object({
+  /** Outputs rendered at once. */
+  concurrency: z.number().int().min(1).max(16),
+  /** Where new projects put their outputs. */
+  defaultOutputDir: z.string(),
+  /** Files larger than this are refused at import. */
+  maxClipBytes: z.number().int().positive(),
+});
+export type AppSettings = z.infer<typeof AppSettings>;
+
+export const AppInfo = z.object({
+  version: z.string(),
+  platform: z.string(),
+  dataDir: z.string(),
+  /** electron: native dialogs and reveal work; browser: files are uploaded to the host. */
+  transport: z.enum(['electron', 'browser']),
+  capabilities: z.object({
+    nativeDialogs: z.boolean(),
+    upload: z.boolean(),
+    reveal: z.boolean(),
+  }),
+  ffmpeg: z.union([
+    z.object({ ok: z.literal(true), ffmpeg: z.string(), ffprobe: z.string(), version: z.string() }),
+    z.object({ ok: z.literal(false), error: z.string() }),
+  ]),
+  uploadLimitBytes: z.number().int().positive(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const ImportResult = z.object({
+  clips: z.array(Clip),
+  /** Files that were not added at all (duplicates, unreadable paths). Invalid media is added with problems instead. */
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+});
+export type ImportResult = z.infer<typeof ImportResult>;

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { Clip, Job, Output, QueueState } from './entities.ts';
+
+/** Pushed from the app core to every connected renderer. Progress events are throttled by the sender. */
+export const ApiEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job.updated'), job: Job }),
+  z.object({ type: z.literal('output.updated'), output: Output }),
+  z.object({ type: z.literal('clip.updated'), clip: Clip }),
+  z.object({ type: z.literal('project.changed'), projectId: z.string() }),
+  z.object({ type: z.literal('projects.changed') }),
+  z.object({ type: z.literal('queue.updated'), queue: QueueState }),
+  z.object({
+    type: z.literal('notice'),
+    level: z.enum(['info', 'warning', 'error']),
+    message: z.string(),
+  }),
+]);
+export type ApiEvent = z.infer<typeof ApiEvent>;
+export type ApiEventType = ApiEvent['type'];
