@@ -1,0 +1,18 @@
+import type { JobStatus } from '@vmp/shared/api';
+import type { OutputCounts } from './rows.ts';
+
+/**
+ * A job's status follows from its outputs. Finished jobs: any failure wins, then any cancellation, else completed.
+ * Unfinished jobs: paused when the queue is, running once anything started, queued before that.
+ */
+export function deriveJobStatus(counts: OutputCounts, queuePaused: boolean): JobStatus {
+  const open = counts.pending + counts.processing;
+  if (open === 0) {
+    if (counts.failed > 0) return 'failed';
+    if (counts.cancelled > 0) return 'cancelled';
+    return 'completed';
+  }
+  if (queuePaused && counts.processing === 0) return 'paused';
+  if (counts.processing > 0 || counts.completed + counts.failed + counts.cancelled > 0) return 'running';
+  return 'queued';
+}

@@ -1,0 +1,101 @@
+import { ClipProblem, MediaInfo, RenderSettings } from '@vmp/shared';
+import type { Clip, Group, Job, Output, Project, Rule } from '@vmp/shared/api';
+import { z } from 'zod';
+import type * as schema from './schema.ts';
+
+// Row → entity mappers. JSON columns are parsed again so an old row never leaks a malformed value to the UI.
+
+export type ProjectRow = typeof schema.projects.$inferSelect;
+export type ClipRow = typeof schema.clips.$inferSelect;
+export type GroupRow = typeof schema.groups.$inferSelect;
+export type RuleRow = typeof schema.rules.$inferSelect;
+export type JobRow = typeof schema.jobs.$inferSelect;
+export type OutputRow = typeof schema.outputs.$inferSelect;
+
+const Problems = z.array(ClipProblem);
+const Ids = z.array(z.string());
+
+export function toProject(row: ProjectRow): Project {
+  return {
+    id: row.id,
+    name: row.name,
+    mode: row.mode,
+    settings: RenderSettings.parse(row.settings ?? {}),
+    outputDir: row.outputDir,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toClip(row: ClipRow): Clip {
+  const info = row.info == null ? null : MediaInfo.safeParse(row.info);
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    path: row.path,
+    name: row.name,
+    hash: row.hash,
+    size: row.size,
+    info: info?.success ? info.data : null,
+    problems: Problems.catch([]).parse(row.problems),
+    status: row.status,
+    hasThumbnail: row.thumbnail != null,
+    addedAt: row.addedAt,
+  };
+}
+
+export function toGroup(row: GroupRow, clipIds: string[]): Group {
+  return { id: row.id, projectId: row.projectId, name: row.name, position: row.position, clipIds };
+}
+
+export function toRule(row: RuleRow): Rule {
+  return { id: row.id, projectId: row.projectId, clipA: row.clipA, clipB: row.clipB };
+}
+
+export function toOutput(row: OutputRow): Output {
+  return {
+    id: row.id,
+    jobId: row.jobId,
+    projectId: row.projectId,
+    index: row.index,
+    clipIds: Ids.catch([]).parse(row.clipIds),
+    status: row.status,
+    attempts: row.attempts,
+    error: row.error,
+    progress: Math.min(1, Math.max(0, row.progress)),
+    path: row.path,
+    duration: row.duration,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export interface OutputCounts {
+  pending: number;
+  processing: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  /** Sum of progress of outputs still rendering. */
+  processingProgress: number;
+}
+
+export function toJob(row: JobRow, counts: OutputCounts, etaSeconds: number | null = null): Job {
+  const finished = counts.completed + counts.failed + counts.cancelled;
+  const progress = row.total === 0 ? 1 : Math.min(1, (finished + counts.processingProgress) / row.total);
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    status: row.status,
+    settings: RenderSettings.parse(row.settings ?? {}),
+    seed: row.seed,
+    outputDir: row.outputDir,
+    total: row.total,
+    completed: counts.completed,
+    failed: counts.failed,
+    cancelled: counts.cancelled,
+    progress,
+    etaSeconds,
+    createdAt: row.createdAt,
+    finishedAt: row.finishedAt,
+  };
+}

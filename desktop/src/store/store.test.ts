@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RenderSettings } from '@vmp/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Store } from './store.ts';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vmp-store-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function newProject(store: Store, groups = ['Hook', 'Body', 'Call to action']) {
+  return store.createProject({
+    name: 'Spring sale',
+    mode: 'manual',
+    outputDir: '/tmp/out',
+    settings: RenderSettings.parse({}),
+    groups,
+  });
+}
+
+describe('Store', () => {
+  it('opens a real SQLite file in WAL mode with migrations applied, and reopens it', () => {
+    const dir = tempDir();
+    const store = Store.open(dir);
+    expect(store.opened.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.opened.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    const project = newProject(store);
+    store.close();
+    const again = Store.open(dir);
+    expect(again.getProject(project.id).name).toBe('Spring sale');
+    again.close();
+  });
+
+  it('creates projects with ordered groups and summarises them', () => {
+    const store = Store.open(tempDir());
+    const project = newProject(store);
+    expect(store.listGroups(project.id).map((g) => [g.name, g.position])).toEqual([
+      ['Hook', 0],
+      ['Body', 1],
+      ['Call to action', 2],
+    ]);
+    store.insertClip(project.id, { path: '/a.mp4', name: 'a.mp4', status: 'ok' });
+    expect(store.listProjects()).toMatchObject([{ id: project.id, clipCount: 1, outputCount: 0 }]);
+    expect(() => store.getProject('nope')).toThrow(/Project nope does not exist/);
+    store.close();
+  });
+
+  it('keeps group membership ordered, validates clip ids, reorders and compacts groups', () => {
+    const store = Store.open(tempDir());
+    const project = newProject(store);
+    const other = newProject(store, []);
+    const [hook, body] = store.listGroups(project.id);
+    const a = store.insertClip(project.id, { path: '/a.mp4', name: 'a', status: 'ok' });
+    const b = store.insertClip(project.id, { path: '/b.mp4', name: 'b', status: 'ok' });
+    const foreign = store.insertClip(other.id, { path: '/c.mp4', name: 'c', status: 'ok' });
+    expect(store.setGroupClips(hook!.id, [b.id, a.id]).clipIds).toEqual([b.id, a.id]);
+    expect(() => store.setGroupClips(hook!.id, [foreign.id])).toThrow(/clipIds: clip .* is not part of this project/);
+    expect(() => store.setGroupClips(hook!.id, [a.id, a.id])).toThrow(/only once/);
+    const reordered = store.reorderGroups(project.id, [body!.id, hook!.id, store.listGroups(project.id)[2]!.id]);
+    expect(reordered.map((g) => g.name)).toEqual(['Body', 'Hook', 'Call to action']);
+    expect(() => store.reorderGroups(project.id, [body!.id])).toThrow(/groupIds/);
+    store.deleteGroup(body!.id);
+    expect(store.listGroups(project.id).map((g) => [g.name, g.position])).toEqual([
+      ['Hook', 0],
+      ['Call to action', 1],
+    ]);
+    // Removing a clip removes it from groups and rules (foreign keys cascade).
+    store.addRule(project.id, a.id, b.id);
+    store.removeClips(project.id, [a.id]);
+    expect(store.getGroup(hook!.id).clipIds).toEqual([b.id]);
+    expect(store.listRules(project.id)).toEqual([]);
+    store.close();
+  });
+
+  it('adds a rule once whichever order the clips are given', () => {
+    const store = Store.open(tempDir());
+    const project = newProject(store);
+    const a = store.insertClip(project.id, { path: '/a.mp4', name: 'a', status: 'ok' });
+    const b = store.insertClip(project.id, { path: '/b.mp4', name: 'b', status: 'ok' });
+    const rule = store.addRule(project.id, a.id, b.id);
+    expect(store.addRule(project.id, b.id, a.id).id).toBe(rule.id);
+    expect(() => store.addRule(project.id, a.id, a.id)).toThrow(/clipB/);
+    store.close();
+  });
+
+  it('stores jobs with outputs and derives counts, progress and status', () => {
+    const store = Store.open(tempDir());
+    const project = newProject(store);
+    const jobId = store.createJob({
+      projectId: project.id,
+      settings: RenderSettings.parse({}),
+      seed: 7,
+      plan: { combinations: [] },
+      outputDir: '/tmp/out/job',
+      outputs: [0, 1, 2, 3].map((index) => ({ index, clipIds: ['x'], path: `/tmp/out/job/${index}.mp4`, duration: 1 })),
+    });
+    expect(store.getJob(jobId)).toMatchObject({ status: 'queued', total: 4, progress: 0 });
+    const [o0, o1, o2] = store.outputsWithStatus('PENDING');
+    store.updateOutput(o0!.id, { status: 'COMPLETED', progress: 1 });
+    store.updateOutput(o1!.id, { status: 'PROCESSING', progress: 0.5 });
+    store.refreshJobStatus(jobId, false);
+    expect(store.getJob(jobId)).toMatchObject({ status: 'running', completed: 1, progress: 1.5 / 4 });
+    expect(store.transitionOutput(o0!.id, ['PENDING'], { status: 'CANCELLED' })).toBeNull();
+    store.updateOutput(o1!.id, { status: 'FAILED' });
+    store.updateOutput(o2!.id, { status: 'CANCELLED' });
+    store.refreshJobStatus(jobId, true);
+    expect(store.getJob(jobId).status).toBe('paused');
+    expect(store.listOutputs({ jobId, status: 'PENDING' }).total).toBe(1);
+    expect(store.listOutputs({ projectId: project.id, limit: 2, offset: 1 }).items.map((o) => o.index)).toEqual([1, 2]);
+    store.close();
+  });
+});
