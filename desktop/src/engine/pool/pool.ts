@@ -1,0 +1,176 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+import { AppError } from '@vmp/shared/errors';
+import Tinypool from 'tinypool';
+import { CancelledError, FfmpegFailedError } from '../errors.ts';
+import type { FfmpegProgress } from '../ffmpeg/command.ts';
+import { CANCEL_MESSAGE, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.ts';
+
+/**
+ * FFmpeg processes at once. Measured on the 2-core box with scripts/bench/mix.ts (12 sources, 64 outputs):
+ * normalising 1080p with x264 already keeps both cores busy from one process, yet 2 at a time still won
+ * (decode, scale and the single-threaded parts of x264 overlap), and 3 did not beat 2; assembly runs are
+ * mostly start-up and I/O, where 2 also beat 1. More than cores just adds memory. So: min(cores, 4) with a floor of 2.
+ */
+export const DEFAULT_CONCURRENCY = 2;
+
+export interface FfmpegJob {
+  args: string[];
+  /** What failed, in the error message: "Normalising clip.mp4". */
+  label?: string;
+}
+
+export interface JobOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: FfmpegProgress) => void;
+}
+
+export interface PoolOptions {
+  concurrency?: number;
+  onCommand?: (command: string) => void;
+  /** Worker module; default: worker.ts through tsx in the repo, ffmpeg-worker.mjs beside the bundle when packaged. */
+  workerFile?: string;
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Where the worker code lives. From source (tests, dev: this file is .ts) the worker is worker.ts, loaded through
+ * tsx's ESM loader; in the packaged app this module is bundled into an .mjs and the build emits the worker as
+ * `ffmpeg-worker.mjs` next to it (VMP_FFMPEG_WORKER overrides both).
+ */
+export function resolveWorker(explicit?: string): { filename: string; execArgv: string[] } {
+  const chosen = explicit ?? process.env.VMP_FFMPEG_WORKER;
+  const fromSource = import.meta.url.endsWith('.ts');
+  const filename =
+    chosen ?? fileURLToPath(new URL(fromSource ? './worker.ts' : './ffmpeg-worker.mjs', import.meta.url));
+  if (!filename.endsWith('.ts')) return { filename, execArgv: [] };
+  // Absolute loader URL: works whatever the current directory is.
+  return { filename, execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href] };
+}
+
+/** A worker_threads pool running FFmpeg jobs, at most `concurrency` at once, each cancellable on its own. */
+export class FfmpegPool {
+  readonly concurrency: number;
+  private readonly pool: Tinypool;
+  private readonly onCommand: ((command: string) => void) | undefined;
+  private running = 0;
+  private readonly waiting: { start: () => void; signal: AbortSignal | undefined; reject: (e: Error) => void }[] = [];
+  private closed = false;
+
+  constructor(options: PoolOptions = {}) {
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
+    this.onCommand = options.onCommand;
+    const worker = resolveWorker(options.workerFile);
+    if (!existsSync(worker.filename))
+      throw new AppError('WORKER_MISSING', `FFmpeg worker not found at ${worker.filename}`);
+    this.pool = new Tinypool({
+      filename: worker.filename,
+      execArgv: worker.execArgv,
+      minThreads: 0,
+      maxThreads: this.concurrency,
+      idleTimeout: 30_000,
+      isolateWorkers: false,
+    });
+  }
+
+  get active(): number {
+    return this.running;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** Runs one FFmpeg command in a worker. Rejects with CancelledError on abort (queued jobs never start). */
+  async run(job: FfmpegJob, options: JobOptions = {}): Promise<void> {
+    const { signal } = options;
+    if (this.closed) throw new CancelledError('The render engine is shutting down.');
+    if (signal?.aborted) throw new CancelledError();
+    await this.acquire(signal);
+    try {
+      await this.execute(job, options);
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Cancels queued jobs; running ones are left to their signals. Then stops the threads. */
+  async destroy(): Promise<void> {
+    this.closed = true;
+    for (const waiter of this.waiting.splice(0))
+      waiter.reject(new CancelledError('The render engine is shutting down.'));
+    await this.pool.destroy();
+  }
+
+  private acquire(signal: AbortSignal | undefined): Promise<void> {
+    if (this.running < this.concurrency) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        signal,
+        reject,
+        start: () => {
+          signal?.removeEventListener('abort', onAbort);
+          this.running++;
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        const at = this.waiting.indexOf(waiter);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(new CancelledError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(waiter);
+    });
+  }
+
+  private release(): void {
+    this.running--;
+    const next = this.waiting.shift();
+    next?.start();
+  }
+
+  private async execute(job: FfmpegJob, options: JobOptions): Promise<void> {
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (message: WorkerMessage) => {
+      if (message.type === 'progress') options.onProgress?.(message.progress);
+      else if (message.type === 'command') this.onCommand?.(message.command);
+    });
+    const onAbort = () => port1.postMessage(CANCEL_MESSAGE);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const task: WorkerTask = {
+      args: job.args,
+      progress: Boolean(options.onProgress),
+      port: port2,
+      ...(job.label ? { label: job.label } : {}),
+    };
+    try {
+      if (options.signal?.aborted) throw new CancelledError();
+      const result = (await this.pool.run(task, { transferList: [port2] })) as WorkerResult;
+      if (result.ok) return;
+      throw reviveError(result);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      port1.close();
+    }
+  }
+}
+
+function reviveError(result: Extract<WorkerResult, { ok: false }>): Error {
+  if (result.code === 'CANCELLED') return new CancelledError();
+  if (result.code === 'FFMPEG_FAILED' && result.command !== undefined) {
+    return new FfmpegFailedError(
+      result.label ?? 'FFmpeg failed',
+      result.command,
+      result.stderr ?? '',
+      result.exitCode ?? null,
+    );
+  }
+  return new AppError(result.code, result.message);
+}

@@ -1,0 +1,27 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { FfmpegProgress } from '../ffmpeg/command.ts';
+
+/** What the main thread sends a worker: one FFmpeg run. Progress, commands and cancel travel over `port`. */
+export interface WorkerTask {
+  args: string[];
+  label?: string;
+  progress: boolean;
+  port: MessagePort;
+}
+
+export type WorkerMessage = { type: 'progress'; progress: FfmpegProgress } | { type: 'command'; command: string };
+
+/** Errors cannot cross a thread boundary with their class, so the worker answers with plain data. */
+export type WorkerResult =
+  | { ok: true; command: string }
+  | {
+      ok: false;
+      code: string;
+      message: string;
+      label?: string;
+      command?: string;
+      stderr?: string;
+      exitCode?: number | null;
+    };
+
+export const CANCEL_MESSAGE = 'cancel';

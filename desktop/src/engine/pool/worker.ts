@@ -1,0 +1,48 @@
+import { AppError } from '@vmp/shared/errors';
+import { FfmpegFailedError } from '../errors.ts';
+import { runFfmpeg, setCommandLogger } from '../ffmpeg/run.ts';
+import { CANCEL_MESSAGE, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.ts';
+
+/**
+ * Worker-thread side of the FFmpeg pool: runs one FFmpeg command per task through runFfmpeg (so it is logged and
+ * killed on cancel like any other), streams progress back, and answers with plain data.
+ * Tests and dev load this file through tsx; the packaged app loads its bundled twin, ffmpeg-worker.mjs.
+ */
+export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
+  const { port } = task;
+  const controller = new AbortController();
+  const post = (message: WorkerMessage) => port.postMessage(message);
+  port.on('message', (message) => {
+    if (message === CANCEL_MESSAGE) controller.abort();
+  });
+  // One task per worker at a time, so a per-task logger is safe. Keep the default stderr log as well.
+  setCommandLogger((command) => {
+    if (process.env.VMP_LOG_FFMPEG) process.stderr.write(`[ffmpeg] ${command}\n`);
+    post({ type: 'command', command });
+  });
+  try {
+    const result = await runFfmpeg(task.args, {
+      signal: controller.signal,
+      ...(task.label ? { label: task.label } : {}),
+      ...(task.progress ? { onProgress: (progress) => post({ type: 'progress', progress }) } : {}),
+    });
+    return { ok: true, command: result.command };
+  } catch (error) {
+    if (error instanceof FfmpegFailedError) {
+      const details = error.details as { exitCode?: number | null };
+      return {
+        ok: false,
+        code: error.code,
+        message: error.message,
+        ...(task.label ? { label: task.label } : {}),
+        command: error.command,
+        stderr: error.stderrTail,
+        exitCode: details.exitCode ?? null,
+      };
+    }
+    if (error instanceof AppError) return { ok: false, code: error.code, message: error.message };
+    return { ok: false, code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    port.close();
+  }
+}

@@ -1,0 +1,102 @@
+import type { Combination, MediaInfo, RenderSettings } from '@vmp/shared';
+
+/**
+ * Contracts of the render half of the engine. The persistent render queue (SQLite) codes against these:
+ * it stores one `OutputSpec` per planned output, calls `renderer.renderOutput(spec, { signal, onProgress })`,
+ * and can cancel (abort the signal), retry (call again with the same spec: the same final path is overwritten)
+ * or resume after a restart (normalised clips are cached on disk, so only the missing outputs cost anything).
+ */
+
+/** A source clip as the engine knows it. `hash` is the content hash (engine/hash); it keys the normalise cache. */
+export interface RenderSource {
+  id: string;
+  path: string;
+  hash: string;
+  info: MediaInfo;
+}
+
+/** One planned output, self-contained: everything needed to render it, alone, at any time. */
+export interface OutputSpec {
+  projectName: string;
+  combination: Combination;
+  /** The clips named by `combination.clipIds` (extra entries are ignored). */
+  sources: readonly RenderSource[];
+  settings: RenderSettings;
+  /** Target folder; created if missing. */
+  outDir: string;
+  /**
+   * Final file name (".mp4" added if missing). Default: `settings.nameTemplate` via `outputFileName`.
+   * A queue should fix it when it plans the output (see `planFileNames`), so retries write the same path.
+   */
+  fileName?: string;
+  /** `creation_time` written into the file; default: the moment the render starts. */
+  createdAt?: Date;
+}
+
+export interface OutputResult {
+  index: number;
+  /** Final path of the finished file (only ever renamed there once complete). */
+  path: string;
+  clipIds: string[];
+  /** Source file paths in play order. */
+  sources: string[];
+  /** Seconds, the sum of the normalised clip durations (unique strategy: after its speed change). */
+  duration: number;
+  /** Per-output seed (derived from settings.seed and the index): drives unique variations; in the manifest. */
+  seed: number;
+}
+
+export type OutputPhase = 'queued' | 'normalising' | 'rendering' | 'done';
+
+export interface OutputProgress {
+  index: number;
+  phase: OutputPhase;
+  /** 0–1 for this output, normalisation of its clips included. */
+  fraction: number;
+}
+
+export interface RenderOptions {
+  /** Abort: kills the FFmpeg processes of this call and removes partial files; rejects with CancelledError. */
+  signal?: AbortSignal;
+  onProgress?: (progress: OutputProgress) => void;
+}
+
+export interface BatchOptions extends RenderOptions {
+  /** Called as each output completes, before the batch as a whole resolves. */
+  onOutputDone?: (result: OutputResult) => void;
+  onOutputFailed?: (index: number, error: Error) => void;
+}
+
+export interface BatchResult {
+  outputs: OutputResult[];
+  failed: { index: number; error: Error }[];
+}
+
+export interface RendererOptions {
+  /** Normalised intermediates live here, keyed by content hash + profile. Safe to share between renderers. */
+  cacheDir: string;
+  /** FFmpeg processes at once. Default: DEFAULT_CONCURRENCY (see pool/pool.ts for the measurement). */
+  concurrency?: number;
+  /** Fast strategy: outputs assembled by one FFmpeg process. Default: DEFAULT_ASSEMBLY_BATCH. */
+  assemblyBatch?: number;
+  /** Sees every FFmpeg command line (copy-pasteable), including those run inside worker threads. */
+  onCommand?: (command: string) => void;
+}
+
+export interface Renderer {
+  /**
+   * Renders one output to `join(outDir, fileName)`: normalises (or reuses) its clips, then assembles (fast) or
+   * re-encodes with variations (unique). Writes `<name>.part`, renames when complete. Rejects with
+   * RenderFailedError (code RENDER_FAILED, naming the output and the clip) or CancelledError.
+   */
+  renderOutput(spec: OutputSpec, options?: RenderOptions): Promise<OutputResult>;
+  /**
+   * Renders several outputs sharing one signal; the fast strategy assembles them several per FFmpeg process,
+   * which is what makes many outputs cheap. Never rejects for one bad output (see `failed`), only on cancel.
+   */
+  renderBatch(specs: readonly OutputSpec[], options?: BatchOptions): Promise<BatchResult>;
+  /** Normalises one source for these settings (warms the cache); resolves to the intermediate's path. */
+  normalise(source: RenderSource, settings: RenderSettings, options?: { signal?: AbortSignal }): Promise<string>;
+  /** Stops the worker threads. Pending calls reject with CancelledError. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,124 @@
+import type { AudioSettings, Variations } from '@vmp/shared';
+import {
+  AUDIO_OUTPUT_ARGS,
+  OUTPUT_CONTAINER_ARGS,
+  type Profile,
+  samplesForFrames,
+  videoEncoderArgs,
+} from '../profiles/profile.ts';
+import { metadataArgs, type OutputMetadata } from './assemble-args.ts';
+import { audioGraph, num } from './audio-graph.ts';
+
+/** The concrete micro-variation of one output. */
+export interface Variation {
+  /** Playback speed factor, e.g. 1.021. */
+  speed: number;
+  /** Zoom-in factor ≥ 1, e.g. 1.03. */
+  zoom: number;
+  /** Crop position inside the zoomed frame, 0–1 each. */
+  panX: number;
+  panY: number;
+  /** eq: brightness is additive (−1…1), contrast and saturation multiply. */
+  brightness: number;
+  contrast: number;
+  saturation: number;
+  mirror: boolean;
+}
+
+/** mulberry32: tiny, fast, good enough to spread parameters; the same seed gives the same output. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Draws one output's variation from its seed within the user's limits (percent). Each parameter is drawn away from
+ * zero (at least a fifth of the limit) so two outputs of the same clips never come out pixel-identical by chance.
+ */
+export function drawVariation(seed: number, limits: Variations): Variation {
+  const random = prng(seed);
+  const signed = (limitPercent: number) => {
+    const magnitude = (0.2 + 0.8 * random()) * (limitPercent / 100);
+    return random() < 0.5 ? -magnitude : magnitude;
+  };
+  const speed = 1 + signed(limits.speed);
+  const zoom = 1 + (0.2 + 0.8 * random()) * (limits.zoom / 100);
+  const panX = random();
+  const panY = random();
+  const brightness = signed(limits.color) / 2;
+  const contrast = 1 + signed(limits.color);
+  const saturation = 1 + signed(limits.color);
+  const mirror = limits.mirror && random() < 0.5;
+  return { speed, zoom, panX, panY, brightness, contrast, saturation, mirror };
+}
+
+/** Frames after a speed change: the output still has exactly this many, audio exactly matching. */
+export function variedFrames(frames: number, speed: number): number {
+  return Math.max(1, Math.round(frames / speed));
+}
+
+export interface UniqueJob {
+  listFile: string;
+  output: string;
+  profile: Profile;
+  /** Frames of the concatenated intermediates (before the speed change). */
+  frames: number;
+  variation: Variation;
+  audio: Pick<AudioSettings, 'mode' | 'musicPath' | 'musicVolume' | 'clipVolume'>;
+  metadata: OutputMetadata;
+}
+
+/** One re-encode of the concatenated intermediates with this output's variation. */
+export function uniqueArgs(job: UniqueJob): string[] {
+  const { profile, variation: v } = job;
+  const { width: w, height: h, fps } = profile;
+  const frames = variedFrames(job.frames, v.speed);
+  const samples = samplesForFrames(frames, fps);
+  const zw = Math.ceil((w * v.zoom) / 2) * 2;
+  const zh = Math.ceil((h * v.zoom) / 2) * 2;
+  const x = Math.round((zw - w) * v.panX);
+  const y = Math.round((zh - h) * v.panY);
+  const video =
+    `[0:v:0]setpts=(PTS-STARTPTS)/${num(v.speed)},fps=${fps},` +
+    `scale=${zw}:${zh},crop=${w}:${h}:${x}:${y},` +
+    `eq=brightness=${num(v.brightness)}:contrast=${num(v.contrast)}:saturation=${num(v.saturation)},` +
+    `${v.mirror ? 'hflip,' : ''}setsar=1,format=yuv420p,tpad=stop_mode=clone:stop_duration=2,trim=end_frame=${frames}[v]`;
+  const music = job.audio.mode === 'music' && job.audio.musicPath ? job.audio.musicPath : undefined;
+  // Muted outputs leave the clips' audio unused (an unconnected pad would be an error).
+  const audioIn = job.audio.mode === 'mute' ? '' : `[0:a:0]atempo=${num(v.speed)}[tempo];`;
+  const audio = audioGraph(
+    music ? job.audio : { ...job.audio, mode: job.audio.mode === 'mute' ? 'mute' : 'keep' },
+    samples,
+    {
+      clipAudio: 'tempo',
+      ...(music ? { musicAudio: '1:a:0' } : {}),
+      out: 'a',
+    },
+  );
+  return [
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    job.listFile,
+    ...(music ? ['-stream_loop', '-1', '-i', music] : []),
+    '-filter_complex',
+    `${video};${audioIn}${audio}`,
+    '-map',
+    '[v]',
+    '-map',
+    '[a]',
+    ...videoEncoderArgs(fps),
+    ...AUDIO_OUTPUT_ARGS,
+    ...metadataArgs(job.metadata),
+    ...OUTPUT_CONTAINER_ARGS,
+    job.output,
+  ];
+}
