@@ -1,0 +1,56 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig, loadEnv, type Plugin } from 'vite';
+
+// No node: imports here, so this file type-checks with the renderer's DOM-only settings.
+const here = (path: string) => decodeURIComponent(new URL(path, import.meta.url).pathname);
+const root = here('.');
+
+// The built app runs under a strict CSP: no inline scripts, no eval, styles only from files.
+// Dev mode injects an inline React Refresh preamble, so the meta tag is added to builds only.
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self' ws: wss:",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'vmp-csp',
+    apply: 'build',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP }, injectTo: 'head-prepend' },
+    ],
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  const host = loadEnv(mode, root, 'VMP_').VMP_HOST ?? 'http://127.0.0.1:4780';
+  return {
+    root,
+    base: './',
+    plugins: [react(), contentSecurityPolicy()],
+    build: {
+      outDir: here('../../dist/renderer'),
+      emptyOutDir: true,
+      // Electron and current browsers only.
+      target: 'es2022',
+      // Data URLs for small assets would need a looser CSP.
+      assetsInlineLimit: 0,
+      modulePreload: { polyfill: false },
+    },
+    server: {
+      // `npm run dev` talks to a running `vmp serve` (default port) for the API and media.
+      proxy: {
+        '/api': { target: host, ws: true },
+        '/media': { target: host },
+      },
+    },
+  };
+});
