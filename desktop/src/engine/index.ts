@@ -1,0 +1,8 @@
+// The engine's public surface: a plain list of re-exports so several people can append lines without conflicts.
+export * from './errors.ts';
+export * from './ffmpeg/index.ts';
+export * from './hash/index.ts';
+export * from './plan/index.ts';
+export * from './probe/index.ts';
+export * from './thumbnails/index.ts';
+export * from './validate/index.ts';

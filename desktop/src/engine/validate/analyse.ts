@@ -1,0 +1,135 @@
+import { open, stat as statFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { ClipProblem, MediaInfo } from '@vmp/shared';
+import { CancelledError, FfmpegFailedError, FfmpegNotFoundError } from '../errors.ts';
+import { runFfmpeg } from '../ffmpeg/run.ts';
+import { contentKey } from '../hash/content-key.ts';
+import { probeFile } from '../probe/probe.ts';
+import {
+  DEFAULT_LIMITS,
+  type DecodeCheck,
+  type ProbeResult,
+  type ValidationLimits,
+  validateMedia,
+} from './validate.ts';
+
+// Demuxer/decoder complaints that mean "the data stops before the file says it does".
+const TRUNCATION =
+  /partial file|ended prematurely|Invalid NAL unit size|Truncating packet|moov atom not found|corrupt/i;
+
+function countFrames(framecrc: Buffer): number {
+  return framecrc
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('#')).length;
+}
+
+/**
+ * Decodes a few frames at the start and the last half second of the video. A file cut short (an interrupted copy,
+ * a half-downloaded MP4 with its index up front) still probes fine but fails here: no frames, or the demuxer
+ * reports reading past the end.
+ */
+export async function checkDecodes(
+  path: string,
+  info: MediaInfo,
+  options: { signal?: AbortSignal } = {},
+): Promise<DecodeCheck> {
+  const tailStart = Math.max(0, info.duration - 0.5);
+  const runs: Array<{ what: string; args: string[] }> = [
+    { what: 'start', args: ['-i', path, '-map', '0:v:0', '-frames:v', '3', '-f', 'framecrc', '-'] },
+    { what: 'end', args: ['-ss', tailStart.toFixed(3), '-i', path, '-map', '0:v:0', '-f', 'framecrc', '-'] },
+  ];
+  for (const run of runs) {
+    try {
+      const { stdout, stderr } = await runFfmpeg(run.args, {
+        signal: options.signal,
+        label: `Checking ${basename(path)} decodes (${run.what})`,
+        captureStdout: true,
+      });
+      const truncation = TRUNCATION.exec(stderr);
+      if (truncation) return { ok: false, detail: `${truncation[0]} near the ${run.what}` };
+      if (countFrames(stdout) === 0) return { ok: false, detail: `no picture could be decoded near the ${run.what}` };
+    } catch (error) {
+      if (error instanceof FfmpegFailedError) return { ok: false, detail: error.message };
+      throw error;
+    }
+  }
+  return { ok: true };
+}
+
+async function readHeader(path: string): Promise<Uint8Array | undefined> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const buffer = Buffer.alloc(256);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+export interface AnalyseOptions {
+  limits?: ValidationLimits;
+  signal?: AbortSignal;
+  /** Decode a few frames at both ends (default true). Off for a quick rescan. */
+  decodeCheck?: boolean;
+}
+
+export interface ClipAnalysis {
+  path: string;
+  /** Bytes on disk; 0 when the file is missing. */
+  size: number;
+  /** Content key (see contentKey); null when the file could not be read. */
+  hash: string | null;
+  info: MediaInfo | null;
+  problems: ClipProblem[];
+}
+
+/**
+ * Stats, hashes, probes and validates one file. Never throws for bad input (bad input comes back as problems);
+ * only cancellation and a missing FFmpeg (a broken setup, not a bad clip) are thrown.
+ */
+export async function analyseClip(path: string, options: AnalyseOptions = {}): Promise<ClipAnalysis> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  let size = 0;
+  try {
+    const stats = await statFile(path);
+    if (!stats.isFile()) {
+      const problems = [
+        { code: 'NOT_A_VIDEO' as const, message: `"${basename(path)}" is a folder, not a video file.` },
+      ];
+      return { path, size: 0, hash: null, info: null, problems };
+    }
+    size = stats.size;
+  } catch {
+    return { path, size: 0, hash: null, info: null, problems: validateMedia(path, null, null, limits) };
+  }
+  const early = validateMedia(path, null, { size }, limits);
+  if (early.some((p) => p.code === 'EMPTY_FILE')) return { path, size, hash: null, info: null, problems: early };
+
+  let hash: string | null = null;
+  try {
+    hash = await contentKey(path);
+  } catch {
+    // Unreadable (permissions, vanished): probing will say why in user terms.
+  }
+  let probe: ProbeResult;
+  try {
+    probe = await probeFile(path, { signal: options.signal });
+  } catch (error) {
+    if (error instanceof CancelledError || error instanceof FfmpegNotFoundError) throw error;
+    probe = error instanceof Error ? error : new Error(String(error));
+  }
+  const info = probe instanceof Error ? null : probe;
+  const header = info ? undefined : await readHeader(path);
+  let problems = validateMedia(path, probe, { size }, limits, { header });
+  if (info && problems.length === 0 && options.decodeCheck !== false) {
+    const decode = await checkDecodes(path, info, { signal: options.signal });
+    problems = validateMedia(path, probe, { size }, limits, { decode });
+  }
+  return { path, size, hash, info, problems };
+}

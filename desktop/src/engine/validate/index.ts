@@ -1,0 +1,10 @@
+export { type AnalyseOptions, analyseClip, type ClipAnalysis, checkDecodes } from './analyse.ts';
+export {
+  DEFAULT_LIMITS as DEFAULT_VALIDATION_LIMITS,
+  type DecodeCheck,
+  type Evidence,
+  type ProbeResult,
+  sniffContainer,
+  type ValidationLimits,
+  validateMedia,
+} from './validate.ts';
