@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { afterFailure, backoffDelay } from './backoff.ts';
+import { isPartFile } from './spec.ts';
+import { EtaTracker, KeyedThrottle } from './throttle.ts';
+
+describe('backoff', () => {
+  it('doubles the delay per attempt and stops after the last attempt', () => {
+    expect([1, 2, 3].map((a) => backoffDelay(a, 1000))).toEqual([1000, 2000, 4000]);
+    expect(afterFailure(1, 10_000, { baseMs: 1000 })).toEqual({ retry: true, notBefore: 11_000 });
+    expect(afterFailure(2, 10_000, { baseMs: 1000 })).toEqual({ retry: true, notBefore: 12_000 });
+    expect(afterFailure(3, 10_000, { baseMs: 1000 })).toEqual({ retry: false });
+  });
+});
+
+describe('KeyedThrottle and EtaTracker', () => {
+  it('lets a key through once per interval unless forced', () => {
+    let now = 0;
+    const throttle = new KeyedThrottle(100, () => now);
+    expect(throttle.pass('a')).toBe(true);
+    now = 50;
+    expect(throttle.pass('a')).toBe(false);
+    expect(throttle.pass('b')).toBe(true);
+    expect(throttle.pass('a', true)).toBe(true);
+    now = 149;
+    expect(throttle.pass('a')).toBe(false);
+    now = 150;
+    expect(throttle.pass('a')).toBe(true);
+  });
+
+  it('estimates the remaining time from progress since it started watching', () => {
+    let now = 0;
+    const eta = new EtaTracker(() => now);
+    expect(eta.eta('job', 0.2)).toBeNull();
+    now = 10_000;
+    expect(eta.eta('job', 0.4)).toBeCloseTo(30);
+    expect(eta.eta('job', 1)).toBe(0);
+  });
+});
+
+describe('isPartFile', () => {
+  it('recognises partial files only', () => {
+    expect(isPartFile('a.mp4.part')).toBe(true);
+    expect(isPartFile('a.part.mp4')).toBe(true);
+    expect(isPartFile('apart.mp4')).toBe(false);
+    expect(isPartFile('a.mp4')).toBe(false);
+  });
+});

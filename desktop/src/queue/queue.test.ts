@@ -1,0 +1,289 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RenderSettings } from '@vmp/shared';
+import { AppError } from '@vmp/shared/errors';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Deferred, deferred, EventLog } from '../../test/helpers/events.ts';
+import { Store } from '../store/store.ts';
+import { RenderQueue } from './queue.ts';
+import type { RenderOutputFn } from './types.ts';
+
+type JobEvent = Extract<import('@vmp/shared/api').ApiEvent, { type: 'job.updated' }>;
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A real, tiny render function: writes `<name>.part`, waits for its gate (or the abort signal), then renames the
+ * file into place, like the engine does. `failures[index]` makes the first N attempts of an output fail.
+ */
+function tinyRenderer(options: { gated?: boolean; failures?: Record<number, number> } = {}) {
+  const gates = new Map<number, Deferred>();
+  const calls: number[] = [];
+  let active = 0;
+  let maxActive = 0;
+  const gate = (index: number) => {
+    let g = gates.get(index);
+    if (!g) {
+      g = deferred();
+      gates.set(index, g);
+    }
+    return g;
+  };
+  const started = new EventLog();
+  const render: RenderOutputFn = async (spec, { signal, onProgress }) => {
+    const index = spec.combination.index;
+    calls.push(index);
+    active++;
+    maxActive = Math.max(maxActive, active);
+    const final = join(spec.outDir, spec.fileName);
+    const part = `${final}.part`;
+    try {
+      await mkdir(spec.outDir, { recursive: true });
+      await writeFile(part, 'partial');
+      onProgress?.({ fraction: 0.5 });
+      started.push({ type: 'notice', level: 'info', message: String(index) });
+      const remaining = options.failures?.[index] ?? 0;
+      if (remaining > 0) {
+        options.failures![index] = remaining - 1;
+        throw new AppError('RENDER_FAILED', `Output ${index} broke on purpose`);
+      }
+      if (options.gated) {
+        await new Promise<void>((resolve, reject) => {
+          const onAbort = () => reject(new AppError('CANCELLED', 'Cancelled.'));
+          if (signal?.aborted) onAbort();
+          signal?.addEventListener('abort', onAbort, { once: true });
+          gate(index).promise.then(resolve);
+        });
+      }
+      await writeFile(part, `output ${index}`);
+      await rename(part, final);
+      return { path: final, duration: 1 };
+    } catch (error) {
+      await rm(part, { force: true });
+      throw error;
+    } finally {
+      active--;
+    }
+  };
+  return {
+    render,
+    calls,
+    release: (index: number) => gate(index).resolve(),
+    started: (index: number) => started.some((e) => e.type === 'notice' && e.message === String(index)),
+    get maxActive() {
+      return maxActive;
+    },
+  };
+}
+
+function setup(count: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vmp-queue-'));
+  dirs.push(dataDir);
+  const store = Store.open(dataDir);
+  const project = store.createProject({
+    name: 'Queue',
+    mode: 'auto',
+    outputDir: join(dataDir, 'out'),
+    settings: RenderSettings.parse({}),
+  });
+  const outDir = join(dataDir, 'out', 'job');
+  const jobId = store.createJob({
+    projectId: project.id,
+    settings: RenderSettings.parse({}),
+    seed: 1,
+    plan: { projectName: 'Queue', sources: [], creditCost: count },
+    outputDir: outDir,
+    outputs: Array.from({ length: count }, (_, index) => ({
+      index,
+      clipIds: ['c'],
+      path: join(outDir, `out-${index}.mp4`),
+      duration: 1,
+    })),
+  });
+  return { dataDir, store, jobId, outDir };
+}
+
+function makeQueue(store: Store, render: RenderOutputFn, log: EventLog, concurrency = 2) {
+  return new RenderQueue({ store, render, emit: log.push, concurrency, backoffBaseMs: 1 });
+}
+
+const jobDone = (jobId: string) => (e: import('@vmp/shared/api').ApiEvent) =>
+  e.type === 'job.updated' && e.job.id === jobId && ['completed', 'failed', 'cancelled'].includes(e.job.status);
+
+describe('RenderQueue', () => {
+  it('renders every output within the concurrency limit and reports the job completed', async () => {
+    const { store, jobId, outDir } = setup(5);
+    const log = new EventLog();
+    const r = tinyRenderer();
+    const queue = makeQueue(store, r.render, log, 2);
+    queue.start();
+    queue.jobAdded(jobId);
+    const done = await log.some<JobEvent>(jobDone(jobId));
+    expect(done.job).toMatchObject({ status: 'completed', completed: 5, progress: 1 });
+    await queue.whenIdle();
+    expect(r.maxActive).toBeLessThanOrEqual(2);
+    expect(r.calls.sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(readdirSync(outDir).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `out-${i}.mp4`));
+    expect(store.outputsWithStatus('COMPLETED').map((o) => o.attempts)).toEqual([1, 1, 1, 1, 1]);
+    expect(log.events.some((e) => e.type === 'output.updated' && e.output.progress === 0.5)).toBe(true);
+    await queue.whenIdle();
+    store.close();
+  });
+
+  it('retries a failing output with backoff and gives up after three attempts', async () => {
+    const { store, jobId } = setup(2);
+    const log = new EventLog();
+    const r = tinyRenderer({ failures: { 0: 2, 1: 6 } });
+    const queue = makeQueue(store, r.render, log, 1);
+    queue.start();
+    queue.jobAdded(jobId);
+    const done = await log.some<JobEvent>(jobDone(jobId));
+    expect(done.job).toMatchObject({ status: 'failed', completed: 1, failed: 1 });
+    const [first, second] = store.listOutputs({ jobId }).items;
+    expect(first).toMatchObject({ status: 'COMPLETED', attempts: 3, error: null });
+    expect(second).toMatchObject({ status: 'FAILED', attempts: 3, error: 'Output 1 broke on purpose' });
+    expect(r.calls.filter((i) => i === 1)).toHaveLength(3);
+    expect(log.events.some((e) => e.type === 'notice' && /Output #2 failed after 3 attempts/.test(e.message))).toBe(
+      true,
+    );
+    // Retrying a failed output starts it again from zero attempts.
+    expect(() => queue.retryOutput(first!.id)).toThrow(/COMPLETED; only FAILED or CANCELLED/);
+    const retried = queue.retryOutput(second!.id);
+    expect(retried.status === 'PENDING' || retried.status === 'PROCESSING').toBe(true);
+    await queue.whenIdle();
+    expect(store.getOutput(second!.id)).toMatchObject({ status: 'FAILED', attempts: 3 });
+    store.close();
+  });
+
+  it('cancels a running output (no .part left) and then the whole job', async () => {
+    const { store, jobId, outDir } = setup(4);
+    const log = new EventLog();
+    const r = tinyRenderer({ gated: true });
+    const queue = makeQueue(store, r.render, log, 1);
+    queue.start();
+    queue.jobAdded(jobId);
+    await r.started(0);
+    const first = store.listOutputs({ jobId }).items[0]!;
+    expect(first.status).toBe('PROCESSING');
+    expect(existsSync(`${first.path}.part`)).toBe(true);
+    expect(queue.cancelOutput(first.id).status).toBe('CANCELLED');
+    await r.started(1);
+    expect(existsSync(`${first.path}.part`)).toBe(false);
+    queue.cancelJob(jobId);
+    await queue.whenIdle();
+    expect(store.listOutputs({ jobId }).items.map((o) => o.status)).toEqual([
+      'CANCELLED',
+      'CANCELLED',
+      'CANCELLED',
+      'CANCELLED',
+    ]);
+    expect(store.getJob(jobId).status).toBe('cancelled');
+    expect(readdirSync(outDir)).toEqual([]);
+    expect(() => queue.cancelOutput(first.id)).toThrow(/CANCELLED; only PENDING or PROCESSING/);
+    // Retry failed/cancelled brings them all back.
+    queue.retryFailed(jobId);
+    for (const i of [0, 1, 2, 3]) r.release(i);
+    await log.some<JobEvent>((e) => jobDone(jobId)(e) && e.type === 'job.updated' && e.job.status === 'completed');
+    expect(store.getJob(jobId).completed).toBe(4);
+    await queue.whenIdle();
+    store.close();
+  });
+
+  it('pauses (running outputs finish, none start) and resumes', async () => {
+    const { store, jobId } = setup(3);
+    const log = new EventLog();
+    const r = tinyRenderer({ gated: true });
+    const queue = makeQueue(store, r.render, log, 1);
+    queue.start();
+    queue.jobAdded(jobId);
+    await r.started(0);
+    expect(queue.pause()).toMatchObject({ paused: true, running: 1, pending: 2 });
+    r.release(0);
+    await queue.whenIdle();
+    expect(r.calls).toEqual([0]);
+    expect(store.getJob(jobId)).toMatchObject({ status: 'paused', completed: 1 });
+    // The pause is persisted: a new queue on the same database starts paused.
+    expect(new RenderQueue({ store, render: r.render, emit: () => {} }).state().paused).toBe(true);
+    r.release(1);
+    r.release(2);
+    queue.resume();
+    await log.some(jobDone(jobId));
+    expect(r.calls).toEqual([0, 1, 2]);
+    await queue.whenIdle();
+    store.close();
+  });
+
+  it('recovers after a crash: PROCESSING re-queued, COMPLETED untouched, finished files kept, .part removed', async () => {
+    const { dataDir, store, jobId, outDir } = setup(4);
+    const log = new EventLog();
+    const r = tinyRenderer({ gated: true });
+    const crashed = makeQueue(store, r.render, log, 2);
+    crashed.start();
+    crashed.jobAdded(jobId);
+    await r.started(0);
+    await r.started(1);
+    r.release(0);
+    await log.some((e) => e.type === 'output.updated' && e.output.index === 0 && e.output.status === 'COMPLETED');
+    await r.started(2);
+    // "Crash": the first queue is abandoned mid-render, never stopped. Output 1 is left PROCESSING with a .part file;
+    // output 2 is PROCESSING too but its renamed final file made it to disk just before the crash.
+    const outputs = store.listOutputs({ jobId }).items;
+    expect(outputs.map((o) => o.status)).toEqual(['COMPLETED', 'PROCESSING', 'PROCESSING', 'PENDING']);
+    writeFileSync(outputs[2]!.path!, 'finished before the crash');
+    const completedMtime = statSync(outputs[0]!.path!).mtimeMs;
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'stray.mp4.part'), 'x');
+
+    const reopened = Store.open(dataDir);
+    const log2 = new EventLog();
+    const r2 = tinyRenderer();
+    const queue = makeQueue(reopened, r2.render, log2, 2);
+    queue.recover();
+    expect(readdirSync(outDir).filter((n) => n.includes('.part'))).toEqual([]);
+    expect(reopened.listOutputs({ jobId }).items.map((o) => o.status)).toEqual([
+      'COMPLETED',
+      'PENDING',
+      'COMPLETED',
+      'PENDING',
+    ]);
+    queue.start();
+    await log2.some(jobDone(jobId));
+    expect(r2.calls.sort()).toEqual([1, 3]);
+    const after = reopened.listOutputs({ jobId }).items;
+    expect(after.map((o) => [o.status, o.attempts])).toEqual([
+      ['COMPLETED', 1],
+      ['COMPLETED', 2],
+      ['COMPLETED', 1],
+      ['COMPLETED', 1],
+    ]);
+    expect(statSync(after[0]!.path!).mtimeMs).toBe(completedMtime);
+    await queue.whenIdle();
+    await crashed.stop();
+    reopened.close();
+    store.close();
+  });
+
+  it('stops gracefully: running outputs go back to PENDING with the attempt not counted', async () => {
+    const { store, jobId } = setup(2);
+    const log = new EventLog();
+    const r = tinyRenderer({ gated: true });
+    const queue = makeQueue(store, r.render, log, 2);
+    queue.start();
+    queue.jobAdded(jobId);
+    await r.started(0);
+    await r.started(1);
+    await queue.stop();
+    const outputs = store.listOutputs({ jobId }).items;
+    expect(outputs.map((o) => [o.status, o.attempts])).toEqual([
+      ['PENDING', 0],
+      ['PENDING', 0],
+    ]);
+    for (const o of outputs) expect(existsSync(`${o.path}.part`)).toBe(false);
+    store.close();
+  });
+});

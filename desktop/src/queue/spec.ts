@@ -1,0 +1,24 @@
+import { basename, dirname } from 'node:path';
+import { RenderSettings } from '@vmp/shared';
+import type { Output } from '@vmp/shared/api';
+import type { JobRow } from '../store/rows.ts';
+import type { JobPlanSnapshot, RenderSpec } from './types.ts';
+
+/** Rebuilds the self-contained render spec of one output from its job's snapshot. Same spec on every retry. */
+export function buildRenderSpec(job: JobRow, output: Output): RenderSpec {
+  const plan = job.plan as JobPlanSnapshot;
+  const wanted = new Set(output.clipIds);
+  return {
+    projectName: plan.projectName,
+    combination: { index: output.index, clipIds: output.clipIds },
+    sources: plan.sources.filter((s) => wanted.has(s.id)),
+    settings: RenderSettings.parse(job.settings),
+    outDir: output.path ? dirname(output.path) : job.outputDir,
+    fileName: basename(output.path ?? `${output.index}.mp4`),
+  };
+}
+
+/** Partial files a render leaves while writing ("x.mp4.part", "x.part.mp4"); never a finished output. */
+export function isPartFile(name: string): boolean {
+  return /\.part(\.[^.]+)?$/i.test(name);
+}
