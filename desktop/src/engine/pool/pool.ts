@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { AppError } from '@vmp/shared/errors';
 import Tinypool from 'tinypool';
@@ -34,21 +33,16 @@ export interface PoolOptions {
   workerFile?: string;
 }
 
-const require = createRequire(import.meta.url);
-
 /**
- * Where the worker code lives. From source (tests, dev: this file is .ts) the worker is worker.ts, loaded through
- * tsx's ESM loader; in the packaged app this module is bundled into an .mjs and the build emits the worker as
- * `ffmpeg-worker.mjs` next to it (VMP_FFMPEG_WORKER overrides both).
+ * Where the worker code lives. From source (tests, dev: this file is .ts) the entry is worker-dev.mjs, which
+ * registers tsx in the worker thread and loads worker.ts; in the packaged app this module is bundled into an .mjs
+ * and the build emits the worker as `ffmpeg-worker.mjs` next to it. VMP_FFMPEG_WORKER overrides both.
  */
-export function resolveWorker(explicit?: string): { filename: string; execArgv: string[] } {
+export function resolveWorker(explicit?: string): string {
   const chosen = explicit ?? process.env.VMP_FFMPEG_WORKER;
+  if (chosen) return chosen;
   const fromSource = import.meta.url.endsWith('.ts');
-  const filename =
-    chosen ?? fileURLToPath(new URL(fromSource ? './worker.ts' : './ffmpeg-worker.mjs', import.meta.url));
-  if (!filename.endsWith('.ts')) return { filename, execArgv: [] };
-  // Absolute loader URL: works whatever the current directory is.
-  return { filename, execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href] };
+  return fileURLToPath(new URL(fromSource ? './worker-dev.mjs' : './ffmpeg-worker.mjs', import.meta.url));
 }
 
 /** A worker_threads pool running FFmpeg jobs, at most `concurrency` at once, each cancellable on its own. */
@@ -64,11 +58,9 @@ export class FfmpegPool {
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
     this.onCommand = options.onCommand;
     const worker = resolveWorker(options.workerFile);
-    if (!existsSync(worker.filename))
-      throw new AppError('WORKER_MISSING', `FFmpeg worker not found at ${worker.filename}`);
+    if (!existsSync(worker)) throw new AppError('WORKER_MISSING', `FFmpeg worker not found at ${worker}`);
     this.pool = new Tinypool({
-      filename: worker.filename,
-      execArgv: worker.execArgv,
+      filename: worker,
       minThreads: 0,
       maxThreads: this.concurrency,
       idleTimeout: 30_000,

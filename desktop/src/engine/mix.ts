@@ -1,0 +1,158 @@
+import { mkdir } from 'node:fs/promises';
+import type { Combination, RenderSettings } from '@vmp/shared';
+import { writeManifest } from './render/manifest.ts';
+import { dedupeFileNames, outputFileName, outputSeed, shortClipName } from './render/naming.ts';
+import { createRenderer } from './render/renderer.ts';
+import type { OutputPhase, OutputSpec, Renderer, RenderSource } from './render/types.ts';
+
+export interface MixProgress {
+  /** The output this event is about. */
+  index: number;
+  phase: OutputPhase;
+  /** 0–1 for that output. */
+  outputFraction: number;
+  /** 0–1 over all outputs. */
+  overall: number;
+  /** Seconds left, from the rate so far; null until there is enough to go on. */
+  etaSeconds: number | null;
+  completed: number;
+  total: number;
+}
+
+export interface MixOptions {
+  projectName: string;
+  sources: readonly RenderSource[];
+  combinations: readonly Combination[];
+  settings: RenderSettings;
+  outDir: string;
+  cacheDir: string;
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: MixProgress) => void;
+  /** Reuse an existing renderer (its pool and cache); default: one made for this call and closed after. */
+  renderer?: Renderer;
+  /** Sees every FFmpeg command (when mix makes its own renderer). */
+  onCommand?: (command: string) => void;
+}
+
+export interface MixOutput {
+  index: number;
+  path: string;
+  clipIds: string[];
+  sources: string[];
+  duration: number;
+}
+
+export interface MixResult {
+  outputs: MixOutput[];
+  failed: { index: number; error: Error }[];
+  manifest: { csv: string; json: string };
+}
+
+/** File names for a whole plan: the template expanded per output, then de-duplicated across the plan. */
+export function planFileNames(
+  projectName: string,
+  combinations: readonly Combination[],
+  sources: readonly RenderSource[],
+  settings: RenderSettings,
+): string[] {
+  const paths = new Map(sources.map((s) => [s.id, s.path]));
+  const total = combinations.reduce((max, c) => Math.max(max, c.index + 1), 0);
+  const names = combinations.map((c) =>
+    outputFileName(settings.nameTemplate, {
+      project: projectName,
+      index: c.index,
+      total,
+      clipNames: c.clipIds.map((id) => shortClipName(paths.get(id) ?? id)),
+      seed: outputSeed(settings.seed, c.index),
+      format: settings.format,
+    }),
+  );
+  return dedupeFileNames(names);
+}
+
+/** Overall fraction and ETA from per-output fractions. */
+export function overallProgress(
+  fractions: ReadonlyMap<number, number>,
+  total: number,
+  elapsedSeconds: number,
+): { overall: number; etaSeconds: number | null } {
+  let sum = 0;
+  for (const f of fractions.values()) sum += f;
+  const overall = total > 0 ? Math.min(1, sum / total) : 1;
+  const etaSeconds =
+    overall >= 0.02 && overall < 1 ? (elapsedSeconds * (1 - overall)) / overall : overall >= 1 ? 0 : null;
+  return { overall, etaSeconds };
+}
+
+/**
+ * Renders every combination into `outDir` (the CLI's `vmp mix`): normalises each distinct source once, then
+ * assembles (fast) or re-encodes with variations (unique), and writes manifest.csv / manifest.json.
+ * Rejects only on cancel (CancelledError); outputs that fail are listed in `failed`.
+ */
+export async function mix(options: MixOptions): Promise<MixResult> {
+  const { settings, combinations } = options;
+  await mkdir(options.outDir, { recursive: true });
+  const names = planFileNames(options.projectName, combinations, options.sources, settings);
+  const createdAt = new Date();
+  const specs: OutputSpec[] = combinations.map((combination, k) => ({
+    projectName: options.projectName,
+    combination,
+    sources: options.sources,
+    settings,
+    outDir: options.outDir,
+    fileName: names[k]!,
+    createdAt,
+  }));
+  const renderer =
+    options.renderer ??
+    createRenderer({
+      cacheDir: options.cacheDir,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(options.onCommand ? { onCommand: options.onCommand } : {}),
+    });
+  const fractions = new Map<number, number>();
+  let completed = 0;
+  const started = performance.now();
+  try {
+    const result = await renderer.renderBatch(specs, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      onOutputDone: () => {
+        completed++;
+      },
+      onProgress: (p) => {
+        fractions.set(p.index, p.fraction);
+        const { overall, etaSeconds } = overallProgress(fractions, specs.length, (performance.now() - started) / 1000);
+        options.onProgress?.({
+          index: p.index,
+          phase: p.phase,
+          outputFraction: p.fraction,
+          overall,
+          etaSeconds,
+          completed,
+          total: specs.length,
+        });
+      },
+    });
+    const manifest = await writeManifest(options.outDir, {
+      projectName: options.projectName,
+      createdAt,
+      settings,
+      outputs: result.outputs,
+      failed: result.failed,
+    });
+    return {
+      outputs: result.outputs.map(({ index, path, clipIds, sources, duration }) => ({
+        index,
+        path,
+        clipIds,
+        sources,
+        duration,
+      })),
+      failed: result.failed,
+      manifest,
+    };
+  } finally {
+    if (!options.renderer) await renderer.close();
+  }
+}
