@@ -1,0 +1,19 @@
+import { UnauthenticatedError } from '@vmp/shared/http';
+import { SIGNATURE_HEADERS } from '@vmp/shared/signing';
+import type { FastifyRequest } from 'fastify';
+import { machineGuard } from '../licenses/machine-auth.ts';
+import { bearerToken, verifyAccessToken } from './tokens.ts';
+
+/** preValidation hook: the account owner, by access token. Sets req.userId. */
+export async function userGuard(req: FastifyRequest): Promise<void> {
+  const token = bearerToken(req.headers.authorization);
+  if (!token) throw new UnauthenticatedError();
+  const { keys, config } = req.server.ctx;
+  req.userId = await verifyAccessToken(keys.accessSecret, config.issuer, token);
+}
+
+/** preValidation hook: an access token, or else a signed machine request. Sets req.userId either way. */
+export async function userOrMachineGuard(req: FastifyRequest): Promise<void> {
+  if (req.headers.authorization || !req.headers[SIGNATURE_HEADERS.activation]) return userGuard(req);
+  return machineGuard(req);
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+export interface CreditPack {
+  name: string;
+  credits: number;
+  /** Price in the currency's smallest unit (cents). */
+  unitAmount: number;
+  currency: string;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** postgres:// URL; absent → embedded PGlite in dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  dbPoolSize: number;
+  /** Admin endpoints exist only when set. */
+  adminToken?: string;
+  issuer: string;
+  /** Public base URL of the web pages Stripe sends buyers back to. */
+  publicUrl: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** Offline grace of a lease. */
+  leaseTtlSeconds: number;
+  reservationTtlSeconds: number;
+  stripe: {
+    secretKey?: string;
+    webhookSecret?: string;
+    /** Overrides of the Stripe API endpoint (tests point it at a local stand-in). */
+    host?: string;
+    port?: number;
+    protocol?: 'http' | 'https';
+  };
+  packs: Record<string, CreditPack>;
+  rateLimit: {
+    /** Login/register/refresh attempts per IP per window. */
+    authPerIp: number;
+    /** Login attempts per email per window. */
+    loginPerEmail: number;
+    /** Activation attempts per IP per window. */
+    activatePerIp: number;
+    windowMs: number;
+  };
+  corsOrigins: string[];
+  trustProxy: boolean;
+  logLevel: string;
+  bodyLimit: number;
+}
+
+export const DEFAULT_PACKS: Record<string, CreditPack> = {
+  starter: { name: 'Starter: 100 credits', credits: 100, unitAmount: 900, currency: 'usd' },
+};
+
+const Pack = z.object({
+  name: z.string().min(1),
+  credits: z.number().int().positive(),
+  unitAmount: z.number().int().positive(),
+  currency: z.string().length(3),
+});
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}".`);
+  return value;
+}
+
+/** Reads the configuration from environment variables; every value has a working default. */
+export function loadConfig(env: Env = process.env): ServerConfig {
+  const packs = env.VMP_CREDIT_PACKS
+    ? z.record(z.string(), Pack).parse(JSON.parse(env.VMP_CREDIT_PACKS))
+    : DEFAULT_PACKS;
+  const stripePort = env.STRIPE_API_PORT ? int(env, 'STRIPE_API_PORT', 443) : undefined;
+  const port = int(env, 'PORT', 8787);
+  return {
+    host: env.HOST || '127.0.0.1',
+    port,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.VMP_SERVER_DATA || './server-data',
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 10),
+    adminToken: env.VMP_ADMIN_TOKEN || undefined,
+    issuer: env.VMP_ISSUER || 'vmp-server',
+    publicUrl: env.VMP_PUBLIC_URL || `http://127.0.0.1:${port}`,
+    accessTokenTtlSeconds: int(env, 'VMP_ACCESS_TOKEN_TTL', 15 * 60),
+    refreshTokenTtlSeconds: int(env, 'VMP_REFRESH_TOKEN_TTL', 30 * 24 * 3600),
+    leaseTtlSeconds: int(env, 'VMP_LEASE_TTL', 14 * 24 * 3600),
+    reservationTtlSeconds: int(env, 'VMP_RESERVATION_TTL', 24 * 3600),
+    stripe: {
+      secretKey: env.STRIPE_SECRET_KEY || undefined,
+      webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
+      host: env.STRIPE_API_HOST || undefined,
+      port: stripePort,
+      protocol: env.STRIPE_API_PROTOCOL === 'http' ? 'http' : env.STRIPE_API_PROTOCOL ? 'https' : undefined,
+    },
+    packs,
+    rateLimit: {
+      authPerIp: int(env, 'VMP_RATE_AUTH_PER_IP', 30),
+      loginPerEmail: int(env, 'VMP_RATE_LOGIN_PER_EMAIL', 10),
+      activatePerIp: int(env, 'VMP_RATE_ACTIVATE_PER_IP', 60),
+      windowMs: int(env, 'VMP_RATE_WINDOW_MS', 60_000),
+    },
+    corsOrigins: (env.VMP_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    trustProxy: env.VMP_TRUST_PROXY === '1',
+    logLevel: env.LOG_LEVEL || 'info',
+    bodyLimit: 1024 * 1024,
+  };
+}

@@ -1,0 +1,37 @@
+import type { ServerConfig } from './config.ts';
+import type { Database, Db } from './db/index.ts';
+import type { activations, licenses } from './db/schema.ts';
+import type { ServerKeys } from './keys.ts';
+import type { Metrics } from './metrics.ts';
+
+/** What every feature needs, decorated on the Fastify instance as `app.ctx`. */
+export interface AppContext {
+  config: ServerConfig;
+  database: Database;
+  db: Db;
+  keys: ServerKeys;
+  metrics: Metrics;
+}
+
+/** The machine a signed request comes from. */
+export interface MachineIdentity {
+  activationId: string;
+  licenseId: string;
+  userId: string;
+  machineId: string;
+  license: typeof licenses.$inferSelect;
+  activation: typeof activations.$inferSelect;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+  interface FastifyRequest {
+    /** Exact body bytes, kept for signature checks. */
+    rawBody?: Buffer;
+    /** Set by the user or machine guard. */
+    userId?: string;
+    machine?: MachineIdentity;
+  }
+}

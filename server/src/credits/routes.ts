@@ -1,0 +1,60 @@
+import {
+  CommitRequest,
+  CreditsResponse,
+  Reservation,
+  ReservationParams,
+  ReservationRequest,
+  UsageRequest,
+  UsageResponse,
+} from '@vmp/shared/http';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { userOrMachineGuard } from '../auth/guards.ts';
+import { machineGuard } from '../licenses/machine-auth.ts';
+import { applyUsage, commit, creditSummary, recentTransactions, release, reserve } from './service.ts';
+
+export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { ctx } = app;
+
+  app.get(
+    '/credits',
+    { schema: { response: { 200: CreditsResponse } }, preValidation: userOrMachineGuard },
+    async (req) => {
+      const userId = req.userId!;
+      const [summary, transactions] = await Promise.all([
+        creditSummary(ctx.db, userId),
+        recentTransactions(ctx, userId),
+      ]);
+      return { ...summary, transactions };
+    },
+  );
+
+  app.post(
+    '/credits/reservations',
+    { schema: { body: ReservationRequest, response: { 201: Reservation } }, preValidation: machineGuard },
+    async (req, reply) => {
+      reply.status(201);
+      return reserve(ctx, req.userId!, req.body.jobId, req.body.amount);
+    },
+  );
+
+  app.post(
+    '/credits/reservations/:id/commit',
+    {
+      schema: { params: ReservationParams, body: CommitRequest, response: { 200: Reservation } },
+      preValidation: machineGuard,
+    },
+    async (req) => commit(ctx, req.userId!, req.params.id, req.body.used),
+  );
+
+  app.post(
+    '/credits/reservations/:id/release',
+    { schema: { params: ReservationParams, response: { 200: Reservation } }, preValidation: machineGuard },
+    async (req) => release(ctx, req.userId!, req.params.id),
+  );
+
+  app.post(
+    '/credits/usage',
+    { schema: { body: UsageRequest, response: { 200: UsageResponse } }, preValidation: machineGuard },
+    async (req) => applyUsage(ctx, req.userId!, req.body.entries),
+  );
+};

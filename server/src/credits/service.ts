@@ -1,0 +1,227 @@
+import {
+  ConflictError,
+  type CreditSummary,
+  type CreditTransaction,
+  InsufficientCreditsError,
+  NotFoundError,
+  type Reservation,
+  ReservationClosedError,
+  type UsageEntry,
+  ValidationError,
+} from '@vmp/shared/http';
+import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
+import type { Queryable, Tx } from '../db/index.ts';
+import { creditAccounts, creditLedger, creditReservations } from '../db/schema.ts';
+
+type ReservationRow = typeof creditReservations.$inferSelect;
+
+/**
+ * Locks the user's balance row (SELECT ... FOR UPDATE). Every credit movement of a user runs under
+ * this lock, so concurrent reservations from any number of processes are decided one at a time.
+ */
+async function lockAccount(tx: Tx, userId: string) {
+  const select = () => tx.select().from(creditAccounts).where(eq(creditAccounts.userId, userId)).for('update');
+  const [row] = await select();
+  if (row) return row;
+  await tx.insert(creditAccounts).values({ userId }).onConflictDoNothing();
+  const [created] = await select();
+  return created!;
+}
+
+/** Sum of open holds; a 'held' reservation past its expiry no longer counts. */
+async function heldAmount(db: Queryable, userId: string, now: Date): Promise<number> {
+  const [row] = await db
+    .select({ held: sql<string>`coalesce(sum(${creditReservations.amount}), 0)` })
+    .from(creditReservations)
+    .where(
+      and(
+        eq(creditReservations.userId, userId),
+        eq(creditReservations.status, 'held'),
+        gt(creditReservations.expiresAt, now),
+      ),
+    );
+  return Number(row?.held ?? 0);
+}
+
+/** Appends to the ledger once per idempotency key and moves the balance with it. Call under lockAccount. */
+async function appendLedger(
+  tx: Tx,
+  entry: { userId: string; amount: number; reason: string; reference: string | null; idempotencyKey: string },
+) {
+  const [row] = await tx.insert(creditLedger).values(entry).onConflictDoNothing().returning();
+  if (row) {
+    await tx
+      .update(creditAccounts)
+      .set({ balance: sql`${creditAccounts.balance} + ${entry.amount}`, updatedAt: new Date() })
+      .where(eq(creditAccounts.userId, entry.userId));
+    return { row, duplicate: false };
+  }
+  const [existing] = await tx.select().from(creditLedger).where(eq(creditLedger.idempotencyKey, entry.idempotencyKey));
+  return { row: existing!, duplicate: true };
+}
+
+export async function creditSummary(db: Queryable, userId: string): Promise<CreditSummary> {
+  const [account] = await db.select().from(creditAccounts).where(eq(creditAccounts.userId, userId));
+  const balance = account?.balance ?? 0;
+  const held = await heldAmount(db, userId, new Date());
+  return { balance, held, available: balance - held };
+}
+
+export async function recentTransactions(ctx: AppContext, userId: string, limit = 50): Promise<CreditTransaction[]> {
+  const rows = await ctx.db
+    .select()
+    .from(creditLedger)
+    .where(eq(creditLedger.userId, userId))
+    .orderBy(desc(creditLedger.id))
+    .limit(limit);
+  return rows.map((r) => ({
+    id: String(r.id),
+    amount: r.amount,
+    reason: r.reason,
+    reference: r.reference,
+    createdAt: r.createdAt.toISOString(),
+  }));
+}
+
+export function reservationView(r: ReservationRow, now = new Date()): Reservation {
+  const expired = r.status === 'held' && r.expiresAt.getTime() <= now.getTime();
+  return {
+    id: r.id,
+    jobId: r.jobId,
+    amount: r.amount,
+    used: r.used,
+    status: expired ? 'expired' : r.status,
+    expiresAt: r.expiresAt.toISOString(),
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+/** Holds `amount` credits for a render job; the same jobId returns the same hold. */
+export async function reserve(ctx: AppContext, userId: string, jobId: string, amount: number): Promise<Reservation> {
+  const result = await ctx.db.transaction(async (tx) => {
+    const account = await lockAccount(tx, userId);
+    const [existing] = await tx
+      .select()
+      .from(creditReservations)
+      .where(and(eq(creditReservations.userId, userId), eq(creditReservations.jobId, jobId)));
+    if (existing) {
+      if (existing.amount !== amount) {
+        throw new ConflictError('This jobId was reserved with another amount.', { jobId, amount: existing.amount });
+      }
+      return { row: existing, created: false };
+    }
+    const now = new Date();
+    const available = account.balance - (await heldAmount(tx, userId, now));
+    if (available < amount) throw new InsufficientCreditsError(amount, Math.max(0, available));
+    const [row] = await tx
+      .insert(creditReservations)
+      .values({ userId, jobId, amount, expiresAt: new Date(now.getTime() + ctx.config.reservationTtlSeconds * 1000) })
+      .returning();
+    return { row: row!, created: true };
+  });
+  if (result.created) ctx.metrics.creditsReserved.inc(amount);
+  return reservationView(result.row);
+}
+
+async function lockReservation(tx: Tx, userId: string, id: string) {
+  const [row] = await tx
+    .select()
+    .from(creditReservations)
+    .where(and(eq(creditReservations.id, id), eq(creditReservations.userId, userId)))
+    .for('update');
+  if (!row) throw new NotFoundError('No such reservation.');
+  return row;
+}
+
+/** Debits `used` (≤ amount) and frees the rest. Committing again with the same `used` is a no-op. */
+export async function commit(ctx: AppContext, userId: string, id: string, used: number): Promise<Reservation> {
+  const result = await ctx.db.transaction(async (tx) => {
+    await lockAccount(tx, userId);
+    const row = await lockReservation(tx, userId, id);
+    if (row.status === 'committed') {
+      if (row.used !== used)
+        throw new ConflictError('This reservation was committed with another amount.', { used: row.used });
+      return { row, debited: 0 };
+    }
+    const view = reservationView(row);
+    if (view.status !== 'held') throw new ReservationClosedError(view.status);
+    if (used > row.amount) throw new ValidationError(`used (${used}) exceeds the reserved amount (${row.amount}).`);
+    if (used > 0) {
+      await appendLedger(tx, {
+        userId,
+        amount: -used,
+        reason: 'render',
+        reference: row.jobId,
+        idempotencyKey: `reservation:${row.id}`,
+      });
+    }
+    const [updated] = await tx
+      .update(creditReservations)
+      .set({ status: 'committed', used, closedAt: new Date() })
+      .where(eq(creditReservations.id, row.id))
+      .returning();
+    return { row: updated!, debited: used };
+  });
+  if (result.debited) ctx.metrics.creditsCommitted.inc(result.debited);
+  return reservationView(result.row);
+}
+
+/** Frees the whole hold. Releasing again is a no-op; an expired hold is already free. */
+export async function release(ctx: AppContext, userId: string, id: string): Promise<Reservation> {
+  const row = await ctx.db.transaction(async (tx) => {
+    await lockAccount(tx, userId);
+    const row = await lockReservation(tx, userId, id);
+    if (row.status === 'released') return row;
+    if (row.status === 'committed') throw new ReservationClosedError('committed');
+    const [updated] = await tx
+      .update(creditReservations)
+      .set({ status: 'released', closedAt: new Date() })
+      .where(eq(creditReservations.id, row.id))
+      .returning();
+    return updated!;
+  });
+  return reservationView(row);
+}
+
+/**
+ * Debits renders done offline, each entry id once. The renders already happened, so the debit is
+ * taken even when it drives the balance below zero; new reservations then wait for a top-up.
+ */
+export async function applyUsage(ctx: AppContext, userId: string, entries: UsageEntry[]) {
+  const result = await ctx.db.transaction(async (tx) => {
+    await lockAccount(tx, userId);
+    const applied: string[] = [];
+    const duplicates: string[] = [];
+    let debited = 0;
+    for (const entry of entries) {
+      const { duplicate } = await appendLedger(tx, {
+        userId,
+        amount: -entry.amount,
+        reason: 'offline-render',
+        reference: entry.jobId ?? null,
+        idempotencyKey: `usage:${userId}:${entry.id}`,
+      });
+      if (duplicate) duplicates.push(entry.id);
+      else {
+        applied.push(entry.id);
+        debited += entry.amount;
+      }
+    }
+    const [account] = await tx.select().from(creditAccounts).where(eq(creditAccounts.userId, userId));
+    return { applied, duplicates, balance: account!.balance, debited };
+  });
+  if (result.debited) ctx.metrics.creditsCommitted.inc(result.debited);
+  return { applied: result.applied, duplicates: result.duplicates, balance: result.balance };
+}
+
+/** Adds (or with a negative amount removes) credits once per idempotency key, e.g. purchases and admin grants. */
+export async function grantInTx(
+  tx: Tx,
+  entry: { userId: string; amount: number; reason: string; reference: string | null; idempotencyKey: string },
+) {
+  await lockAccount(tx, entry.userId);
+  const { row, duplicate } = await appendLedger(tx, entry);
+  const [account] = await tx.select().from(creditAccounts).where(eq(creditAccounts.userId, entry.userId));
+  return { transactionId: String(row.id), balance: account!.balance, duplicate };
+}

@@ -1,0 +1,45 @@
+import type { LicenseType } from '@vmp/shared/http';
+import { type CryptoKey, SignJWT } from 'jose';
+import { LEASE_ALG } from '../keys.ts';
+
+/** What each license type unlocks; the lease carries it so the app can gate features offline. */
+export const LICENSE_FEATURES: Record<LicenseType, string[]> = {
+  TRIAL: ['render', 'watermark'],
+  PRO: ['render', 'unique-strategy', 'sync'],
+  ENTERPRISE: ['render', 'unique-strategy', 'sync', 'priority-support'],
+};
+
+export interface LeaseInput {
+  activationId: string;
+  licenseId: string;
+  machineId: string;
+  type: LicenseType;
+  licenseExpiresAt: Date | null;
+  issuer: string;
+  ttlSeconds: number;
+  now?: Date;
+}
+
+/** The offline grace ends after ttlSeconds, or when the license expires if that comes first. */
+export function leaseExpiry(input: Pick<LeaseInput, 'licenseExpiresAt' | 'ttlSeconds' | 'now'>): number {
+  const now = Math.floor((input.now ?? new Date()).getTime() / 1000);
+  const grace = now + input.ttlSeconds;
+  if (!input.licenseExpiresAt) return grace;
+  return Math.min(grace, Math.floor(input.licenseExpiresAt.getTime() / 1000));
+}
+
+export async function signLease(input: LeaseInput, privateKey: CryptoKey, kid: string): Promise<string> {
+  const iat = Math.floor((input.now ?? new Date()).getTime() / 1000);
+  return new SignJWT({
+    lic: input.licenseId,
+    mid: input.machineId,
+    typ: input.type,
+    feat: LICENSE_FEATURES[input.type],
+  })
+    .setProtectedHeader({ alg: LEASE_ALG, kid, typ: 'vmp-lease+jwt' })
+    .setSubject(input.activationId)
+    .setIssuer(input.issuer)
+    .setIssuedAt(iat)
+    .setExpirationTime(leaseExpiry(input))
+    .sign(privateKey);
+}

@@ -1,0 +1,208 @@
+import {
+  type ActivateRequest,
+  ActivationLimitError,
+  type AdminCreateLicenseRequest,
+  type LicenseInfo,
+  NotFoundError,
+  normalizeEmail,
+} from '@vmp/shared/http';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
+import { activations, licenses, users } from '../db/schema.ts';
+import { newLicenseKey, randomToken } from '../lib/crypto.ts';
+import { LICENSE_FEATURES, signLease } from './lease.ts';
+import { assertLicenseUsable } from './machine-auth.ts';
+
+type License = typeof licenses.$inferSelect;
+type Activation = typeof activations.$inferSelect;
+
+export function issueLease(ctx: AppContext, activation: Activation, license: License): Promise<string> {
+  return signLease(
+    {
+      activationId: activation.id,
+      licenseId: license.id,
+      machineId: activation.machineId,
+      type: license.type,
+      licenseExpiresAt: license.expiresAt,
+      issuer: ctx.config.issuer,
+      ttlSeconds: ctx.config.leaseTtlSeconds,
+    },
+    ctx.keys.leasePrivateKey,
+    ctx.keys.kid,
+  );
+}
+
+export async function findLicenseByKey(ctx: AppContext, key: string): Promise<License | undefined> {
+  const [row] = await ctx.db.select().from(licenses).where(eq(licenses.key, key.trim().toUpperCase()));
+  return row;
+}
+
+/**
+ * Takes a seat for a machine. The license row is locked, so concurrent activations are counted one
+ * at a time and never exceed maxActivations. The same machine again gets its existing activation.
+ */
+export async function activate(ctx: AppContext, licenseId: string, input: ActivateRequest) {
+  const result = await ctx.db.transaction(async (tx) => {
+    const [license] = await tx.select().from(licenses).where(eq(licenses.id, licenseId)).for('update');
+    if (!license) throw new NotFoundError('License not found.');
+    assertLicenseUsable(license);
+    const [existing] = await tx
+      .select()
+      .from(activations)
+      .where(and(eq(activations.licenseId, licenseId), eq(activations.machineId, input.machineId)));
+    if (existing) {
+      const [updated] = await tx
+        .update(activations)
+        .set({ appVersion: input.appVersion, platform: input.platform, lastSeenAt: new Date() })
+        .where(eq(activations.id, existing.id))
+        .returning();
+      return { license, activation: updated!, created: false };
+    }
+    const [{ value: used } = { value: 0 }] = await tx
+      .select({ value: count() })
+      .from(activations)
+      .where(eq(activations.licenseId, licenseId));
+    if (used >= license.maxActivations) throw new ActivationLimitError(license.maxActivations);
+    const [activation] = await tx
+      .insert(activations)
+      .values({
+        licenseId,
+        machineId: input.machineId,
+        appVersion: input.appVersion,
+        platform: input.platform,
+        secret: randomToken(),
+      })
+      .returning();
+    return { license, activation: activation!, created: true };
+  });
+  if (result.created) ctx.metrics.activations.inc();
+  const lease = await issueLease(ctx, result.activation, result.license);
+  return { activationId: result.activation.id, machineSecret: result.activation.secret, lease };
+}
+
+/** Heartbeat: refreshes last-seen (at most once a minute, to spare writes) and hands out a fresh lease. */
+export async function validate(ctx: AppContext, activation: Activation, license: License, appVersion?: string) {
+  const stale = Date.now() - activation.lastSeenAt.getTime() > 60_000;
+  if (stale || (appVersion && appVersion !== activation.appVersion)) {
+    await ctx.db
+      .update(activations)
+      .set({ lastSeenAt: new Date(), ...(appVersion ? { appVersion } : {}) })
+      .where(eq(activations.id, activation.id));
+  }
+  return {
+    lease: await issueLease(ctx, activation, license),
+    license: {
+      id: license.id,
+      type: license.type,
+      status: license.status,
+      expiresAt: license.expiresAt?.toISOString() ?? null,
+      features: LICENSE_FEATURES[license.type],
+    },
+  };
+}
+
+export async function deactivate(ctx: AppContext, activationId: string): Promise<void> {
+  await ctx.db.delete(activations).where(eq(activations.id, activationId));
+}
+
+/** Frees a seat from the account owner's side; only their own licenses' activations. */
+export async function removeActivation(ctx: AppContext, userId: string, licenseId: string, activationId: string) {
+  const owned = ctx.db
+    .select({ id: licenses.id })
+    .from(licenses)
+    .where(and(eq(licenses.id, licenseId), eq(licenses.userId, userId)));
+  const deleted = await ctx.db
+    .delete(activations)
+    .where(
+      and(
+        eq(activations.id, activationId),
+        eq(activations.licenseId, licenseId),
+        inArray(activations.licenseId, owned),
+      ),
+    )
+    .returning({ id: activations.id });
+  if (deleted.length === 0) throw new NotFoundError('No such activation on your licenses.');
+}
+
+export async function licensesOfUser(ctx: AppContext, userId: string): Promise<LicenseInfo[]> {
+  const rows = await ctx.db.select().from(licenses).where(eq(licenses.userId, userId)).orderBy(asc(licenses.createdAt));
+  if (rows.length === 0) return [];
+  const acts = await ctx.db
+    .select()
+    .from(activations)
+    .where(
+      inArray(
+        activations.licenseId,
+        rows.map((r) => r.id),
+      ),
+    )
+    .orderBy(asc(activations.createdAt));
+  return rows.map((l) => ({
+    id: l.id,
+    key: l.key,
+    type: l.type,
+    status: l.status,
+    maxActivations: l.maxActivations,
+    expiresAt: l.expiresAt?.toISOString() ?? null,
+    features: LICENSE_FEATURES[l.type],
+    createdAt: l.createdAt.toISOString(),
+    activations: acts
+      .filter((a) => a.licenseId === l.id)
+      .map((a) => ({
+        id: a.id,
+        machineId: a.machineId,
+        platform: a.platform,
+        appVersion: a.appVersion,
+        createdAt: a.createdAt.toISOString(),
+        lastSeenAt: a.lastSeenAt.toISOString(),
+      })),
+  }));
+}
+
+export async function findUserByEmail(ctx: AppContext, email: string) {
+  const [user] = await ctx.db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)));
+  if (!user) throw new NotFoundError(`No account for ${normalizeEmail(email)}; the user must register first.`);
+  return user;
+}
+
+function adminView(license: License, email: string) {
+  return {
+    licenseKey: license.key,
+    licenseId: license.id,
+    userId: license.userId,
+    email,
+    type: license.type,
+    status: license.status,
+    maxActivations: license.maxActivations,
+    expiresAt: license.expiresAt?.toISOString() ?? null,
+  };
+}
+
+export async function createLicense(ctx: AppContext, input: AdminCreateLicenseRequest) {
+  const user = await findUserByEmail(ctx, input.email);
+  const [license] = await ctx.db
+    .insert(licenses)
+    .values({
+      userId: user.id,
+      key: newLicenseKey(),
+      type: input.type,
+      maxActivations: input.maxActivations,
+      expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+    })
+    .returning();
+  return adminView(license!, user.email);
+}
+
+export async function setLicenseStatus(ctx: AppContext, key: string, status: 'active' | 'suspended' | 'revoked') {
+  const [license] = await ctx.db
+    .update(licenses)
+    .set({ status })
+    .where(eq(licenses.key, key.trim().toUpperCase()))
+    .returning();
+  if (!license) throw new NotFoundError('No license with this key.');
+  const [user] = await ctx.db.select({ email: users.email }).from(users).where(eq(users.id, license.userId));
+  return adminView(license, user!.email);
+}

@@ -1,0 +1,21 @@
+import { CheckoutRequest, CheckoutResponse, WebhookResponse } from '@vmp/shared/http';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { userGuard } from '../auth/guards.ts';
+import { createCheckout, handleWebhook } from './service.ts';
+
+export const paymentRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { ctx } = app;
+
+  app.post(
+    '/payments/checkout',
+    { schema: { body: CheckoutRequest, response: { 200: CheckoutResponse } }, preValidation: userGuard },
+    async (req) => createCheckout(ctx, req.userId!, req.body.pack),
+  );
+
+  app.post('/payments/webhook', { schema: { response: { 200: WebhookResponse } } }, async (req) => {
+    const signature = req.headers['stripe-signature'];
+    const result = await handleWebhook(ctx, req.rawBody, typeof signature === 'string' ? signature : undefined);
+    req.log.info({ outcome: result.outcome }, 'stripe webhook');
+    return { received: result.received, duplicate: result.duplicate };
+  });
+};

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+export const CreditTransaction = z.object({
+  id: z.string(),
+  amount: z.number().int(),
+  reason: z.string(),
+  reference: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type CreditTransaction = z.infer<typeof CreditTransaction>;
+
+export const CreditSummary = z.object({
+  /** Sum of the ledger. */
+  balance: z.number().int(),
+  /** Credits held by open reservations. */
+  held: z.number().int(),
+  /** balance - held: what a new reservation can take. */
+  available: z.number().int(),
+});
+export type CreditSummary = z.infer<typeof CreditSummary>;
+
+export const CreditsResponse = CreditSummary.extend({ transactions: z.array(CreditTransaction) });
+export type CreditsResponse = z.infer<typeof CreditsResponse>;
+
+export const JobId = z.string().min(1).max(200);
+
+export const ReservationRequest = z.object({ jobId: JobId, amount: z.number().int().positive().max(1_000_000) });
+export type ReservationRequest = z.infer<typeof ReservationRequest>;
+
+export const ReservationStatus = z.enum(['held', 'committed', 'released', 'expired']);
+export type ReservationStatus = z.infer<typeof ReservationStatus>;
+
+export const Reservation = z.object({
+  id: z.string(),
+  jobId: z.string(),
+  amount: z.number().int(),
+  used: z.number().int().nullable(),
+  status: ReservationStatus,
+  expiresAt: z.string(),
+  createdAt: z.string(),
+});
+export type Reservation = z.infer<typeof Reservation>;
+
+export const ReservationParams = z.object({ id: z.uuid() });
+export type ReservationParams = z.infer<typeof ReservationParams>;
+
+export const CommitRequest = z.object({ used: z.number().int().nonnegative() });
+export type CommitRequest = z.infer<typeof CommitRequest>;
+
+export const UsageEntry = z.object({
+  /** Client-made unique id of the entry: the server debits each id once. */
+  id: z.string().min(1).max(200),
+  amount: z.number().int().positive().max(1_000_000),
+  /** When the render happened (ISO 8601). */
+  at: z.iso.datetime({ offset: true }),
+  jobId: JobId.optional(),
+});
+export type UsageEntry = z.infer<typeof UsageEntry>;
+
+export const UsageRequest = z.object({ entries: z.array(UsageEntry).min(1).max(1000) });
+export type UsageRequest = z.infer<typeof UsageRequest>;
+
+export const UsageResponse = z.object({
+  /** Entry ids debited by this call. */
+  applied: z.array(z.string()),
+  /** Entry ids debited before (resent). */
+  duplicates: z.array(z.string()),
+  balance: z.number().int(),
+});
+export type UsageResponse = z.infer<typeof UsageResponse>;

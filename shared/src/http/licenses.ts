@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+export const LicenseType = z.enum(['TRIAL', 'PRO', 'ENTERPRISE']);
+export type LicenseType = z.infer<typeof LicenseType>;
+
+export const LicenseStatus = z.enum(['active', 'suspended', 'revoked']);
+export type LicenseStatus = z.infer<typeof LicenseStatus>;
+
+export const ActivateRequest = z.object({
+  licenseKey: z.string().min(1).max(100),
+  machineId: z.string().min(8).max(200),
+  appVersion: z.string().min(1).max(50),
+  platform: z.string().min(1).max(50),
+});
+export type ActivateRequest = z.infer<typeof ActivateRequest>;
+
+export const ActivateResponse = z.object({
+  activationId: z.string(),
+  /** base64url; used as the UTF-8 HMAC key of every later request of this machine. */
+  machineSecret: z.string(),
+  /** EdDSA JWT, verifiable offline with /.well-known/jwks.json. */
+  lease: z.string(),
+});
+export type ActivateResponse = z.infer<typeof ActivateResponse>;
+
+/** Heartbeat body: optional, the app may report its current version. */
+export const ValidateRequest = z.object({ appVersion: z.string().min(1).max(50).optional() }).nullish();
+export type ValidateRequest = z.infer<typeof ValidateRequest>;
+
+export const ValidateResponse = z.object({
+  lease: z.string(),
+  license: z.object({
+    id: z.string(),
+    type: LicenseType,
+    status: LicenseStatus,
+    expiresAt: z.string().nullable(),
+    features: z.array(z.string()),
+  }),
+});
+export type ValidateResponse = z.infer<typeof ValidateResponse>;
+
+/** Claims of the lease JWT (besides iat/exp/iss). */
+export const LeaseClaims = z.object({
+  sub: z.string(),
+  lic: z.string(),
+  mid: z.string(),
+  typ: LicenseType,
+  feat: z.array(z.string()),
+  iat: z.number(),
+  exp: z.number(),
+  iss: z.string(),
+});
+export type LeaseClaims = z.infer<typeof LeaseClaims>;
+
+export const ActivationInfo = z.object({
+  id: z.string(),
+  machineId: z.string(),
+  platform: z.string(),
+  appVersion: z.string(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+});
+export type ActivationInfo = z.infer<typeof ActivationInfo>;
+
+export const LicenseInfo = z.object({
+  id: z.string(),
+  key: z.string(),
+  type: LicenseType,
+  status: LicenseStatus,
+  maxActivations: z.number().int(),
+  expiresAt: z.string().nullable(),
+  features: z.array(z.string()),
+  createdAt: z.string(),
+  activations: z.array(ActivationInfo),
+});
+export type LicenseInfo = z.infer<typeof LicenseInfo>;
+
+export const ActivationParams = z.object({ licenseId: z.uuid(), activationId: z.uuid() });
+export type ActivationParams = z.infer<typeof ActivationParams>;
+
+export const Jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
+export type Jwks = z.infer<typeof Jwks>;

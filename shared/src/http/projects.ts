@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** Project ids are chosen by the client (e.g. a UUID). */
+export const ProjectId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, - and _ (1–100)');
+
+export const ProjectParams = z.object({ id: ProjectId });
+export type ProjectParams = z.infer<typeof ProjectParams>;
+
+export const MAX_PROJECT_BYTES = 1024 * 1024;
+
+export const ProjectListQuery = z.object({
+  /** Opaque cursor from a previous list; absent means from the beginning. */
+  since: z
+    .string()
+    .regex(/^\d{1,18}$/)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ProjectListQuery = z.infer<typeof ProjectListQuery>;
+
+export const ProjectMeta = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  deleted: z.boolean(),
+  updatedAt: z.string(),
+});
+export type ProjectMeta = z.infer<typeof ProjectMeta>;
+
+export const ProjectListResponse = z.object({
+  projects: z.array(ProjectMeta),
+  /** Pass as `since` next time. */
+  cursor: z.string(),
+  hasMore: z.boolean(),
+});
+export type ProjectListResponse = z.infer<typeof ProjectListResponse>;
+
+export const ProjectDocument = ProjectMeta.extend({ doc: z.unknown() });
+export type ProjectDocument = z.infer<typeof ProjectDocument>;
+
+/** PUT body; send `If-Match: <version>` to update, omit it to create. */
+export const PutProjectRequest = z.object({ doc: z.record(z.string(), z.unknown()) });
+export type PutProjectRequest = z.infer<typeof PutProjectRequest>;
