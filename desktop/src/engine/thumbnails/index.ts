@@ -1,1 +1,8 @@
-export {};
+export {
+  THUMBNAIL_WIDTH,
+  type ThumbnailOptions,
+  thumbnail,
+  thumbnailArgs,
+  thumbnailPath,
+  thumbnailTime,
+} from './thumbnail.ts';
