@@ -19,8 +19,8 @@ export const MAX_NAME_LENGTH = 120;
 export function sanitizeFileName(name: string, max = MAX_NAME_LENGTH): string {
   let clean = name
     .normalize('NFC')
-    .replace(/[<>:"/\\|?*\u0000-\u001f\u007f]/g, '-')
     .replace(/\s+/g, ' ')
+    .replace(/[<>:"/\\|?*\u0000-\u001f\u007f]/g, '-')
     .replace(/-{2,}/g, '-')
     .trim();
   clean = Array.from(clean).slice(0, max).join('');
