@@ -60,6 +60,7 @@ export class RenderQueue {
   private readonly throttle: KeyedThrottle;
   private readonly eta: EtaTracker;
   private readonly running = new Map<string, Running>();
+  private readonly etas = new Map<string, number | null>();
   private concurrency: number;
   private paused: boolean;
   private started = false;
@@ -385,12 +386,13 @@ export class RenderQueue {
     const finished = base.status === 'completed' || base.status === 'failed' || base.status === 'cancelled';
     if (finished) this.eta.forget(jobId);
     const etaSeconds = finished || base.status !== 'running' ? null : this.eta.eta(jobId, base.progress);
+    this.etas.set(jobId, etaSeconds);
     this.emit({ type: 'job.updated', job: { ...base, etaSeconds } });
   }
 
-  /** ETA of a job as last computed, for `jobs.get`. */
-  jobEta(jobId: string, progress: number): number | null {
-    return this.eta.eta(jobId, progress);
+  /** ETA of a job as last reported in a job.updated event, for `jobs.get`. */
+  lastEta(jobId: string): number | null {
+    return this.etas.get(jobId) ?? null;
   }
 
   private emitQueue(): void {

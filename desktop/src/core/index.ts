@@ -1,0 +1,6 @@
+export * from './core.ts';
+export * from './dispatch.ts';
+export * from './engine-port.ts';
+export * from './errors.ts';
+export * from './events.ts';
+export * from './platform.ts';
