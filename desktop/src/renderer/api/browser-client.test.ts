@@ -103,7 +103,7 @@ describe('createBrowserClient', () => {
           }),
         );
       held.push(reply);
-      if (held.length === 2) held.reverse().forEach((r) => r());
+      if (held.length === 2) for (const r of held.reverse()) r();
     };
     const c = client(host);
     const [paused, resumed] = await Promise.all([c.call('queue.pause', {}), c.call('queue.resume', {})]);

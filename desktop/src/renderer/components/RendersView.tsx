@@ -1,0 +1,354 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { Job, Output } from '@vmp/shared/api';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { render } from '../actions.ts';
+import { api } from '../api/client.ts';
+import { formatDuration, formatEta, formatPercent, formatRelativeTime, plural } from '../lib/format.ts';
+import { useApp } from '../stores/app.ts';
+import { useJobs } from '../stores/jobs.ts';
+import { usePlan } from '../stores/plan.ts';
+import { OUTPUT_PAGE, outputAt, pagesFor } from '../stores/reducers.ts';
+import { useUi } from '../stores/ui.ts';
+import { Icon } from './Icon.tsx';
+import { Modal } from './Modal.tsx';
+
+const JOB_STATUS: Record<Job['status'], string> = {
+  queued: 'Queued',
+  running: 'Rendering',
+  paused: 'Paused',
+  completed: 'Done',
+  failed: 'Finished with errors',
+  cancelled: 'Cancelled',
+};
+const OUTPUT_STATUS: Record<Output['status'], string> = {
+  PENDING: 'Waiting',
+  PROCESSING: 'Rendering',
+  COMPLETED: 'Done',
+  FAILED: 'Failed',
+  CANCELLED: 'Cancelled',
+};
+
+export function RendersView() {
+  const jobs = useJobs((s) => s.jobs);
+  const count = usePlan((s) => s.preview?.count ?? 0);
+  if (jobs.length === 0) {
+    return (
+      <div className="empty-state compact">
+        <div className="empty-icon" aria-hidden="true">
+          <Icon name="render" size={26} />
+        </div>
+        <h2>No renders yet</h2>
+        <p>
+          Check the plan in Preview, then render. Outputs appear here as they finish, and keep rendering if you close
+          the window.
+        </p>
+        <button type="button" className="button primary" disabled={count === 0} onClick={() => void render()}>
+          <Icon name="render" /> Render {count > 0 ? count : ''}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="renders">
+      <QueueBar />
+      <JobList jobs={jobs} />
+      <Gallery />
+      <Player />
+    </div>
+  );
+}
+
+function QueueBar() {
+  const queue = useJobs((s) => s.queue);
+  if (!queue) return null;
+  return (
+    <div className="queue-bar" data-testid="queue-bar">
+      <span className={queue.paused ? 'pill pill-warning' : 'pill pill-ok'}>
+        {queue.paused ? 'Queue paused' : 'Queue running'}
+      </span>
+      <span className="muted">
+        {queue.running} rendering · {queue.pending} waiting · {queue.concurrency} at a time
+      </span>
+      <div className="titlebar-spacer" />
+      <button type="button" className="button small" onClick={() => void useJobs.getState().setPaused(!queue.paused)}>
+        <Icon name={queue.paused ? 'play' : 'pause'} size={14} /> {queue.paused ? 'Resume queue' : 'Pause queue'}
+      </button>
+    </div>
+  );
+}
+
+function JobList({ jobs }: { jobs: Job[] }) {
+  const selected = useJobs((s) => s.selectedJobId);
+  return (
+    <ul className="job-list" aria-label="Render jobs">
+      {jobs.map((job) => {
+        const active = job.status === 'running' || job.status === 'queued' || job.status === 'paused';
+        const done = job.completed + job.failed + job.cancelled;
+        return (
+          <li
+            key={job.id}
+            className={`job-card status-${job.status}${selected === job.id ? ' is-selected' : ''}`}
+            data-testid="job-card"
+          >
+            <button
+              type="button"
+              className="job-main"
+              aria-pressed={selected === job.id}
+              onClick={() => void useJobs.getState().selectJob(job.id)}
+            >
+              <span className="job-head">
+                <span className="job-title">
+                  {plural(job.total, 'output')} · {job.settings.format} · {job.settings.strategy}
+                </span>
+                <span className={`pill pill-${job.status}`}>{JOB_STATUS[job.status]}</span>
+              </span>
+              <span className="progress" aria-hidden="true">
+                <span className="progress-fill" style={{ width: `${job.progress * 100}%` }} />
+              </span>
+              <span className="job-meta">
+                <span
+                  data-testid="job-progress"
+                  role="progressbar"
+                  aria-label="Job progress"
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                  aria-valuenow={Math.floor(job.progress * 100)}
+                >
+                  {formatPercent(job.progress)}
+                </span>
+                <span>
+                  {job.completed}/{job.total} done
+                  {job.failed ? ` · ${job.failed} failed` : ''}
+                  {job.cancelled ? ` · ${job.cancelled} cancelled` : ''}
+                </span>
+                <span>
+                  {active
+                    ? formatEta(job.etaSeconds)
+                    : job.finishedAt
+                      ? `finished ${formatRelativeTime(job.finishedAt)}`
+                      : ''}
+                </span>
+                <span className="muted">started {formatRelativeTime(job.createdAt)}</span>
+              </span>
+            </button>
+            <div className="job-actions">
+              {active && done < job.total ? (
+                <button type="button" className="button small" onClick={() => void useJobs.getState().cancel(job.id)}>
+                  <Icon name="stop" size={14} /> Cancel
+                </button>
+              ) : null}
+              {!active && (job.failed > 0 || job.cancelled > 0) ? (
+                <button type="button" className="button small" onClick={() => void useJobs.getState().retry(job.id)}>
+                  <Icon name="retry" size={14} /> Retry {job.failed + job.cancelled}
+                </button>
+              ) : null}
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+const CARD_MIN = 200;
+const GAP = 12;
+const ROW_HEIGHT = 236;
+
+/** Outputs of the selected job: a virtualised grid that fetches pages as they come into view. */
+function Gallery() {
+  const outputs = useJobs((s) => s.outputs);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(800);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const total = outputs?.total ?? 0;
+  const columns = Math.max(1, Math.floor((width - 16 + GAP) / (CARD_MIN + GAP)));
+  const rows = Math.ceil(total / columns);
+  const virtualizer = useVirtualizer({
+    count: rows,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 3,
+  });
+  const items = virtualizer.getVirtualItems();
+  const firstRow = items[0]?.index ?? 0;
+  const lastRow = items.at(-1)?.index ?? 0;
+  useEffect(() => {
+    if (!outputs) return;
+    useJobs
+      .getState()
+      .ensurePages(pagesFor(firstRow * columns, (lastRow + 1) * columns - 1, outputs.total, OUTPUT_PAGE));
+  }, [firstRow, lastRow, columns, outputs]);
+
+  return (
+    <section className="gallery" aria-label="Outputs">
+      <div className="gallery-head">
+        <h2>Outputs</h2>
+        <span className="muted">{plural(total, 'output')}</span>
+      </div>
+      <div ref={scrollRef} className="gallery-scroll" data-testid="gallery">
+        <div className="gallery-inner" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((row) => (
+            <div
+              key={row.key}
+              className="gallery-row"
+              style={{
+                transform: `translateY(${row.start}px)`,
+                gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+              }}
+            >
+              {Array.from({ length: columns }, (_, c) => {
+                const index = row.index * columns + c;
+                if (index >= total) return null;
+                const output = outputs ? outputAt(outputs, index) : undefined;
+                return output ? (
+                  <OutputCard key={output.id} output={output} />
+                ) : (
+                  <div key={`p${index}`} className="output-card is-placeholder" />
+                );
+              })}
+            </div>
+          ))}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function basename(path: string | null): string | null {
+  return path ? (path.split(/[\\/]/).pop() ?? null) : null;
+}
+
+function OutputCard({ output }: { output: Output }) {
+  const reveal = useApp((s) => s.info?.capabilities.reveal ?? false);
+  const done = output.status === 'COMPLETED';
+  const name = basename(output.path) ?? `Output ${output.index + 1}`;
+  return (
+    <article
+      className={`output-card status-${output.status}`}
+      data-testid="output-card"
+      data-status={output.status}
+      aria-label={`${name}: ${OUTPUT_STATUS[output.status]}`}
+    >
+      <button
+        type="button"
+        className="output-thumb"
+        disabled={!done}
+        aria-label={done ? `Play ${name}` : `${name} is not rendered yet`}
+        onClick={() => useUi.getState().play(output.id)}
+      >
+        {done ? (
+          <img src={api().mediaUrl('outputThumbnail', output.id)} alt="" loading="lazy" />
+        ) : (
+          <span className="output-index">#{output.index + 1}</span>
+        )}
+        {done ? (
+          <span className="play-badge" aria-hidden="true">
+            <Icon name="play" size={14} />
+          </span>
+        ) : null}
+        {done && output.duration != null ? (
+          <span className="duration-badge">{formatDuration(output.duration)}</span>
+        ) : null}
+      </button>
+      <div className="output-body">
+        <span className="output-name" title={output.path ?? name}>
+          {name}
+        </span>
+        <div className="output-status">
+          <span className={`pill pill-${output.status.toLowerCase()}`}>{OUTPUT_STATUS[output.status]}</span>
+          {output.status === 'PROCESSING' ? <span className="muted">{formatPercent(output.progress)}</span> : null}
+          <div className="titlebar-spacer" />
+          {output.status === 'PENDING' || output.status === 'PROCESSING' ? (
+            <button
+              type="button"
+              className="icon-button small"
+              aria-label={`Cancel ${name}`}
+              title="Cancel"
+              onClick={() => void useJobs.getState().cancelOutput(output.id)}
+            >
+              <Icon name="stop" size={13} />
+            </button>
+          ) : null}
+          {output.status === 'FAILED' || output.status === 'CANCELLED' ? (
+            <button
+              type="button"
+              className="icon-button small"
+              aria-label={`Retry ${name}`}
+              title="Retry"
+              onClick={() => void useJobs.getState().retryOutput(output.id)}
+            >
+              <Icon name="retry" size={13} />
+            </button>
+          ) : null}
+          {done && reveal ? (
+            <button
+              type="button"
+              className="icon-button small"
+              aria-label={`Show ${name} in folder`}
+              title="Show in folder"
+              onClick={() => void useJobs.getState().reveal(output.id)}
+            >
+              <Icon name="folder" size={13} />
+            </button>
+          ) : null}
+        </div>
+        {output.status === 'PROCESSING' || output.status === 'PENDING' ? (
+          <span className="progress thin" aria-hidden="true">
+            <span className="progress-fill" style={{ width: `${output.progress * 100}%` }} />
+          </span>
+        ) : null}
+        {output.error ? (
+          <span className="output-error" title={output.error}>
+            {output.error}
+          </span>
+        ) : null}
+      </div>
+    </article>
+  );
+}
+
+function Player() {
+  const playing = useUi((s) => s.playing);
+  const output = useJobs((s) => {
+    if (!playing || !s.outputs) return undefined;
+    for (const page of Object.values(s.outputs.pages)) {
+      const found = page.find((o) => o.id === playing);
+      if (found) return found;
+    }
+    return undefined;
+  });
+  const reveal = useApp((s) => s.info?.capabilities.reveal ?? false);
+  if (!playing) return null;
+  const name = basename(output?.path ?? null) ?? 'Output';
+  return (
+    <Modal
+      title={name}
+      onClose={() => useUi.getState().play(null)}
+      className="modal-player"
+      footer={
+        reveal ? (
+          <button type="button" className="button" onClick={() => void useJobs.getState().reveal(playing)}>
+            <Icon name="folder" /> Show in folder
+          </button>
+        ) : undefined
+      }
+    >
+      {/* biome-ignore lint/a11y/useMediaCaption: generated marketing clips have no caption track. */}
+      <video
+        className="player"
+        src={api().mediaUrl('output', playing)}
+        controls
+        autoPlay
+        playsInline
+        data-testid="player"
+      />
+    </Modal>
+  );
+}

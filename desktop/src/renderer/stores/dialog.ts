@@ -1,0 +1,46 @@
+import { create } from 'zustand';
+
+export interface ConfirmRequest {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  danger?: boolean;
+}
+
+export interface PromptRequest {
+  title: string;
+  label: string;
+  initial: string;
+  confirmLabel: string;
+}
+
+type Open =
+  | { kind: 'confirm'; request: ConfirmRequest; resolve: (ok: boolean) => void }
+  | { kind: 'prompt'; request: PromptRequest; resolve: (value: string | null) => void };
+
+interface DialogState {
+  open: Open | null;
+  confirm(request: ConfirmRequest): Promise<boolean>;
+  prompt(request: PromptRequest): Promise<string | null>;
+  close(): void;
+}
+
+/** One modal at a time, awaited like window.confirm but styled and accessible. */
+export const useDialog = create<DialogState>((set, get) => ({
+  open: null,
+  confirm(request) {
+    get().close();
+    return new Promise((resolve) => set({ open: { kind: 'confirm', request, resolve } }));
+  },
+  prompt(request) {
+    get().close();
+    return new Promise((resolve) => set({ open: { kind: 'prompt', request, resolve } }));
+  },
+  close() {
+    const open = get().open;
+    if (!open) return;
+    set({ open: null });
+    if (open.kind === 'confirm') open.resolve(false);
+    else open.resolve(null);
+  },
+}));

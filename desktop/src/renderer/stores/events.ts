@@ -1,0 +1,61 @@
+import type { ApiClient, ApiEvent } from '@vmp/shared/api';
+import { useApp } from './app.ts';
+import { useJobs } from './jobs.ts';
+import { useProjects } from './projects.ts';
+import { toast } from './toasts.ts';
+import { useWorkspace } from './workspace.ts';
+
+/** Route one pushed event to the stores that care. */
+export function dispatchEvent(event: ApiEvent): void {
+  switch (event.type) {
+    case 'job.updated':
+      useJobs.getState().onJob(event.job);
+      return;
+    case 'output.updated':
+      useJobs.getState().onOutput(event.output);
+      return;
+    case 'clip.updated':
+      useWorkspace.getState().applyEvent({ type: 'clip', clip: event.clip });
+      return;
+    case 'project.changed':
+      useWorkspace.getState().applyEvent({ type: 'project', projectId: event.projectId });
+      return;
+    case 'projects.changed':
+      if (useApp.getState().screen.name === 'projects') void useProjects.getState().load();
+      return;
+    case 'queue.updated':
+      useJobs.getState().onQueue(event.queue);
+      return;
+    case 'notice':
+      if (event.level === 'error') toast.error(event.message);
+      else if (event.level === 'warning') toast.warning(event.message);
+      else toast.info(event.message);
+      return;
+  }
+}
+
+/** After a reconnect, events may have been missed: fetch whatever is on screen again. */
+export function resync(): void {
+  void useApp.getState().loadInfo();
+  const screen = useApp.getState().screen;
+  if (screen.name === 'projects') void useProjects.getState().load();
+  else {
+    void useWorkspace.getState().reload();
+    void useJobs.getState().load(screen.projectId);
+  }
+}
+
+export function bindClient(client: ApiClient): () => void {
+  const offEvents = client.subscribe(dispatchEvent);
+  let wasConnected = false;
+  const offConnection = client.onConnectionChange?.((connected) => {
+    useApp.getState().setConnected(connected);
+    if (connected && wasConnected === false && useApp.getState().info) resync();
+    wasConnected = connected;
+  });
+  if (!client.onConnectionChange) useApp.getState().setConnected(true);
+  return () => {
+    offEvents();
+    offConnection?.();
+  };
+}
