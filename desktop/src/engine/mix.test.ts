@@ -1,0 +1,38 @@
+import { RenderSettings } from '@vmp/shared';
+import { describe, expect, it } from 'vitest';
+import { overallProgress, planFileNames } from './mix.ts';
+import type { RenderSource } from './render/types.ts';
+
+const source = (id: string, path: string) => ({ id, path, hash: id, info: {} }) as unknown as RenderSource;
+
+describe('mix planning', () => {
+  it('names every output from the template, de-duplicated across the plan', () => {
+    const sources = [source('a', '/clips/intro.mp4'), source('b', '/other/intro.mov'), source('c', '/c/end.mp4')];
+    const names = planFileNames(
+      'P',
+      [
+        { index: 0, clipIds: ['a', 'c'] },
+        { index: 1, clipIds: ['b', 'c'] },
+        { index: 2, clipIds: ['a', 'c'] },
+      ],
+      sources,
+      RenderSettings.parse({ nameTemplate: '{project}-{clips}' }),
+    );
+    expect(names).toEqual(['P-intro_end.mp4', 'P-intro_end-2.mp4', 'P-intro_end-3.mp4']);
+  });
+
+  it('overall progress is the mean over outputs, with an ETA once there is a rate', () => {
+    expect(overallProgress(new Map(), 4, 1)).toEqual({ overall: 0, etaSeconds: null });
+    expect(
+      overallProgress(
+        new Map([
+          [0, 1],
+          [1, 0.5],
+        ]),
+        4,
+        30,
+      ),
+    ).toEqual({ overall: 0.375, etaSeconds: 50 });
+    expect(overallProgress(new Map([[0, 1]]), 1, 30)).toEqual({ overall: 1, etaSeconds: 0 });
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { CancelledError, FfmpegFailedError } from '../errors.ts';
+import type { FfmpegProgress } from '../ffmpeg/command.ts';
+import { FfmpegPool, resolveWorker } from './pool.ts';
+
+// Jobs read lavfi sources and write to the null muxer: real FFmpeg runs, no files.
+const job = (seconds: number) => ({
+  args: ['-f', 'lavfi', '-i', `testsrc2=s=320x240:r=30:d=${seconds}`, '-f', 'null', '-'],
+  label: 'Test job',
+});
+
+describe('FFmpeg worker pool', () => {
+  it('runs from the TypeScript source through the tsx bootstrap', () => {
+    expect(resolveWorker()).toMatch(/worker-dev\.mjs$/);
+  });
+
+  it('runs jobs in worker threads, reports progress and the command, respects the concurrency', async () => {
+    const commands: string[] = [];
+    const pool = new FfmpegPool({ concurrency: 1, onCommand: (c) => commands.push(c) });
+    try {
+      const progress: FfmpegProgress[] = [];
+      let maxActive = 0;
+      const track = (p: FfmpegProgress) => {
+        progress.push(p);
+        maxActive = Math.max(maxActive, pool.active);
+      };
+      await Promise.all([pool.run(job(2), { onProgress: track }), pool.run(job(1), { onProgress: track })]);
+      expect(maxActive).toBe(1);
+      expect(progress.filter((p) => p.done)).toHaveLength(2);
+      expect(progress.some((p) => p.frame > 0)).toBe(true);
+      expect(commands).toHaveLength(2);
+      expect(commands[0]).toContain('-progress pipe:1');
+      expect(commands[0]).toContain('testsrc2=s=320x240:r=30:d=2');
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it('cancel kills the running FFmpeg and drops queued jobs', async () => {
+    const pool = new FfmpegPool({ concurrency: 1 });
+    try {
+      const controller = new AbortController();
+      let started = false;
+      const running = pool.run(job(3600), {
+        signal: controller.signal,
+        onProgress: () => {
+          if (!started) {
+            started = true;
+            controller.abort();
+          }
+        },
+      });
+      const queued = pool.run(job(1), { signal: controller.signal }).catch((e: unknown) => e);
+      await expect(running).rejects.toBeInstanceOf(CancelledError);
+      expect(await queued).toBeInstanceOf(CancelledError);
+      expect(pool.active).toBe(0);
+      // The pool is still usable.
+      await pool.run(job(0.1));
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it('a failing command rejects with FfmpegFailedError carrying the command', async () => {
+    const pool = new FfmpegPool({ concurrency: 1 });
+    try {
+      const error = await pool
+        .run({ args: ['-i', '/nonexistent/clip.mp4', '-f', 'null', '-'], label: 'Reading' })
+        .catch((e) => e);
+      expect(error).toBeInstanceOf(FfmpegFailedError);
+      expect(error.code).toBe('FFMPEG_FAILED');
+      expect(error.message).toContain('Reading');
+      expect(error.command).toContain('/nonexistent/clip.mp4');
+    } finally {
+      await pool.destroy();
+    }
+  });
+});
