@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { useDialog } from '../stores/dialog.ts';
+import { useId, useState } from 'react';
+import { type PromptRequest, useDialog } from '../stores/dialog.ts';
 import { Modal } from './Modal.tsx';
 
 /** Renders whichever confirm/prompt the dialog store holds. */
@@ -42,15 +42,11 @@ export function DialogHost() {
   return <PromptDialog key={open.request.title} request={open.request} settle={settle} />;
 }
 
-function PromptDialog({
-  request,
-  settle,
-}: {
-  request: { title: string; label: string; initial: string; confirmLabel: string };
-  settle: (value: string | null) => void;
-}) {
+function PromptDialog({ request, settle }: { request: PromptRequest; settle: (value: string | null) => void }) {
   const [value, setValue] = useState(request.initial);
-  const valid = value.trim().length > 0 && value.trim().length <= 120;
+  const id = useId();
+  const max = request.maxLength ?? 120;
+  const valid = value.trim().length > 0 && value.trim().length <= max;
   return (
     <Modal title={request.title} onClose={() => settle(null)} className="modal-small">
       <form
@@ -60,19 +56,28 @@ function PromptDialog({
           if (valid) settle(value.trim());
         }}
       >
-        <label className="field">
-          <span className="field-label">{request.label}</span>
+        <div className="field">
+          <label className="field-label" htmlFor={id}>
+            {request.label}
+          </label>
           <input
+            id={id}
             className="input"
             value={value}
-            maxLength={120}
+            maxLength={max}
+            aria-invalid={!valid}
+            aria-describedby={valid ? undefined : `${id}-error`}
             // biome-ignore lint/a11y/noAutofocus: the only field of a prompt.
             autoFocus
             onFocus={(e) => e.currentTarget.select()}
             onChange={(e) => setValue(e.target.value)}
           />
-          {!valid ? <span className="field-error">Name must be 1–120 characters.</span> : null}
-        </label>
+          {!valid ? (
+            <span id={`${id}-error`} className="field-error">
+              {request.label} must be 1–{max} characters.
+            </span>
+          ) : null}
+        </div>
         <div className="modal-footer">
           <button type="button" className="button" onClick={() => settle(null)}>
             Cancel

@@ -27,6 +27,7 @@ async function relink(clip: Clip) {
     label: 'Full path of the file on the host machine',
     initial: clip.path,
     confirmLabel: 'Relink',
+    maxLength: 4096,
   });
   if (path) await useWorkspace.getState().relink(clip.id, path);
 }

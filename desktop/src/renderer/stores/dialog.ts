@@ -12,6 +12,8 @@ export interface PromptRequest {
   label: string;
   initial: string;
   confirmLabel: string;
+  /** Default 120 (names); paths pass more. */
+  maxLength?: number;
 }
 
 type Open =
