@@ -55,7 +55,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   if (ownsDatabase) app.addHook('onClose', () => database.close());
 
   // JSON parser that keeps the exact bytes: request signatures and Stripe webhooks are computed over them.
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
     const raw = body as Buffer;
     req.rawBody = raw;

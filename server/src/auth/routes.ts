@@ -3,10 +3,12 @@ import {
   Credentials,
   MeResponse,
   normalizeEmail,
+  RateLimitedError,
   RefreshRequest,
   UnauthenticatedError,
 } from '@vmp/shared/http';
 import { eq } from 'drizzle-orm';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { creditSummary } from '../credits/service.ts';
 import { users } from '../db/schema.ts';
@@ -17,17 +19,18 @@ import { login, logout, refresh, register } from './service.ts';
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const { rateLimit } = ctx.config;
-  const perIp = app.rateLimit({ max: rateLimit.authPerIp, timeWindow: rateLimit.windowMs, groupId: 'auth-ip' });
-  // Per email too, so one account cannot be brute-forced from many addresses.
-  const perEmail = app.rateLimit({
+  const perIp = app.rateLimit({ max: rateLimit.authPerIp, timeWindow: rateLimit.windowMs });
+  // Per email too, so one account cannot be brute-forced from many addresses. (The plugin runs only
+  // one limiter hook per request, hence the manual check.)
+  const emailLimit = app.createRateLimit({
     max: rateLimit.loginPerEmail,
     timeWindow: rateLimit.windowMs,
-    groupId: 'login-email',
-    keyGenerator: (req) => {
-      const email = (req.body as { email?: unknown } | undefined)?.email;
-      return `email:${typeof email === 'string' ? normalizeEmail(email) : ''}`;
-    },
+    keyGenerator: (req) => `login-email:${normalizeEmail((req.body as { email: string }).email)}`,
   });
+  const perEmail = async (req: FastifyRequest) => {
+    const limit = await emailLimit(req);
+    if (!limit.isAllowed && limit.isExceeded) throw new RateLimitedError(limit.ttlInSeconds);
+  };
 
   app.post(
     '/auth/register',

@@ -1,0 +1,222 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, errorCode, registerUser, startApp } from './helpers.ts';
+
+const WEBHOOK_SECRET = 'whsec_test_secret_for_vmp';
+const stripe = new Stripe('sk_test_unused');
+
+interface Recorded {
+  method: string;
+  url: string;
+  authorization: string | undefined;
+  form: URLSearchParams;
+}
+
+/** Plays Stripe's POST /v1/checkout/sessions on loopback, so the real SDK code path runs. */
+function fakeStripe(): Promise<{ server: Server; port: number; requests: Recorded[] }> {
+  const requests: Recorded[] = [];
+  const read = (req: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let data = '';
+      req.on('data', (c) => {
+        data += c;
+      });
+      req.on('end', () => resolve(data));
+    });
+  const server = createServer(async (req, res) => {
+    const form = new URLSearchParams(await read(req));
+    requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, form });
+    res.setHeader('content-type', 'application/json');
+    if (req.method === 'POST' && req.url === '/v1/checkout/sessions') {
+      const id = `cs_test_${requests.length}`;
+      res.end(
+        JSON.stringify({
+          id,
+          object: 'checkout.session',
+          url: `https://checkout.stripe.com/c/pay/${id}`,
+          client_reference_id: form.get('client_reference_id'),
+          metadata: { pack: form.get('metadata[pack]') },
+          payment_status: 'unpaid',
+          mode: 'payment',
+        }),
+      );
+      return;
+    }
+    res.statusCode = 404;
+    res.end(JSON.stringify({ error: { type: 'invalid_request_error', message: 'unknown' } }));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, requests })),
+  );
+}
+
+function event(id: string, type: string, object: Record<string, unknown>) {
+  return JSON.stringify({ id, object: 'event', type, api_version: '2025-01-01', created: 1, data: { object } });
+}
+
+function webhook(app: FastifyInstance, payload: string, secret = WEBHOOK_SECRET) {
+  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret });
+  return app.inject({
+    method: 'POST',
+    url: '/v1/payments/webhook',
+    headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature },
+    payload,
+  });
+}
+
+let app: FastifyInstance;
+let fake: Awaited<ReturnType<typeof fakeStripe>>;
+beforeAll(async () => {
+  fake = await fakeStripe();
+  app = await startApp({
+    stripe: {
+      secretKey: 'sk_test_vmp',
+      webhookSecret: WEBHOOK_SECRET,
+      host: '127.0.0.1',
+      port: fake.port,
+      protocol: 'http',
+    },
+  });
+});
+afterAll(async () => {
+  await app.close();
+  await new Promise((r) => fake.server.close(r));
+});
+
+async function balance(user: { accessToken: string }) {
+  return (await app.inject({ method: 'GET', url: '/v1/credits', headers: bearer(user) })).json().balance as number;
+}
+
+describe('checkout', () => {
+  it('creates a Stripe Checkout Session for a pack through the SDK', async () => {
+    const user = await registerUser(app);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/payments/checkout',
+      headers: bearer(user),
+      payload: { pack: 'starter' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().url).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
+    const sent = fake.requests.at(-1)!;
+    expect(sent.url).toBe('/v1/checkout/sessions');
+    expect(sent.authorization).toBe('Bearer sk_test_vmp');
+    expect(sent.form.get('client_reference_id')).toBe(user.user.id);
+    expect(sent.form.get('metadata[pack]')).toBe('starter');
+    expect(sent.form.get('mode')).toBe('payment');
+    expect(sent.form.get('line_items[0][price_data][unit_amount]')).toBe('900');
+  });
+
+  it('refuses unknown packs and anonymous callers', async () => {
+    const user = await registerUser(app);
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/v1/payments/checkout',
+      headers: bearer(user),
+      payload: { pack: 'mega' },
+    });
+    expect(errorCode(unknown)).toBe('NOT_FOUND');
+    const anonymous = await app.inject({ method: 'POST', url: '/v1/payments/checkout', payload: { pack: 'starter' } });
+    expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('answers 503 with a clear message when Stripe is not configured', async () => {
+    const bare = await startApp({ stripe: {} });
+    try {
+      const user = await registerUser(bare);
+      const res = await bare.inject({
+        method: 'POST',
+        url: '/v1/payments/checkout',
+        headers: bearer(user),
+        payload: { pack: 'starter' },
+      });
+      expect(res.statusCode).toBe(503);
+      expect(res.json().error.message).toMatch(/STRIPE_SECRET_KEY/);
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
+describe('webhook', () => {
+  it('credits a paid checkout once even when the event is delivered twice, and refunds take it back', async () => {
+    const user = await registerUser(app);
+    const session = {
+      id: `cs_test_paid_${user.user.id}`,
+      object: 'checkout.session',
+      client_reference_id: user.user.id,
+      metadata: { pack: 'starter' },
+      payment_status: 'paid',
+      payment_intent: `pi_${user.user.id}`,
+      amount_total: 900,
+    };
+    const payload = event(`evt_paid_${user.user.id}`, 'checkout.session.completed', session);
+    const deliveries = await Promise.all([webhook(app, payload), webhook(app, payload)]);
+    expect(deliveries.map((d) => d.statusCode)).toEqual([200, 200]);
+    expect(deliveries.map((d) => d.json().duplicate).sort()).toEqual([false, true]);
+    expect((await webhook(app, payload)).json()).toEqual({ received: true, duplicate: true });
+    expect(await balance(user)).toBe(100);
+
+    // Another event for the same session (Stripe may resend under a new id) must not credit again.
+    await webhook(app, event(`evt_paid_again_${user.user.id}`, 'checkout.session.completed', session));
+    expect(await balance(user)).toBe(100);
+
+    const charge = { id: `ch_${user.user.id}`, object: 'charge', payment_intent: session.payment_intent, amount: 900 };
+    await webhook(
+      app,
+      event(`evt_refund_half_${user.user.id}`, 'charge.refunded', { ...charge, amount_refunded: 450 }),
+    );
+    expect(await balance(user)).toBe(50);
+    const full = event(`evt_refund_full_${user.user.id}`, 'charge.refunded', { ...charge, amount_refunded: 900 });
+    await webhook(app, full);
+    await webhook(app, full);
+    expect(await balance(user)).toBe(0);
+  });
+
+  it('ignores unpaid sessions', async () => {
+    const user = await registerUser(app);
+    const payload = event(`evt_unpaid_${user.user.id}`, 'checkout.session.completed', {
+      id: `cs_unpaid_${user.user.id}`,
+      client_reference_id: user.user.id,
+      metadata: { pack: 'starter' },
+      payment_status: 'unpaid',
+    });
+    expect((await webhook(app, payload)).statusCode).toBe(200);
+    expect(await balance(user)).toBe(0);
+  });
+
+  it('refuses a bad signature with 400 and changes nothing', async () => {
+    const user = await registerUser(app);
+    const payload = event(`evt_forged_${user.user.id}`, 'checkout.session.completed', {
+      id: `cs_forged_${user.user.id}`,
+      client_reference_id: user.user.id,
+      metadata: { pack: 'starter' },
+      payment_status: 'paid',
+    });
+    const forged = await webhook(app, payload, 'whsec_wrong');
+    expect(forged.statusCode).toBe(400);
+    const unsigned = await app.inject({
+      method: 'POST',
+      url: '/v1/payments/webhook',
+      headers: { 'content-type': 'application/json' },
+      payload,
+    });
+    expect(unsigned.statusCode).toBe(400);
+    // Signed correctly but the body altered afterwards.
+    const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+    const altered = await app.inject({
+      method: 'POST',
+      url: '/v1/payments/webhook',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      payload: payload.replace('starter', 'starter '),
+    });
+    expect(altered.statusCode).toBe(400);
+    expect(await balance(user)).toBe(0);
+    // The event id was not recorded: the genuine delivery still counts.
+    expect((await webhook(app, payload)).json().duplicate).toBe(false);
+    expect(await balance(user)).toBe(100);
+  });
+});
