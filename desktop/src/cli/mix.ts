@@ -1,0 +1,247 @@
+import { availableParallelism, homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FitMode, OutputFormat, RenderSettings, Strategy } from '@vmp/shared';
+import { type MixOptions, mix } from '../engine/mix.ts';
+import { type PlanClip, type PlanInput, planCombinations } from '../engine/plan/planner.ts';
+import type { ClipAnalysis } from '../engine/validate/analyse.ts';
+import { analyseFiles } from './analyse-files.ts';
+import { type CliCommand, type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from './command.ts';
+import { createProgressReporter } from './progress.ts';
+import { type ScannedFolder, scanMixFolder } from './scan.ts';
+
+const USAGE = `Usage: vmp mix <folder> --out <dir> [options]
+
+  <folder> of sub-folders: manual mode, one clip from each sub-folder per video, sub-folders in name order.
+  <folder> of files:       auto mode, --clips-per-output clips per video, never a clip twice in a video.
+
+  --out <dir>               where the videos go (required)
+  --count N                 videos to make (default: every combination, at most 500)
+  --seed S                  same seed, same plan (default 1)
+  --format 9:16|1:1|4:5|16:9   output shape (default 9:16)
+  --fit cover|contain|blur  how clips fill the frame (default cover)
+  --strategy fast|unique    fast: no re-encode per video; unique: re-encode with small variations (default fast)
+  --clips-per-output K      auto mode (default 3)
+  --concurrency C           FFmpeg processes at once (default: CPU cores)
+  --cache-dir <dir>         normalised clips cache (default: $VMP_CACHE_DIR or the user cache folder)
+  --json                    stdout: {"outputs":[{path,sources,duration}],"skipped":[{path,reason}]}
+
+Progress goes to stderr. Exit code: 0 done; 1 rendering failed; 2 bad usage or nothing to mix; 130 cancelled.`;
+
+export interface MixCliOptions {
+  folder: string;
+  out: string;
+  count?: number;
+  seed: number;
+  format: OutputFormat;
+  fit: FitMode;
+  strategy: Strategy;
+  clipsPerOutput: number;
+  concurrency: number;
+  cacheDir: string;
+  json: boolean;
+}
+
+function intOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+  }
+  return value;
+}
+
+function choice<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${raw}").`);
+  }
+  return raw as T;
+}
+
+/** The per-user cache folder, following each OS's convention; VMP_CACHE_DIR wins. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (env.VMP_CACHE_DIR) return resolve(env.VMP_CACHE_DIR);
+  if (platform === 'win32')
+    return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'VideoMixerPro', 'cache');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'VideoMixerPro');
+  return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'video-mixer-pro');
+}
+
+function parseRaw(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      count: { type: 'string', short: 'n' },
+      seed: { type: 'string' },
+      format: { type: 'string' },
+      fit: { type: 'string' },
+      strategy: { type: 'string' },
+      'clips-per-output': { type: 'string', short: 'k' },
+      concurrency: { type: 'string', short: 'j' },
+      'cache-dir': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+}
+
+/** Parses and checks `vmp mix` arguments; every mistake is a UsageError naming the flag. */
+export function parseMixArgs(args: string[], env: NodeJS.ProcessEnv = process.env): MixCliOptions {
+  let parsed: ReturnType<typeof parseRaw>;
+  try {
+    parsed = parseRaw(args);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const v = parsed.values;
+  const str = (key: Exclude<keyof typeof v, 'json'>) => v[key];
+  if (parsed.positionals.length !== 1) {
+    throw new UsageError(parsed.positionals.length ? 'Give exactly one folder to mix.' : 'Give the folder to mix.');
+  }
+  const out = str('out');
+  if (!out) throw new UsageError('--out <dir> is required: the folder the videos go to.');
+  const count = intOption('count', str('count'), 1, 100_000);
+  return {
+    folder: resolve(parsed.positionals[0]!),
+    out: resolve(out),
+    ...(count === undefined ? {} : { count }),
+    seed: intOption('seed', str('seed'), 0, 2 ** 31 - 1) ?? 1,
+    format: choice('format', str('format'), OutputFormat.options, '9:16'),
+    fit: choice('fit', str('fit'), FitMode.options, 'cover'),
+    strategy: choice('strategy', str('strategy'), Strategy.options, 'fast'),
+    clipsPerOutput: intOption('clips-per-output', str('clips-per-output'), 1, 20) ?? 3,
+    concurrency: intOption('concurrency', str('concurrency'), 1, 64) ?? Math.max(1, availableParallelism()),
+    cacheDir: str('cache-dir') ? resolve(str('cache-dir')!) : defaultCacheDir(env),
+    json: v.json === true,
+  };
+}
+
+function planClip(a: ClipAnalysis): PlanClip {
+  return { id: a.path, duration: a.info?.duration ?? 0, valid: a.problems.length === 0 && !!a.hash && !!a.info };
+}
+
+/** The planner's input from a scanned folder and the analyses of its files. */
+export function planInputFor(
+  scanned: ScannedFolder,
+  analyses: ReadonlyMap<string, ClipAnalysis>,
+  options: Pick<MixCliOptions, 'count' | 'seed' | 'clipsPerOutput'>,
+): PlanInput {
+  const common = { seed: options.seed, ...(options.count === undefined ? {} : { count: options.count }) };
+  const clipOf = (path: string) => planClip(analyses.get(path)!);
+  if (scanned.mode === 'manual') {
+    return {
+      mode: 'manual',
+      groups: scanned.groups.map((g) => ({ name: g.name, clips: g.files.map(clipOf) })),
+      ...common,
+    };
+  }
+  return { mode: 'auto', clips: scanned.files.map(clipOf), clipsPerOutput: options.clipsPerOutput, ...common };
+}
+
+export interface MixReport {
+  outputs: Array<{ path: string; sources: string[]; duration: number }>;
+  skipped: Array<{ path: string; reason: string }>;
+  failed?: Array<{ index: number; error: string }>;
+}
+
+export const mixCommand: CliCommand = {
+  usage: USAGE,
+  async run(args, io) {
+    const options = parseMixArgs(args);
+    return runMix(options, io);
+  },
+};
+
+export async function runMix(options: MixCliOptions, io: CliIo): Promise<number> {
+  const progress = createProgressReporter(io.stderr);
+  const scanned = await scanMixFolder(options.folder, [options.out, options.cacheDir]);
+  const files = scanned.mode === 'manual' ? scanned.groups.flatMap((g) => g.files) : scanned.files;
+  if (files.length === 0) {
+    throw new UsageError(
+      scanned.mode === 'manual'
+        ? `The group folders in "${options.folder}" hold no files: put clips in them.`
+        : `Folder "${options.folder}" holds no clips.`,
+    );
+  }
+
+  const analyses = await analyseFiles(files, {
+    signal: io.signal,
+    onDone: (done, total) =>
+      progress.update({ label: 'Checking clips', fraction: done / total, done, total, etaSeconds: null }),
+  });
+  progress.finish();
+  const byPath = new Map(analyses.map((a) => [a.path, a]));
+  const skipped = [
+    ...analyses
+      .filter((a) => a.problems.length > 0)
+      .map((a) => ({ path: a.path, reason: a.problems.map((p) => p.message).join(' ') })),
+    ...scanned.ignored.map((path) => ({
+      path,
+      reason: `"${basename(path)}" is not inside a group folder; in a folder of groups, only clips in sub-folders are mixed.`,
+    })),
+  ];
+  for (const s of skipped) io.stderr.write(`Skipping ${basename(s.path)}: ${s.reason}\n`);
+
+  // Throws ValidationError (exit 2) naming the group, or saying how many combinations exist.
+  const plan = planCombinations(planInputFor(scanned, byPath, options));
+  const usedIds = new Set(plan.combinations.flatMap((c) => c.clipIds));
+  const sources: MixOptions['sources'] = analyses
+    .filter((a) => usedIds.has(a.path))
+    .map((a) => ({ id: a.path, path: a.path, hash: a.hash!, info: a.info! }));
+  const settings = RenderSettings.parse({
+    format: options.format,
+    fit: options.fit,
+    strategy: options.strategy,
+    seed: options.seed,
+    clipsPerOutput: options.clipsPerOutput,
+    count: plan.count,
+  });
+  io.stderr.write(
+    `Making ${plan.count} of ${plan.possible.exact ? '' : 'about '}${plan.possible.value} possible videos (${plan.mode} mode) in ${options.out}\n`,
+  );
+
+  const result = await mix({
+    projectName: basename(options.folder),
+    sources,
+    combinations: plan.combinations,
+    settings,
+    outDir: options.out,
+    cacheDir: options.cacheDir,
+    concurrency: options.concurrency,
+    signal: io.signal,
+    onProgress: (p) =>
+      progress.update({
+        label: 'Rendering',
+        fraction: p.overall,
+        done: p.completed,
+        total: p.total,
+        etaSeconds: p.etaSeconds,
+      }),
+  });
+  const total = plan.combinations.length;
+  const finished = result.outputs.length + result.failed.length;
+  progress.update({ label: 'Rendering', fraction: 1, done: finished, total, etaSeconds: 0 });
+  progress.finish();
+
+  const report: MixReport = {
+    outputs: [...result.outputs]
+      .sort((a, b) => a.index - b.index)
+      .map((o) => ({ path: resolve(o.path), sources: o.clipIds.map((id) => resolve(id)), duration: o.duration })),
+    skipped: skipped.map((s) => ({ path: resolve(s.path), reason: s.reason })),
+    ...(result.failed.length ? { failed: result.failed.map((f) => ({ index: f.index, error: f.error.message })) } : {}),
+  };
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    for (const o of report.outputs) io.stdout.write(`${o.path}\n`);
+    io.stderr.write(
+      `Made ${report.outputs.length} video${report.outputs.length === 1 ? '' : 's'} in ${options.out}` +
+        `${skipped.length ? `; skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'}` : ''}.\n`,
+    );
+  }
+  for (const f of result.failed) io.stderr.write(`Video ${f.index + 1} failed: ${f.error.message}\n`);
+  return result.failed.length > 0 ? EXIT_FAILURE : EXIT_OK;
+}

@@ -1,0 +1,214 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffprobeJson, makeClip, makeImage, makeTextFile } from './fixtures/media.ts';
+
+const BIN = fileURLToPath(new URL('../bin/vmp.mjs', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let dir: string;
+let cache: string;
+
+/** Runs the real `vmp` binary; `onStderr` may act on progress (e.g. send Ctrl-C). */
+function vmp(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, VMP_CACHE_DIR: cache, FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      onStderr?.(stderr, child);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let manual: string;
+let auto: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vmp-cli-'));
+  cache = join(dir, 'cache');
+  manual = join(dir, 'manual');
+  // Natural order: "2-body" comes before "10-outro" even though "1" < "2" as text.
+  await makeClip(join(manual, '1-intro'), 'red', { color: 'red', duration: 0.4 });
+  await makeClip(join(manual, '1-intro'), 'blue', { color: 'blue', duration: 0.4, rotate: 90 });
+  await makeClip(join(manual, '2-body'), 'green', { duration: 0.5, ext: 'webm' });
+  await makeClip(join(manual, '2-body'), 'quiet', { color: 'yellow', duration: 0.4, audio: false });
+  await makeTextFile(join(manual, '2-body'), 'notes.txt', 'remember the milk\n');
+  await makeClip(join(manual, '10-outro'), 'end', { duration: 0.4, sar: '4:3' });
+  auto = join(dir, 'auto');
+  await makeClip(auto, 'a', { color: 'red', duration: 0.4 });
+  await makeClip(auto, 'b', { color: 'green', duration: 0.4, vfr: true });
+  await makeClip(auto, 'c', { color: 'blue', duration: 0.4, fps: 25 });
+  await makeImage(auto, 'photo', 'png');
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('vmp usage', () => {
+  it('prints help and rejects unknown commands and bad flags with exit 2', async () => {
+    const none = await vmp([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/probe/);
+    expect(none.stderr).toMatch(/mix/);
+    const unknown = await vmp(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
+    const help = await vmp(['mix', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--clips-per-output/);
+    const noOut = await vmp(['mix', manual]);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toMatch(/--out <dir> is required/);
+    const badFormat = await vmp(['mix', manual, '--out', join(dir, 'x'), '--format', '3:2']);
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toMatch(/--format must be one of 9:16, 1:1, 4:5, 16:9/);
+    const badFlag = await vmp(['mix', manual, '--out', join(dir, 'x'), '--colour', 'red']);
+    expect(badFlag.code).toBe(2);
+    const missing = await vmp(['mix', join(dir, 'nope'), '--out', join(dir, 'x')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Folder ".*nope" was not found/);
+  });
+});
+
+describe('vmp probe', () => {
+  it('prints a table with problems, or JSON, and exits 2 when a file cannot be mixed', async () => {
+    const good = join(manual, '1-intro', 'blue.mp4');
+    const bad = join(manual, '2-body', 'notes.txt');
+    const table = await vmp(['probe', good, bad]);
+    expect(table.code).toBe(2);
+    expect(table.stdout).toMatch(/blue\.mp4\s+0\.40s\s+\S+ KB\s+240x320 \(rot 90\)/);
+    expect(table.stdout).toMatch(/notes\.txt.*NOT_A_VIDEO/);
+    expect(table.stdout).toMatch(/"notes\.txt" is a text file/);
+
+    const json = await vmp(['probe', '--json', good, join(auto, 'photo.png')]);
+    expect(json.code).toBe(2);
+    const parsed = JSON.parse(json.stdout) as Array<{
+      path: string;
+      info: { video: { width: number } };
+      problems: { code: string }[];
+    }>;
+    expect(parsed.map((r) => r.path)).toEqual([good, join(auto, 'photo.png')]);
+    expect(parsed[0]?.info.video.width).toBe(240);
+    expect(parsed[0]?.problems).toEqual([]);
+    expect(parsed[1]?.problems.map((p) => p.code)).toEqual(['STILL_IMAGE']);
+
+    const ok = await vmp(['probe', good]);
+    expect(ok.code).toBe(0);
+  });
+});
+
+interface Report {
+  outputs: Array<{ path: string; sources: string[]; duration: number }>;
+  skipped: Array<{ path: string; reason: string }>;
+}
+
+describe('vmp mix', () => {
+  it('manual mode: one clip per group folder in natural order, bad files skipped, JSON report', async () => {
+    const out = join(dir, 'out-manual');
+    const run = await vmp(['mix', manual, '--out', out, '--count', '3', '--format', '1:1', '--seed', '7', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.outputs).toHaveLength(3);
+    expect(report.skipped).toEqual([
+      { path: join(manual, '2-body', 'notes.txt'), reason: expect.stringContaining('"notes.txt" is a text file') },
+    ]);
+    const seen = new Set<string>();
+    for (const output of report.outputs) {
+      expect(output.sources).toHaveLength(3);
+      expect(output.sources[0]).toContain(`${join(manual, '1-intro')}/`);
+      expect(output.sources[1]).toContain(`${join(manual, '2-body')}/`);
+      expect(output.sources[2]).toBe(join(manual, '10-outro', 'end.mp4'));
+      seen.add(output.sources.join('|'));
+      expect(output.path.startsWith(`${out}/`)).toBe(true);
+      expect(output.duration).toBeGreaterThan(1);
+      const probe = await ffprobeJson(output.path);
+      const video = probe.streams.find((s) => s.codec_type === 'video');
+      expect([video?.width, video?.height]).toEqual([1080, 1080]);
+    }
+    expect(seen.size).toBe(3);
+    // Progress and the skip notice went to stderr, not into the JSON.
+    expect(run.stderr).toMatch(/Skipping notes\.txt/);
+    expect(run.stderr).toMatch(/Rendering 3\/3/);
+  });
+
+  it('auto mode: K distinct clips per video from a folder of files; the photo is skipped', async () => {
+    const out = join(dir, 'out-auto');
+    const run = await vmp(['mix', auto, '--out', out, '--clips-per-output', '2', '--count', '2', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.outputs).toHaveLength(2);
+    for (const output of report.outputs) {
+      expect(output.sources).toHaveLength(2);
+      expect(new Set(output.sources).size).toBe(2);
+      expect((await stat(output.path)).size).toBeGreaterThan(0);
+    }
+    expect(report.skipped.map((s) => s.path)).toEqual([join(auto, 'photo.png')]);
+    expect(report.skipped[0]?.reason).toMatch(/still image/);
+  });
+
+  it('exits 2 when the input leaves nothing to mix, naming the group or saying what is possible', async () => {
+    const tooMany = await vmp(['mix', manual, '--out', join(dir, 'x'), '--count', '50']);
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toMatch(/only 4 different combinations/);
+
+    const broken = join(dir, 'broken');
+    await makeClip(join(broken, 'A'), 'ok', { duration: 0.4, audio: false });
+    await makeTextFile(join(broken, 'B'), 'clip.mp4', 'not a clip');
+    const noGood = await vmp(['mix', broken, '--out', join(dir, 'x')]);
+    expect(noGood.code).toBe(2);
+    expect(noGood.stderr).toMatch(/Group "B" has no usable clips/);
+    expect(noGood.stderr).toMatch(/clip\.mp4/);
+
+    const empty = join(dir, 'empty');
+    await mkdir(empty, { recursive: true });
+    const nothing = await vmp(['mix', empty, '--out', join(dir, 'x')]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toMatch(/holds no clips/);
+
+    const tooFew = await vmp(['mix', auto, '--out', join(dir, 'x'), '--clips-per-output', '4']);
+    expect(tooFew.code).toBe(2);
+    expect(tooFew.stderr).toMatch(/at least 4 usable clips/);
+  });
+
+  it('Ctrl-C cancels cleanly: exit 130, no partial files left', async () => {
+    const out = join(dir, 'out-cancel');
+    let sent = false;
+    const run = await vmp(
+      ['mix', auto, '--out', out, '--clips-per-output', '3', '--strategy', 'unique'],
+      (text, child) => {
+        if (!sent && /Rendering/.test(text)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    );
+    expect(sent).toBe(true);
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/Cancelled/);
+    const left = await readdir(out).catch(() => [] as string[]);
+    expect(left.filter((f) => f.endsWith('.part') || f.endsWith('.tmp'))).toEqual([]);
+    // Anything left under a final name is a whole video.
+    for (const f of left.filter((name) => name.endsWith('.mp4'))) {
+      expect((await ffprobeJson(join(out, f))).streams.length).toBeGreaterThan(0);
+    }
+  });
+});
