@@ -72,17 +72,10 @@ describe('vmp usage', () => {
     const unknown = await vmp(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
-    const help = await vmp(['mix', '--help']);
-    expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/--clips-per-output/);
-    const noOut = await vmp(['mix', manual]);
-    expect(noOut.code).toBe(2);
-    expect(noOut.stderr).toMatch(/--out <dir> is required/);
     const badFormat = await vmp(['mix', manual, '--out', join(dir, 'x'), '--format', '3:2']);
     expect(badFormat.code).toBe(2);
     expect(badFormat.stderr).toMatch(/--format must be one of 9:16, 1:1, 4:5, 16:9/);
-    const badFlag = await vmp(['mix', manual, '--out', join(dir, 'x'), '--colour', 'red']);
-    expect(badFlag.code).toBe(2);
+    expect(badFormat.stderr).toMatch(/Usage: vmp mix/);
     const missing = await vmp(['mix', join(dir, 'nope'), '--out', join(dir, 'x')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/Folder ".*nope" was not found/);
