@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { type ClipProblem, RenderSettings } from '@vmp/shared';
@@ -49,6 +49,8 @@ export interface Core extends ApiHandlers {
   /** Folder where browser uploads of a project are stored. */
   mediaDir(projectId: string): string;
   thumbnailFile(clipId: string): string | null;
+  /** A still of a completed output, made on first request and cached. */
+  outputThumbnailFile(outputId: string): Promise<string | null>;
   outputFile(outputId: string): string | null;
   settings(): AppSettings;
   /** Graceful shutdown: running renders stopped and re-queued, database closed. */
@@ -129,7 +131,7 @@ export function createCore(options: CoreOptions): Core {
     if (analysis.info?.video && analysis.problems.length === 0) {
       const file = join(thumbsDir, `${clip.id}.jpg`);
       try {
-        await engine.thumbnail(path, analysis.info, file);
+        await engine.thumbnail(path, analysis.info.duration, file);
         thumbnail = file;
       } catch {
         // A clip without a thumbnail still mixes; the UI shows a placeholder.
@@ -581,6 +583,7 @@ export function createCore(options: CoreOptions): Core {
     return output.path;
   }
 
+  const outputThumbs = new Map<string, Promise<string | null>>();
   queue.start();
 
   let closed = false;
@@ -600,6 +603,28 @@ export function createCore(options: CoreOptions): Core {
       } catch {
         return null;
       }
+    },
+    async outputThumbnailFile(outputId) {
+      let output: Output;
+      try {
+        output = store.getOutput(outputId);
+      } catch {
+        return null;
+      }
+      if (output.status !== 'COMPLETED' || !output.path) return null;
+      const file = join(thumbsDir, `output-${output.id}.jpg`);
+      if (existsSync(file)) return file;
+      // Several requests for the same still share one FFmpeg run.
+      let making = outputThumbs.get(file);
+      if (!making) {
+        making = engine
+          .thumbnail(output.path, output.duration ?? 1, file)
+          .then(() => file)
+          .catch(() => null)
+          .finally(() => outputThumbs.delete(file));
+        outputThumbs.set(file, making);
+      }
+      return making;
     },
     outputFile: (outputId) => {
       try {

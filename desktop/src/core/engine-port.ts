@@ -1,3 +1,4 @@
+import { rename } from 'node:fs/promises';
 import type { ClipProblem, MediaInfo, PlanSummary } from '@vmp/shared';
 import type { AppInfo } from '@vmp/shared/api';
 import {
@@ -26,8 +27,8 @@ export interface Analysis {
 export interface EnginePort {
   analyse(path: string, options: { maxBytes: number; signal?: AbortSignal }): Promise<Analysis>;
   hash(path: string): Promise<string>;
-  /** Writes a JPEG still of the clip to `file`. */
-  thumbnail(path: string, info: MediaInfo, file: string): Promise<void>;
+  /** Writes a JPEG still of a video (`duration` seconds long) to `file`. */
+  thumbnail(path: string, duration: number, file: string): Promise<void>;
   plan(input: PlanInput): PlanSummary;
   fileName(
     template: string,
@@ -50,15 +51,16 @@ export function realEngine(): EnginePort {
       return { size: result.size, hash: result.hash, info: result.info, problems: result.problems };
     },
     hash: contentKey,
-    async thumbnail(path, info, file) {
+    async thumbnail(path, duration, file) {
       // A frame a little into the clip: first frames are often black.
-      const at = Math.min(info.duration * 0.25, 1);
+      const at = Math.min(duration * 0.25, 1);
+      // Written aside and renamed, so a crash never leaves a truncated image that looks cached.
+      const temp = `${file}.tmp`;
       await runFfmpeg(
-        ['-ss', at.toFixed(3), '-i', path, '-frames:v', '1', '-vf', 'scale=320:-2', '-q:v', '4', '-f', 'image2', file],
-        {
-          label: `Making a thumbnail of ${path}`,
-        },
+        ['-ss', at.toFixed(3), '-i', path, '-frames:v', '1', '-vf', 'scale=320:-2', '-q:v', '4', '-f', 'image2', temp],
+        { label: `Making a thumbnail of ${path}` },
       );
+      await rename(temp, file);
     },
     plan: summarisePlan,
     fileName: (template, f) =>
