@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { type ClipProblem, RenderSettings } from '@vmp/shared';
 import type { ApiHandlers, AppInfo, AppSettings, Clip, Group, Job, Output } from '@vmp/shared/api';
 import { AppError, ValidationError } from '@vmp/shared/errors';
@@ -33,6 +33,8 @@ export interface CoreOptions {
   defaultOutputDir?: string;
   backoffBaseMs?: number;
   migrationsDir?: string;
+  /** Appends every FFmpeg command the renderer runs to this file (support, and the crash test's evidence). */
+  commandLog?: string;
 }
 
 export const DEFAULT_GROUPS = ['Hook', 'Body', 'Call to action'];
@@ -55,6 +57,11 @@ export interface Core extends ApiHandlers {
   settings(): AppSettings;
   /** Graceful shutdown: running renders stopped and re-queued, database closed. */
   close(): Promise<void>;
+}
+
+function commandLogger(file: string): (command: string) => void {
+  mkdirSync(dirname(file), { recursive: true });
+  return (command) => appendFileSync(file, `${new Date().toISOString()} ${command}\n`);
 }
 
 /** Runs `fn` over items with at most `limit` at once, keeping result order. */
@@ -94,7 +101,11 @@ export function createCore(options: CoreOptions): Core {
 
   const renderer = options.render
     ? { render: options.render, close: async () => {} }
-    : engine.createRenderer({ cacheDir: join(dataDir, 'cache'), concurrency: settings().concurrency });
+    : engine.createRenderer({
+        cacheDir: join(dataDir, 'cache'),
+        concurrency: settings().concurrency,
+        ...(options.commandLog ? { onCommand: commandLogger(options.commandLog) } : {}),
+      });
 
   const warn = (message: string) => hub.emit({ type: 'notice', level: 'warning', message });
   const queue = new RenderQueue({

@@ -34,7 +34,7 @@ export interface EnginePort {
     template: string,
     fields: { project: string; index: number; total: number; clipPaths: string[]; seed: number; format: string },
   ): string;
-  createRenderer(options: { cacheDir: string; concurrency: number }): {
+  createRenderer(options: { cacheDir: string; concurrency: number; onCommand?: (command: string) => void }): {
     render: RenderOutputFn;
     close(): Promise<void>;
   };
