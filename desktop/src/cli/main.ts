@@ -20,6 +20,8 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     load: async () => (await import('./probe.ts')).probeCommand,
   },
   mix: { summary: 'mix a folder of clips into many videos', load: async () => (await import('./mix.ts')).mixCommand },
+  // serve: owned by the app-core engineer (desktop/src/cli/serve.ts).
+  serve: { summary: 'run the app in your browser', load: async () => (await import('./serve.ts')).serveCommand },
 };
 
 function help(): string {
