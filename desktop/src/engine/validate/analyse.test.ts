@@ -40,9 +40,15 @@ describe('analyseClip', () => {
     const cutFs = await analyseClip(await truncatedCopy(faststart, 0.9, join(dir, 'cut-fs.mp4')));
     expect(codes(cutFs)).toEqual(['UNDECODABLE']);
 
+    // Cut inside the header: ffprobe gives up, the first bytes still say MP4/WebM.
+    expect(codes(await analyseClip(await truncatedCopy(moovLast, 0.0005, join(dir, 'stub.mp4'))))).toEqual([
+      'UNDECODABLE',
+    ]);
+
     const webm = await makeClip(dir, 'whole-webm', { duration: 1, ext: 'webm' });
     const cutWebm = await analyseClip(await truncatedCopy(webm, 0.7, join(dir, 'cut.webm')));
     expect(codes(cutWebm)).toEqual(['UNDECODABLE']);
+    expect(codes(await analyseClip(await truncatedCopy(webm, 0.005, join(dir, 'stub.webm'))))).toEqual(['UNDECODABLE']);
   });
 
   it('names each kind of non-video', async () => {

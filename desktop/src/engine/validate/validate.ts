@@ -40,7 +40,8 @@ export function sniffContainer(header: Uint8Array): string | null {
   if (header.length >= 4 && header[0] === 0 && header[1] === 0 && header[2] === 1 && (header[3]! & 0xf0) === 0xb0) {
     return 'mpeg';
   }
-  if (header.length >= 1 && header[0] === 0x47 && (header.length < 189 || header[188] === 0x47)) return 'mpegts';
+  // MPEG-TS: sync byte every 188 bytes (a lone 'G' would match text).
+  if (header.length >= 189 && header[0] === 0x47 && header[188] === 0x47) return 'mpegts';
   if (header.length >= 16 && header[0] === 0x30 && header[1] === 0x26 && header[2] === 0xb2 && header[3] === 0x75) {
     return 'asf';
   }
@@ -113,12 +114,17 @@ export function validateMedia(
   if (!probe) return problems;
   if (probe instanceof Error) {
     const reason = probe.reason ?? probe.message;
-    if (header && sniffContainer(header) === null) {
-      problems.push(problem('NOT_A_VIDEO', `${name} is not a video file. Add video clips such as MP4, MOV or WebM.`));
-    } else if (/moov atom not found|partial file|ended prematurely|truncat/i.test(reason)) {
-      problems.push(problem('UNDECODABLE', `${name} is cut off or damaged (${reason}). Copy or download it again.`));
-    } else if (/Invalid data found|could not find codec|unknown format|no such file/i.test(reason)) {
-      problems.push(problem('NOT_A_VIDEO', `${name} is not a video file. Add video clips such as MP4, MOV or WebM.`));
+    const damaged = () =>
+      problem('UNDECODABLE', `${name} is cut off or damaged (${reason}). Copy or download it again.`);
+    const notVideo = () =>
+      problem('NOT_A_VIDEO', `${name} is not a video file. Add video clips such as MP4, MOV or WebM.`);
+    if (header) {
+      // The first bytes decide: a known container that ffprobe cannot read is damaged, anything else never was one.
+      problems.push(sniffContainer(header) === null ? notVideo() : damaged());
+    } else if (/moov atom not found|partial file|ended prematurely|truncat|end of file/i.test(reason)) {
+      problems.push(damaged());
+    } else if (/Invalid data found|could not find codec|unknown format/i.test(reason)) {
+      problems.push(notVideo());
     } else {
       problems.push(problem('UNDECODABLE', `${name} could not be read (${reason}). It may be damaged.`));
     }
