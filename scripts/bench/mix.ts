@@ -1,0 +1,256 @@
+// `npm run bench`: the fast strategy against a naive one-re-encode-per-output baseline, measured in the same run.
+// Options: --outputs N (default 64), --sample N naive outputs timed (default 3), --sweep (also time assembly batch
+// sizes and pool concurrency, used to choose the defaults).
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Combination, RenderSettings } from '@vmp/shared';
+import { runFfmpeg } from '../../desktop/src/engine/ffmpeg/run.ts';
+import { contentKey } from '../../desktop/src/engine/hash/content-key.ts';
+import { mix } from '../../desktop/src/engine/mix.ts';
+import { probeFile } from '../../desktop/src/engine/probe/probe.ts';
+import {
+  AUDIO_OUTPUT_ARGS,
+  AUDIO_RATE,
+  fitGraph,
+  OUTPUT_CONTAINER_ARGS,
+  type Profile,
+  resolveProfile,
+  videoEncoderArgs,
+} from '../../desktop/src/engine/profiles/profile.ts';
+import { normaliseAudioChain, normalisePlan } from '../../desktop/src/engine/render/normalise-args.ts';
+import { createRenderer } from '../../desktop/src/engine/render/renderer.ts';
+import type { RenderSource } from '../../desktop/src/engine/render/types.ts';
+import { makeClip } from '../../desktop/test/fixtures/media.ts';
+import { measured, ratioLine, seconds } from './report.ts';
+
+const { values: opts } = parseArgs({
+  options: {
+    outputs: { type: 'string', default: '64' },
+    sample: { type: 'string', default: '3' },
+    sweep: { type: 'boolean', default: false },
+  },
+});
+const OUTPUTS = Number(opts.outputs);
+const SAMPLE = Number(opts.sample);
+
+const work = resolve('bench-work');
+const sourceDir = join(work, 'sources');
+
+/** 12 mixed-format 1080p-class sources in 3 groups of 4: portrait 30 fps, 720p 25 fps, landscape 60 fps, no audio. */
+const KINDS = [
+  { width: 1080, height: 1920, fps: 30 },
+  { width: 720, height: 1280, fps: 25 },
+  { width: 1920, height: 1080, fps: 60 },
+  { width: 1080, height: 1920, fps: 30, audio: false as const },
+];
+const DURATIONS = [4, 3, 5, 3.5, 4.5, 3];
+
+async function makeSources(): Promise<RenderSource[][]> {
+  const groups: RenderSource[][] = [];
+  for (let g = 0; g < 3; g++) {
+    const group: RenderSource[] = [];
+    for (let k = 0; k < 4; k++) {
+      const id = `g${g + 1}-${k + 1}`;
+      const kind = KINDS[k]!;
+      const file = join(sourceDir, `${id}.mp4`);
+      const spec = {
+        width: kind.width,
+        height: kind.height,
+        fps: kind.fps,
+        duration: DURATIONS[(g * 4 + k) % DURATIONS.length]!,
+        audio: kind.audio === false ? (false as const) : { frequency: 300 + 100 * (g * 4 + k) },
+      };
+      if (!existsSync(file)) await makeClip(sourceDir, id, spec);
+      group.push({ id, path: file, hash: await contentKey(file), info: await probeFile(file) });
+    }
+    groups.push(group);
+  }
+  return groups;
+}
+
+function allCombinations(groups: RenderSource[][], limit: number): Combination[] {
+  const combinations: Combination[] = [];
+  for (const a of groups[0]!)
+    for (const b of groups[1]!)
+      for (const c of groups[2]!) {
+        if (combinations.length < limit) combinations.push({ index: combinations.length, clipIds: [a.id, b.id, c.id] });
+      }
+  return combinations;
+}
+
+/** The naive way: one FFmpeg per output, every clip decoded, fitted and re-encoded again, concat filter. */
+function naiveArgs(clips: RenderSource[], profile: Profile, output: string): string[] {
+  const inputs = clips.flatMap((c) => ['-i', c.path]);
+  const parts: string[] = [];
+  clips.forEach((clip, i) => {
+    const { frames, samples } = normalisePlan(clip.info, profile);
+    parts.push(`[${i}:v:0]setpts=PTS-STARTPTS,fps=${profile.fps},format=yuv420p[in${i}]`);
+    parts.push(`${fitGraph(profile, `in${i}`, `fit${i}`)}`);
+    parts.push(`[fit${i}]format=yuv420p,tpad=stop_mode=clone:stop_duration=2,trim=end_frame=${frames}[v${i}]`);
+    parts.push(
+      clip.info.audio
+        ? `[${i}:a:0]asetpts=PTS-STARTPTS,${normaliseAudioChain(samples)}[a${i}]`
+        : `anullsrc=r=${AUDIO_RATE}:cl=stereo,${normaliseAudioChain(samples)}[a${i}]`,
+    );
+  });
+  const joined = clips.map((_, i) => `[v${i}][a${i}]`).join('');
+  parts.push(`${joined}concat=n=${clips.length}:v=1:a=1[v][a]`);
+  return [
+    ...inputs,
+    '-filter_complex',
+    parts.join(';'),
+    '-map',
+    '[v]',
+    '-map',
+    '[a]',
+    ...videoEncoderArgs(profile.fps),
+    ...AUDIO_OUTPUT_ARGS,
+    ...OUTPUT_CONTAINER_ARGS,
+    output,
+  ];
+}
+
+async function main(): Promise<void> {
+  console.log(`Benchmark: ${cpus().length} CPUs, ${OUTPUTS} outputs, naive sampled on ${SAMPLE}. Work folder: ${work}`);
+  await mkdir(sourceDir, { recursive: true });
+  const groups = await makeSources();
+  const sources = groups.flat();
+  const byId = new Map(sources.map((s) => [s.id, s]));
+  const combinations = allCombinations(groups, OUTPUTS);
+  const settings = RenderSettings.parse({});
+  const profile = resolveProfile(settings);
+  console.log(
+    `Sources: ${sources.length} (${sources.map((s) => `${s.info.video?.width}x${s.info.video?.height}@${s.info.video?.fps}${s.info.audio ? '' : ' no audio'} ${s.info.duration}s`).join(', ')})`,
+  );
+
+  // (a) Naive baseline, sequential, on a sample, scaled to all outputs.
+  const naiveDir = join(work, 'naive');
+  await rm(naiveDir, { recursive: true, force: true });
+  await mkdir(naiveDir, { recursive: true });
+  const step = Math.max(1, Math.floor(combinations.length / SAMPLE));
+  const sample = combinations.filter((_, i) => i % step === 0).slice(0, SAMPLE);
+  const naive = await measured(async () => {
+    for (const c of sample) {
+      const clips = c.clipIds.map((id) => byId.get(id)!);
+      await runFfmpeg(naiveArgs(clips, profile, join(naiveDir, `naive-${c.index}.mp4`)));
+    }
+  });
+  const naivePer = per(naive, sample.length);
+  const naiveAll = { ms: naivePer.ms * combinations.length, cpu: naivePer.cpu * combinations.length };
+  console.log(
+    `naive: ${show(naivePer)} per output (mean of ${sample.length}); scaled to ${combinations.length}: ${show(naiveAll)}`,
+  );
+
+  // (b) fast, end to end from a cold cache: normalisation + batched assembly of every output.
+  const cacheDir = join(work, 'cache');
+  const fastDir = join(work, 'fast');
+  await rm(cacheDir, { recursive: true, force: true });
+  await rm(fastDir, { recursive: true, force: true });
+  const fast = await measured(() =>
+    mix({ projectName: 'bench', sources, combinations, settings, outDir: fastDir, cacheDir }),
+  );
+  if (fast.value.failed.length) throw fast.value.failed[0]!.error;
+  const fastAll = per(fast, 1);
+  console.log(`fast: ${combinations.length} outputs end to end (cold cache): ${show(fastAll)}`);
+
+  // (c) The cost of one more output once clips are normalised: warm cache, assembly only, per output.
+  const warmDir = join(work, 'fast-warm');
+  await rm(warmDir, { recursive: true, force: true });
+  const warm = await measured(() =>
+    mix({ projectName: 'bench', sources, combinations, settings, outDir: warmDir, cacheDir }),
+  );
+  const assemblyPer = per(warm, combinations.length);
+  const firstOutput = fast.value.outputs[0]!.path;
+  const REMUX_RUNS = 5;
+  const remux = await measured(async () => {
+    for (let i = 0; i < REMUX_RUNS; i++) {
+      await runFfmpeg(['-i', firstOutput, '-c', 'copy', '-f', 'mp4', join(work, 'remux.mp4')]);
+    }
+  });
+  const remuxPer = per(remux, REMUX_RUNS);
+  console.log(
+    `fast, warm cache: ${combinations.length} outputs assembled: ${show(per(warm, 1))} = ${show(assemblyPer)} per output; bare -c copy remux of one output: ${show(remuxPer)}`,
+  );
+
+  // (d) unique: one re-encode per output from the normalised clips, sequential like the baseline. Same profile as
+  // fast, so the cache is warm: this is the re-encode alone.
+  const uniqueDir = join(work, 'unique');
+  await rm(uniqueDir, { recursive: true, force: true });
+  const uniqueSettings = RenderSettings.parse({ strategy: 'unique' });
+  const unique = await measured(() =>
+    mix({
+      projectName: 'bench',
+      sources,
+      combinations: sample,
+      settings: uniqueSettings,
+      outDir: uniqueDir,
+      cacheDir,
+      concurrency: 1,
+    }),
+  );
+  if (unique.value.failed.length) throw unique.value.failed[0]!.error;
+  const uniquePer = per(unique, sample.length);
+  console.log(`unique: ${show(uniquePer)} per output (sequential, warm cache)`);
+
+  if (opts.sweep) await sweep(sources, combinations.slice(0, 16), settings, cacheDir);
+
+  console.log('');
+  console.log("Wall clock (this machine is shared: wall time moves with other people's load):");
+  console.log(ratioLine(`  ${combinations.length} outputs, naive / fast`, naiveAll.ms, fastAll.ms, '≥ 15'));
+  console.log(ratioLine('  one extra output, bare remux / fast assembly', remuxPer.ms, assemblyPer.ms, '≥ 1'));
+  console.log(ratioLine('  per output, naive / unique', naivePer.ms, uniquePer.ms, '≥ 1'));
+  if (fast.cpu !== null) {
+    console.log('CPU time (FFmpeg processes + this one):');
+    console.log(ratioLine(`  ${combinations.length} outputs, naive / fast`, naiveAll.cpu, fastAll.cpu, '≥ 15'));
+    console.log(ratioLine('  one extra output, bare remux / fast assembly', remuxPer.cpu, assemblyPer.cpu, '≥ 1'));
+    console.log(ratioLine('  per output, naive / unique', naivePer.cpu, uniquePer.cpu, '≥ 1'));
+  }
+  const outputsWritten = (await readdir(fastDir)).filter((f) => f.endsWith('.mp4')).length;
+  console.log(`(${outputsWritten} fast outputs in ${fastDir}; manifest.csv and manifest.json beside them)`);
+}
+
+function per(m: { ms: number; cpu: number | null }, n: number): { ms: number; cpu: number } {
+  return { ms: m.ms / n, cpu: (m.cpu ?? Number.NaN) / n };
+}
+
+function show(m: { ms: number; cpu: number }): string {
+  return Number.isNaN(m.cpu) ? seconds(m.ms) : `${seconds(m.ms)} wall, ${seconds(m.cpu)} CPU`;
+}
+
+/** Assembly batch size and pool concurrency on a warm cache: the measurements behind the defaults. */
+async function sweep(
+  sources: RenderSource[],
+  combinations: Combination[],
+  settings: RenderSettings,
+  cacheDir: string,
+): Promise<void> {
+  const dir = join(work, 'sweep');
+  for (const concurrency of [1, 2, 3]) {
+    for (const assemblyBatch of [1, 4, 8, 16]) {
+      await rm(dir, { recursive: true, force: true });
+      const renderer = createRenderer({ cacheDir, concurrency, assemblyBatch });
+      const m = await measured(() =>
+        mix({ projectName: 'sweep', sources, combinations, settings, outDir: dir, cacheDir, renderer }),
+      );
+      await renderer.close();
+      console.log(
+        `sweep: assembly, concurrency ${concurrency}, batch ${assemblyBatch}: ${show(per(m, combinations.length))} per output`,
+      );
+    }
+  }
+  // Normalisation (cold) with 1, 2 and 3 processes at once, on the 12 sources.
+  for (const concurrency of [1, 2, 3]) {
+    const coldCache = join(work, `sweep-cache-${concurrency}`);
+    await rm(coldCache, { recursive: true, force: true });
+    const renderer = createRenderer({ cacheDir: coldCache, concurrency });
+    const m = await measured(() => Promise.all(sources.map((s) => renderer.normalise(s, settings))));
+    await renderer.close();
+    await rm(coldCache, { recursive: true, force: true });
+    console.log(`sweep: normalising ${sources.length} sources, concurrency ${concurrency}: ${show(per(m, 1))}`);
+  }
+}
+
+await main();
