@@ -11,7 +11,7 @@ import {
 } from '@vmp/shared/http';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
-import type { Queryable, Tx } from '../db/index.ts';
+import { type Db, prepared, type Queryable, type Tx } from '../db/index.ts';
 import { creditAccounts, creditLedger, creditReservations } from '../db/schema.ts';
 
 type ReservationRow = typeof creditReservations.$inferSelect;
@@ -61,20 +61,37 @@ async function appendLedger(
   return { row: existing!, duplicate: true };
 }
 
-export async function creditSummary(db: Queryable, userId: string): Promise<CreditSummary> {
-  const [account] = await db.select().from(creditAccounts).where(eq(creditAccounts.userId, userId));
-  const balance = account?.balance ?? 0;
-  const held = await heldAmount(db, userId, new Date());
+/** Balance and open holds in one round trip. */
+export async function creditSummary(db: Db, userId: string): Promise<CreditSummary> {
+  const statement = prepared(db, 'credit_summary', (pdb, name) =>
+    pdb
+      .select({
+        balance: creditAccounts.balance,
+        held: sql<string>`(select coalesce(sum(${creditReservations.amount}), 0) from ${creditReservations}
+          where ${creditReservations.userId} = ${sql.placeholder('userId')} and ${creditReservations.status} = 'held'
+          and ${creditReservations.expiresAt} > ${sql.placeholder('now')})`,
+      })
+      .from(creditAccounts)
+      .where(eq(creditAccounts.userId, sql.placeholder('userId')))
+      .prepare(name),
+  );
+  const [row] = await statement.execute({ userId, now: new Date().toISOString() });
+  const balance = row?.balance ?? 0;
+  const held = Number(row?.held ?? 0);
   return { balance, held, available: balance - held };
 }
 
-export async function recentTransactions(ctx: AppContext, userId: string, limit = 50): Promise<CreditTransaction[]> {
-  const rows = await ctx.db
-    .select()
-    .from(creditLedger)
-    .where(eq(creditLedger.userId, userId))
-    .orderBy(desc(creditLedger.id))
-    .limit(limit);
+export async function recentTransactions(ctx: AppContext, userId: string, limit = 20): Promise<CreditTransaction[]> {
+  const statement = prepared(ctx.db, 'recent_transactions', (db, name) =>
+    db
+      .select()
+      .from(creditLedger)
+      .where(eq(creditLedger.userId, sql.placeholder('userId')))
+      .orderBy(desc(creditLedger.id))
+      .limit(sql.placeholder('limit'))
+      .prepare(name),
+  );
+  const rows = await statement.execute({ userId, limit });
   return rows.map((r) => ({
     id: String(r.id),
     amount: r.amount,

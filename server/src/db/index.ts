@@ -13,6 +13,12 @@ export type Queryable = Db | Tx;
 
 export interface Database {
   db: Db;
+  /**
+   * Where request nonces go. On PostgreSQL a separate pool with synchronous_commit=off: a nonce write then
+   * costs no WAL flush wait (the busiest write of all), at the price of losing the last fraction of a
+   * second of nonces if PostgreSQL itself crashes. Credits and everything else stay fully durable.
+   */
+  nonceDb: Db;
   kind: 'pglite' | 'postgres';
   /** Round trip to the database, for /ready. */
   ping(): Promise<void>;
@@ -39,6 +45,8 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const pool = new pg.Pool({ connectionString: url, max });
+  // Without a listener, an idle client dropped by the server (restart, failover) would crash the process.
+  pool.on('error', (error) => console.error(`PostgreSQL pool: ${error.message}`));
   // Several server processes may start at once: serialise migrations with an advisory lock.
   const client = await pool.connect();
   try {
@@ -52,13 +60,22 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   await client.query('select pg_advisory_unlock(872311)');
   client.release();
   const db = drizzle({ client: pool, schema }) as unknown as Db;
+  const noncePool = new pg.Pool({
+    connectionString: url,
+    max: Math.max(2, Math.ceil(max / 2)),
+    options: '-c synchronous_commit=off',
+  });
+  noncePool.on('error', (error) => console.error(`PostgreSQL nonce pool: ${error.message}`));
   return {
     db,
+    nonceDb: drizzle({ client: noncePool, schema }) as unknown as Db,
     kind: 'postgres',
     ping: async () => {
       await pool.query('select 1');
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), noncePool.end()]);
+    },
   };
 }
 
@@ -72,10 +89,31 @@ async function openPglite(dataDir: string): Promise<Database> {
   await migrate(pdb, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
     db: pdb as unknown as Db,
+    nonceDb: pdb as unknown as Db,
     kind: 'pglite',
     ping: async () => {
       await client.query('select 1');
     },
     close: () => client.close(),
   };
+}
+
+const preparedCache = new WeakMap<Db, Map<string, unknown>>();
+
+/**
+ * A prepared statement per database handle, built on first use. Hot paths (machine lookup, nonce,
+ * balance) skip PostgreSQL's parse and plan on every request this way.
+ */
+export function prepared<T>(db: Db, name: string, build: (db: Db, name: string) => T): T {
+  let byName = preparedCache.get(db);
+  if (!byName) {
+    byName = new Map();
+    preparedCache.set(db, byName);
+  }
+  let statement = byName.get(name) as T | undefined;
+  if (!statement) {
+    statement = build(db, name);
+    byName.set(name, statement);
+  }
+  return statement;
 }

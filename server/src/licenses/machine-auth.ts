@@ -13,8 +13,9 @@ import {
   SIGNATURE_HEADERS,
   verifySignature,
 } from '@vmp/shared/signing';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
+import { prepared } from '../db/index.ts';
 import { activations, licenses } from '../db/schema.ts';
 import { consumeNonce } from './nonces.ts';
 
@@ -52,7 +53,7 @@ export async function verifySignedRequest(req: FastifyRequest, key: string): Pro
   });
   if (!ok) throw new BadSignatureError();
   const expiresAt = new Date((Math.max(Number(timestamp), nowSeconds) + MAX_CLOCK_SKEW_SECONDS + 60) * 1000);
-  await consumeNonce(req.server.ctx.db, nonce, expiresAt);
+  await consumeNonce(req.server.ctx.database.nonceDb, nonce, expiresAt);
 }
 
 type LicenseRow = typeof licenses.$inferSelect;
@@ -73,11 +74,15 @@ async function loadMachine(req: FastifyRequest) {
   if (!activationId || !UUID.test(activationId)) {
     throw new UnauthenticatedError('X-VMP-Activation must carry the activation id of this machine.');
   }
-  const [row] = await req.server.ctx.db
-    .select({ activation: activations, license: licenses })
-    .from(activations)
-    .innerJoin(licenses, eq(licenses.id, activations.licenseId))
-    .where(eq(activations.id, activationId));
+  const loadActivation = prepared(req.server.ctx.db, 'load_activation', (db, name) =>
+    db
+      .select({ activation: activations, license: licenses })
+      .from(activations)
+      .innerJoin(licenses, eq(licenses.id, activations.licenseId))
+      .where(eq(activations.id, sql.placeholder('id')))
+      .prepare(name),
+  );
+  const [row] = await loadActivation.execute({ id: activationId });
   if (!row) throw new UnauthenticatedError('This machine is not activated (or was deactivated); activate it again.');
   await verifySignedRequest(req, row.activation.secret);
   req.userId = row.license.userId;

@@ -1,6 +1,6 @@
 import { ReplayedRequestError } from '@vmp/shared/http';
-import { lt } from 'drizzle-orm';
-import type { Db } from '../db/index.ts';
+import { lt, sql } from 'drizzle-orm';
+import { type Db, prepared } from '../db/index.ts';
 import { requestNonces } from '../db/schema.ts';
 
 const SWEEP_EVERY_MS = 60_000;
@@ -11,11 +11,15 @@ const lastSweep = new WeakMap<Db, number>();
  * hold across processes sharing the database.
  */
 export async function consumeNonce(db: Db, nonce: string, expiresAt: Date): Promise<void> {
-  const inserted = await db
-    .insert(requestNonces)
-    .values({ nonce, expiresAt })
-    .onConflictDoNothing()
-    .returning({ nonce: requestNonces.nonce });
+  const insert = prepared(db, 'consume_nonce', (pdb, name) =>
+    pdb
+      .insert(requestNonces)
+      .values({ nonce: sql.placeholder('nonce'), expiresAt: sql.placeholder('expiresAt') })
+      .onConflictDoNothing()
+      .returning({ nonce: requestNonces.nonce })
+      .prepare(name),
+  );
+  const inserted = await insert.execute({ nonce, expiresAt });
   if (inserted.length === 0) throw new ReplayedRequestError();
   const now = Date.now();
   if (now - (lastSweep.get(db) ?? 0) > SWEEP_EVERY_MS) {

@@ -80,6 +80,22 @@ export async function activate(ctx: AppContext, licenseId: string, input: Activa
   return { activationId: result.activation.id, machineSecret: result.activation.secret, lease };
 }
 
+// Heartbeats may come often; a lease signed under a minute ago for the same license state is handed out
+// again instead of signing a new one (its expiry is at most a minute shorter).
+const LEASE_REUSE_MS = 60_000;
+const recentLeases = new Map<string, { lease: string; state: string; at: number }>();
+
+async function freshLease(ctx: AppContext, activation: Activation, license: License): Promise<string> {
+  const state = [ctx.keys.kid, license.type, license.expiresAt?.getTime(), activation.machineId, license.id].join('|');
+  const now = Date.now();
+  const cached = recentLeases.get(activation.id);
+  if (cached && cached.state === state && now - cached.at < LEASE_REUSE_MS) return cached.lease;
+  const lease = await issueLease(ctx, activation, license);
+  if (recentLeases.size > 50_000) recentLeases.clear();
+  recentLeases.set(activation.id, { lease, state, at: now });
+  return lease;
+}
+
 /** Heartbeat: refreshes last-seen (at most once a minute, to spare writes) and hands out a fresh lease. */
 export async function validate(ctx: AppContext, activation: Activation, license: License, appVersion?: string) {
   const stale = Date.now() - activation.lastSeenAt.getTime() > 60_000;
@@ -90,7 +106,7 @@ export async function validate(ctx: AppContext, activation: Activation, license:
       .where(eq(activations.id, activation.id));
   }
   return {
-    lease: await issueLease(ctx, activation, license),
+    lease: await freshLease(ctx, activation, license),
     license: {
       id: license.id,
       type: license.type,
