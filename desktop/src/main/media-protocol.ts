@@ -1,0 +1,81 @@
+import { createReadStream, statSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Core } from '../core/core.ts';
+import { CSP, contentType } from '../host/http-util.ts';
+import { parseRange } from '../host/range.ts';
+
+// No electron import here: this is plain Request → Response, so it stays small and the same as the host's routes.
+
+export const APP_SCHEME = 'vmp';
+export const APP_ORIGIN = `${APP_SCHEME}://app`;
+
+function fileResponse(request: Request, path: string, extra: Record<string, string> = {}): Response | null {
+  let size: number;
+  try {
+    const stats = statSync(path);
+    if (!stats.isFile()) return null;
+    size = stats.size;
+  } catch {
+    return null;
+  }
+  const headers: Record<string, string> = {
+    'content-type': contentType(path),
+    'accept-ranges': 'bytes',
+    'x-content-type-options': 'nosniff',
+    ...extra,
+  };
+  const range = parseRange(request.headers.get('range') ?? undefined, size);
+  if (range.kind === 'unsatisfiable') {
+    return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${size}` } });
+  }
+  const [start, end, status] = range.kind === 'partial' ? [range.start, range.end, 206] : [0, size - 1, 200];
+  if (range.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${size}`;
+  headers['content-length'] = String(size === 0 ? 0 : end - start + 1);
+  if (size === 0) return new Response(null, { status, headers });
+  const body = Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream;
+  return new Response(body, { status, headers });
+}
+
+/**
+ * Serves `vmp://app/...`: the built renderer (so CSP 'self' covers it) and /media/... for thumbnails and outputs,
+ * with Range for video seeking. Paths outside the renderer folder are never served.
+ */
+export function createAppProtocolHandler(core: Core, rendererDir: string): (request: Request) => Promise<Response> {
+  const root = resolve(rendererDir);
+  const notFound = () => new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
+  return async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== 'app') return notFound();
+    const media = /^\/media\/(thumbnail|output|output-thumbnail)\/([^/]+)$/.exec(url.pathname);
+    if (media) {
+      const id = decodeURIComponent(media[2]!);
+      const kind = media[1];
+      const file =
+        kind === 'thumbnail'
+          ? core.thumbnailFile(id)
+          : kind === 'output'
+            ? core.outputFile(id)
+            : await core.outputThumbnailFile(id);
+      return (file && fileResponse(request, file, { 'cache-control': 'no-cache' })) || notFound();
+    }
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return notFound();
+    }
+    const file = resolve(root, `.${path}`);
+    if (file.startsWith(root + sep) && !file.endsWith('index.html')) {
+      const asset = fileResponse(request, file);
+      if (asset) return asset;
+      if (/\.[a-z0-9]+$/i.test(path)) return notFound();
+    }
+    return (
+      fileResponse(request, join(root, 'index.html'), {
+        'content-security-policy': CSP,
+        'cache-control': 'no-cache',
+      }) || new Response('The app UI is not built: run "npm run build:renderer -w desktop".', { status: 503 })
+    );
+  };
+}
