@@ -12,6 +12,7 @@ import { Store } from '../store/store.ts';
 import { type EnginePort, realEngine } from './engine-port.ts';
 import { NotFoundError } from './errors.ts';
 import { EventHub } from './events.ts';
+import { lockDataDir } from './lock.ts';
 import { countWarnings, planInputFor } from './plan.ts';
 import { hostPlatform, type Platform } from './platform.ts';
 import { defaultAppSettings, defaultOutputRoot, mergeRenderSettings, resolveAppSettings } from './settings.ts';
@@ -90,7 +91,15 @@ function stamp(at: Date): string {
 /** The app API as one object: every method of the contract over the store, the queue and the engine. */
 export function createCore(options: CoreOptions): Core {
   const dataDir = resolve(options.dataDir);
-  const store = Store.open(dataDir, options.migrationsDir ? { migrationsDir: options.migrationsDir } : {});
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  let store: Store;
+  try {
+    store = Store.open(dataDir, options.migrationsDir ? { migrationsDir: options.migrationsDir } : {});
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const hub = new EventHub();
   const engine = options.engine ?? realEngine();
   const platform = options.platform ?? hostPlatform();
@@ -651,6 +660,7 @@ export function createCore(options: CoreOptions): Core {
       await queue.stop();
       await renderer.close();
       store.close();
+      unlock();
     },
   };
 }

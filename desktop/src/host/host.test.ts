@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +121,23 @@ describe('browser host on loopback', () => {
     const error = json<{ error: { code: string; message: string } }>(reply).error;
     expect(error.code).toBe('PAYLOAD_TOO_LARGE');
     expect(error.message).toMatch(/"big.mp4" is larger than the upload limit .*1000 bytes/);
+    // Without a declared length the limit is enforced while streaming; no partial file stays behind.
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${host.url.slice(0, -1)}${HOST_PATHS.upload}?projectId=${project.id}&name=stream.mp4`,
+        { method: 'POST', headers: { 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.write(Buffer.alloc(800));
+      req.write(Buffer.alloc(800));
+      req.end();
+    });
+    expect(chunked).toBe(413);
+    expect(readdirSync(host.core.mediaDir(project.id))).toEqual(['my clip.mp4']);
     await client.ok('app.updateSettings', { maxClipBytes: 4 * 1024 ** 3 });
     const missing = await http(`${host.url.slice(0, -1)}${HOST_PATHS.upload}?projectId=nope&name=a.mp4`, {
       method: 'POST',
