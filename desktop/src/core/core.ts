@@ -605,6 +605,18 @@ export function createCore(options: CoreOptions): Core {
 
   const outputThumbs = new Map<string, Promise<string | null>>();
   queue.start();
+  // Imports cut short by a crash or quit: analyse those clips again, in the background.
+  const interrupted = store.clipsWithStatus('analysing');
+  if (interrupted.length > 0) {
+    void mapLimit(interrupted, ANALYSE_CONCURRENCY, async (clip) => {
+      try {
+        await analyseStored(clip, clip.path);
+        hub.emit({ type: 'project.changed', projectId: clip.projectId });
+      } catch {
+        // Closed meanwhile, or FFmpeg missing: the clip stays 'analysing' and is retried at the next start.
+      }
+    });
+  }
 
   let closed = false;
   return {

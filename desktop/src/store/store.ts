@@ -239,6 +239,11 @@ export class Store {
       .map(toClip);
   }
 
+  /** Clips of every project in one state (e.g. 'analysing' ones a crash interrupted). */
+  clipsWithStatus(status: ClipStatus): Clip[] {
+    return this.db.select().from(t.clips).where(eq(t.clips.status, status)).all().map(toClip);
+  }
+
   updateClip(id: string, patch: ClipPatch): Clip {
     this.clipRow(id);
     if (Object.keys(patch).length > 0) this.db.update(t.clips).set(patch).where(eq(t.clips.id, id)).run();
