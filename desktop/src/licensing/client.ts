@@ -1,0 +1,223 @@
+import { AppError } from '@vmp/shared/errors';
+import {
+  ActivateResponse,
+  CreditsResponse,
+  errorFromBody,
+  Jwks,
+  type LeaseClaims,
+  Reservation,
+  type UsageEntry,
+  UsageResponse,
+  ValidateResponse,
+} from '@vmp/shared/http';
+import { SIGNATURE_HEADERS, signRequest } from '@vmp/shared/signing';
+import type { z } from 'zod';
+import { LeaseInvalidError, verifyLease } from './lease.ts';
+import type { LicenseState, LicenseStore } from './store.ts';
+
+/** The server could not be reached: the app keeps working on its lease until the grace period ends. */
+export class OfflineError extends AppError {
+  constructor(cause: unknown) {
+    super('OFFLINE', 'The licensing server cannot be reached.', { status: 503, cause });
+  }
+}
+
+export class NotActivatedError extends AppError {
+  constructor() {
+    super('NOT_ACTIVATED', 'This machine is not activated; enter a license key.', { status: 401 });
+  }
+}
+
+export interface LicensingClientOptions {
+  serverUrl: string;
+  store: LicenseStore;
+  machineId: string;
+  appVersion: string;
+  platform?: string;
+  fetch?: typeof fetch;
+  /** Expected lease issuer. */
+  issuer?: string;
+}
+
+export interface RequestOptions {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+/**
+ * Activation, signed machine requests, leases and credits for the desktop app. Plain Node (fetch), no Electron.
+ * Every request after activation is signed with the machine secret, as shared/src/signing.ts specifies.
+ */
+export class LicensingClient {
+  private readonly base: string;
+  private readonly fetchImpl: typeof fetch;
+  private state: LicenseState | undefined;
+
+  constructor(private readonly options: LicensingClientOptions) {
+    this.base = options.serverUrl.replace(/\/+$/, '');
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  private async current(): Promise<LicenseState> {
+    this.state ??= await this.options.store.load();
+    return this.state;
+  }
+
+  private async update(patch: Partial<LicenseState>): Promise<LicenseState> {
+    const next = { ...(await this.current()), ...patch };
+    this.state = next;
+    await this.options.store.save(next);
+    return next;
+  }
+
+  /** Sends a request (signed with `key` when given) and returns status, headers and parsed body; throws typed errors. */
+  async send(request: RequestOptions, key?: string, activationId?: string): Promise<RawResponse> {
+    const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const headers: Record<string, string> = { ...request.headers };
+    if (payload !== undefined) headers['content-type'] = 'application/json';
+    if (key) Object.assign(headers, signRequest({ key, method: request.method, path: request.path, body: payload }));
+    if (activationId) headers[SIGNATURE_HEADERS.activation] = activationId;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.base + request.path, { method: request.method, headers, body: payload });
+    } catch (error) {
+      throw new OfflineError(error);
+    }
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    if (!res.ok) throw errorFromBody(res.status, body);
+    return { status: res.status, headers: res.headers, body };
+  }
+
+  /** A request signed with this machine's secret. */
+  async machineRequest<T extends z.ZodType>(request: RequestOptions, schema?: T): Promise<z.infer<T>> {
+    const raw = await this.machineRequestRaw(request);
+    return (schema ? schema.parse(raw.body) : raw.body) as z.infer<T>;
+  }
+
+  async machineRequestRaw(request: RequestOptions): Promise<RawResponse> {
+    const { activationId, machineSecret } = await this.current();
+    if (!activationId || !machineSecret) throw new NotActivatedError();
+    return this.send(request, machineSecret, activationId);
+  }
+
+  async isActivated(): Promise<boolean> {
+    return Boolean((await this.current()).activationId);
+  }
+
+  /** Activates this machine with a license key (signed with the key itself) and caches the JWKS for offline checks. */
+  async activate(licenseKey: string): Promise<LeaseClaims> {
+    const body = {
+      licenseKey: licenseKey.trim(),
+      machineId: this.options.machineId,
+      appVersion: this.options.appVersion,
+      platform: this.options.platform ?? process.platform,
+    };
+    const res = await this.send({ method: 'POST', path: '/v1/licenses/activate', body }, body.licenseKey);
+    const activation = ActivateResponse.parse(res.body);
+    await this.update({
+      serverUrl: this.base,
+      machineId: this.options.machineId,
+      activationId: activation.activationId,
+      machineSecret: activation.machineSecret,
+      lease: activation.lease,
+    });
+    await this.refreshJwks();
+    return this.verifyOffline();
+  }
+
+  async refreshJwks(): Promise<Jwks> {
+    const res = await this.send({ method: 'GET', path: '/.well-known/jwks.json' });
+    const jwks = Jwks.parse(res.body);
+    await this.update({ jwks, jwksFetchedAt: new Date().toISOString() });
+    return jwks;
+  }
+
+  /** Checks the stored lease without any network: signature against the cached JWKS, expiry, machine. */
+  async verifyOffline(now?: number): Promise<LeaseClaims> {
+    const { lease, jwks } = await this.current();
+    if (!lease) throw new NotActivatedError();
+    if (!jwks) throw new LeaseInvalidError('UNKNOWN_KEY', 'No cached server keys; connect once to fetch them.');
+    return verifyLease(lease, jwks, { machineId: this.options.machineId, issuer: this.options.issuer, now });
+  }
+
+  /** Heartbeat: a fresh lease when online. */
+  async validate(): Promise<LeaseClaims> {
+    const res = await this.machineRequest(
+      { method: 'POST', path: '/v1/licenses/validate', body: { appVersion: this.options.appVersion } },
+      ValidateResponse,
+    );
+    await this.update({ lease: res.lease });
+    try {
+      return await this.verifyOffline();
+    } catch (error) {
+      // A new signing key on the server: fetch it once and retry.
+      if (error instanceof LeaseInvalidError && error.reason === 'UNKNOWN_KEY') {
+        await this.refreshJwks();
+        return this.verifyOffline();
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Whether the app may run now: validates online when possible, otherwise falls back to the stored
+   * lease. Server refusals (revoked, suspended…) are final and are not masked by the lease.
+   */
+  async check(): Promise<{ claims: LeaseClaims; online: boolean }> {
+    try {
+      return { claims: await this.validate(), online: true };
+    } catch (error) {
+      if (!(error instanceof OfflineError)) throw error;
+      return { claims: await this.verifyOffline(), online: false };
+    }
+  }
+
+  async deactivate(): Promise<void> {
+    await this.machineRequestRaw({ method: 'POST', path: '/v1/licenses/deactivate' });
+    await this.update({ activationId: undefined, machineSecret: undefined, lease: undefined });
+  }
+
+  credits() {
+    return this.machineRequest({ method: 'GET', path: '/v1/credits' }, CreditsResponse);
+  }
+
+  /** Holds credits for a render job; safe to retry with the same jobId. */
+  reserve(jobId: string, amount: number) {
+    return this.machineRequest(
+      { method: 'POST', path: '/v1/credits/reservations', body: { jobId, amount } },
+      Reservation,
+    );
+  }
+
+  commit(reservationId: string, used: number) {
+    return this.machineRequest(
+      { method: 'POST', path: `/v1/credits/reservations/${encodeURIComponent(reservationId)}/commit`, body: { used } },
+      Reservation,
+    );
+  }
+
+  release(reservationId: string) {
+    return this.machineRequest(
+      { method: 'POST', path: `/v1/credits/reservations/${encodeURIComponent(reservationId)}/release` },
+      Reservation,
+    );
+  }
+
+  reportUsage(entries: UsageEntry[]) {
+    return this.machineRequest({ method: 'POST', path: '/v1/credits/usage', body: { entries } }, UsageResponse);
+  }
+}
