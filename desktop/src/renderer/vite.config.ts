@@ -31,7 +31,7 @@ function contentSecurityPolicy(): Plugin {
 }
 
 export default defineConfig(({ mode }) => {
-  const host = loadEnv(mode, root, 'VMP_').VMP_HOST ?? 'http://127.0.0.1:4780';
+  const host = loadEnv(mode, root, 'VMP_').VMP_HOST ?? 'http://127.0.0.1:5170';
   return {
     root,
     base: './',

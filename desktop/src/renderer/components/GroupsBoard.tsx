@@ -86,7 +86,9 @@ function GroupColumn({
     if (name && name !== group.name) await useWorkspace.getState().renameGroup(group.id, name);
   };
 
+  // Handlers read the drag from the store, not the render closure: the first dragover can come before a re-render.
   const onDragOver = (e: DragEvent<HTMLElement>) => {
+    const drag = useUi.getState().drag;
     if (drag && hasType(e, CLIP_MIME)) {
       e.preventDefault();
       e.dataTransfer.dropEffect = 'move';
@@ -117,7 +119,7 @@ function GroupColumn({
   const onDrop = (e: DragEvent<HTMLElement>) => {
     setGroupOver(false);
     setFilesOver(false);
-    const target = useUi.getState().dropTarget;
+    const { drag, dropTarget: target } = useUi.getState();
     if (drag && hasType(e, CLIP_MIME)) {
       e.preventDefault();
       const at = target?.groupId === group.id ? target.index : group.clipIds.length;

@@ -38,16 +38,15 @@ export function Library() {
   const usage = new Map<string, number>();
   for (const g of groups) for (const id of g.clipIds) usage.set(id, (usage.get(id) ?? 0) + 1);
   const totalDuration = clips.reduce((sum, c) => sum + (c.info?.duration ?? 0), 0);
-  const drag = useUi((s) => s.drag);
   const [over, setOver] = useState(false);
   // Dropping a grouped clip on the library takes it out of its group.
-  const fromGroup = drag?.fromGroupId ?? null;
+  const fromGroup = () => useUi.getState().drag?.fromGroupId ?? null;
   return (
     <aside
       className={over ? 'library panel is-drop-target' : 'library panel'}
       aria-label="Clip library"
       onDragOver={(e) => {
-        if (!fromGroup) return;
+        if (!fromGroup()) return;
         e.preventDefault();
         e.dataTransfer.dropEffect = 'move';
         setOver(true);
@@ -57,15 +56,12 @@ export function Library() {
       }}
       onDrop={(e) => {
         setOver(false);
-        if (!drag || !fromGroup) return;
+        const drag = useUi.getState().drag;
+        if (!drag?.fromGroupId) return;
         e.preventDefault();
         useUi.getState().setDrag(null);
-        void useWorkspace
-          .getState()
-          .moveClip(
-            { clipId: drag.clipId, fromGroupId: fromGroup, toGroupId: null, index: 0 },
-            'take clip out of group',
-          );
+        const move = { clipId: drag.clipId, fromGroupId: drag.fromGroupId, toGroupId: null, index: 0 };
+        void useWorkspace.getState().moveClip(move, 'take clip out of group');
       }}
     >
       <div className="panel-header">
