@@ -1,0 +1,125 @@
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Job, Output } from '@vmp/shared/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeClip } from '../fixtures/media.ts';
+import {
+  type Browser,
+  connectApi,
+  ensureRendererBuilt,
+  type HostProcess,
+  launchBrowser,
+  screenshot,
+  startHostProcess,
+  tempDir,
+  until,
+} from './helpers.ts';
+
+// The host dies mid-render (SIGKILL, no shutdown), comes back on the same data folder and port;
+// the open page reconnects by itself and the job finishes without rendering any output twice.
+let dir: string;
+let host: HostProcess | undefined;
+let browser: Browser;
+
+beforeAll(async () => {
+  await ensureRendererBuilt();
+  dir = await tempDir('crash');
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function mp4sUnder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true }).catch(() => [] as string[]);
+  return entries.map(String).filter((f) => f.endsWith('.mp4'));
+}
+
+describe('host crash during a render', () => {
+  it('resumes the job after a restart without rendering an output twice', async () => {
+    const data = join(dir, 'data');
+    const outputs = join(dir, 'outputs');
+    host = await startHostProcess({ dataDir: data, outputDir: outputs });
+
+    // Setup through the API (the UI journey is covered by app.test.ts): 2×2×2 clips, 8 unique outputs, one at a time.
+    const api = await connectApi(host.url);
+    const media = join(dir, 'clips');
+    const paths: string[] = [];
+    for (const [i, color] of ['red', 'orange', 'green', 'teal', 'blue', 'purple'].entries()) {
+      paths.push(await makeClip(media, `clip-${i}-${color}`, { color, duration: 1 }));
+    }
+    await api.call('app.updateSettings', { concurrency: 1 });
+    const project = await api.call('projects.create', { name: 'Crash test' });
+    const detail = await api.call('projects.get', { projectId: project.id });
+    for (const [g, group] of detail.groups.entries()) {
+      await api.call('clips.import', {
+        projectId: project.id,
+        paths: paths.slice(g * 2, g * 2 + 2),
+        groupId: group.id,
+      });
+    }
+    await api.call('projects.update', { projectId: project.id, settings: { count: 8, strategy: 'unique' } });
+    await until(async () => {
+      const d = await api.call('projects.get', { projectId: project.id });
+      return d.clips.length === 6 && d.clips.every((c) => c.status === 'ok');
+    }, 'clip analysis');
+
+    const page = browser.page;
+    await page.goto(`${host.url}#/projects/${project.id}`);
+    await page.getByText('Connected').waitFor();
+    await until(async () => (await page.locator('.plan-summary').textContent())?.includes('8 to render'), 'the plan');
+    await page.getByRole('button', { name: /^Render 8/ }).click();
+    await page.getByTestId('job-card').waitFor();
+
+    // Wait until some, not all, outputs are done; then note what is on disk and kill the host at once.
+    const jobs = await until(async () => {
+      const list = await api.call('jobs.list', { projectId: project.id });
+      const job = list[0];
+      return job && job.completed >= 2 && job.completed < job.total ? list : null;
+    }, 'a job part-way through');
+    const job = jobs[0] as Job;
+    await screenshot(page, '4-queue-in-progress');
+    const before = await api.call('outputs.list', { jobId: job.id, status: 'COMPLETED', limit: 100 });
+    await host.kill();
+    api.close();
+    expect(before.items.length).toBeGreaterThanOrEqual(2);
+    expect(before.items.length).toBeLessThan(8);
+    const stamps = new Map<string, number>();
+    for (const o of before.items as Output[]) stamps.set(o.id, (await stat(o.path!)).mtimeMs);
+
+    // The page notices and says so.
+    await page.getByText('Reconnecting…').first().waitFor();
+    expect(await page.getByRole('status').filter({ hasText: 'Lost the connection' }).count()).toBe(1);
+
+    host = await startHostProcess({ dataDir: data, outputDir: outputs, port: host.port });
+    await page.getByText('Connected').waitFor();
+    await until(
+      async () => (await page.getByTestId('job-progress').first().textContent()) === '100 %',
+      'the job to finish',
+      180_000,
+    );
+    await until(
+      async () => (await page.locator('[data-testid="output-card"][data-status="COMPLETED"]').count()) === 8,
+      'eight outputs',
+    );
+
+    const after = await connectApi(host.url);
+    const finished = await after.call('jobs.get', { jobId: job.id });
+    const all = await after.call('outputs.list', { jobId: job.id, limit: 100 });
+    after.close();
+    expect(finished).toMatchObject({ status: 'completed', completed: 8, failed: 0 });
+    expect(all.items.every((o) => o.status === 'COMPLETED')).toBe(true);
+    // Outputs finished before the crash were not rendered again: same file, untouched.
+    for (const o of before.items) {
+      expect((await stat(o.path!)).mtimeMs, o.path!).toBe(stamps.get(o.id));
+      expect(all.items.find((x) => x.id === o.id)?.attempts).toBe(o.attempts);
+    }
+    // One file per output, no leftovers or duplicates from the interrupted one.
+    const files = await mp4sUnder(outputs);
+    expect(files).toHaveLength(8);
+    expect(new Set(all.items.map((o) => o.path)).size).toBe(8);
+  });
+});
