@@ -85,7 +85,9 @@ describe('desktop licensing client against the real server', () => {
     await expect(client.reserve('render-2', 5)).rejects.toBeInstanceOf(InsufficientCreditsError);
     expect(await client.commit(hold.id, 4)).toMatchObject({ status: 'committed', used: 4 });
     expect(await client.credits()).toMatchObject({ balance: 6, held: 0, available: 6 });
-    const second = await client.reserve('render-2', 5);
+    // Priced by shared/src/media.ts: one credit per output.
+    const second = await client.reserveOutputs('render-2', 5);
+    expect(second.amount).toBe(5);
     expect((await client.release(second.id)).status).toBe('released');
   });
 

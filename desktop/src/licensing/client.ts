@@ -1,3 +1,4 @@
+import { creditCost } from '@vmp/shared';
 import { AppError } from '@vmp/shared/errors';
 import {
   ActivateResponse,
@@ -201,6 +202,11 @@ export class LicensingClient {
       { method: 'POST', path: '/v1/credits/reservations', body: { jobId, amount } },
       Reservation,
     );
+  }
+
+  /** Holds what `outputs` rendered outputs cost, priced by the shared creditCost. */
+  reserveOutputs(jobId: string, outputs: number) {
+    return this.reserve(jobId, creditCost(outputs));
   }
 
   commit(reservationId: string, used: number) {
