@@ -273,13 +273,15 @@ export class RenderQueue {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.started && !this.paused) {
+      // One clock reading for both queries: an output not ready at `at` is then surely found as a future retry.
+      const at = this.now();
       const free = this.concurrency - this.running.size;
-      const ready = this.store.nextPending(free, this.now(), new Set(this.running.keys()));
+      const ready = this.store.nextPending(free, at, new Set(this.running.keys()));
       for (const output of ready) this.launch(output);
       if (this.running.size < this.concurrency) {
-        const at = this.store.nextRetryAt(this.now());
+        const due = this.store.nextRetryAt(at);
         // Backoff: wake up when the earliest retry is due.
-        if (at !== null) this.timer = setTimeout(() => this.pump(), Math.max(0, at - this.now()));
+        if (due !== null) this.timer = setTimeout(() => this.pump(), Math.max(0, due - this.now()));
       }
     }
     this.checkIdle();
