@@ -154,4 +154,39 @@ describe('crash safety of vmp serve', () => {
     expect(await second.exited).toBe(0);
     expect(existsSync(join(dataDir, 'vmp.sqlite'))).toBe(true);
   });
+
+  it('SIGTERM mid-render stops gracefully: FFmpeg killed, the output back to PENDING uncounted, no .part', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'vmp-term-'));
+    roots.push(root);
+    const dataDir = join(root, 'data');
+    const paths = [
+      await makeClip(join(root, 'media'), 'a', { color: 'red', duration: 1 }),
+      await makeClip(join(root, 'media'), 'b', { duration: 1 }),
+    ];
+    const run = await serve(dataDir);
+    children.push(run.child);
+    const c = run.client;
+    await c.ok('app.updateSettings', { concurrency: 1, defaultOutputDir: join(root, 'out') });
+    const project = await c.ok<Project>('projects.create', { name: 'Term', mode: 'auto' });
+    await c.ok('clips.import', { projectId: project.id, paths });
+    await c.ok('projects.update', {
+      projectId: project.id,
+      settings: { clipsPerOutput: 2, count: 2, strategy: 'unique', format: '1:1' },
+    });
+    await c.ok<Job>('jobs.start', { projectId: project.id });
+    await c.events.some((e) => e.type === 'output.updated' && e.output.status === 'PROCESSING');
+    process.kill(run.child.pid!, 'SIGTERM');
+    expect(await run.exited).toBe(0);
+
+    const outputs = outputsInDb(dataDir);
+    expect(outputs.some((o) => o.status === 'PROCESSING')).toBe(false);
+    const interrupted = outputs.filter((o) => o.status === 'PENDING');
+    expect(interrupted.length).toBeGreaterThanOrEqual(1);
+    for (const o of interrupted) expect(o.attempts).toBe(0);
+    const jobDir = dirname(outputs[0]!.path!);
+    const left = existsSync(jobDir) ? readdirSync(jobDir) : [];
+    expect(left.filter((n) => n.includes('.part'))).toEqual([]);
+    // No FFmpeg of that process group survives it.
+    expect(() => process.kill(-run.child.pid!, 0)).toThrow();
+  });
 });
