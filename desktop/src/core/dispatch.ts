@@ -1,4 +1,4 @@
-import { type ApiHandlers, apiMethods, isMethodName } from '@vmp/shared/api';
+import { type ApiHandlers, apiMethods, isMethodName, type ResultMessage } from '@vmp/shared/api';
 import { describeIssues, type SerializedError, serializeError, ValidationError } from '@vmp/shared/errors';
 
 export type DispatchResult = { ok: true; output: unknown } | { ok: false; error: SerializedError };
@@ -23,4 +23,11 @@ export async function dispatch(core: ApiHandlers, method: unknown, rawInput: unk
   } catch (error) {
     return { ok: false, error: serializeError(error) };
   }
+}
+
+/** The wire envelope of a dispatch result (WebSocket and IPC both answer with it). */
+export function resultMessage(id: number, result: DispatchResult): ResultMessage {
+  return result.ok
+    ? { type: 'result', id, ok: true, output: result.output }
+    : { type: 'result', id, ok: false, error: result.error };
 }

@@ -8,7 +8,7 @@ import { CallMessage, HOST_PATHS, type ServerMessage } from '@vmp/shared/api';
 import { AppError, serializeError } from '@vmp/shared/errors';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type Core, type CoreOptions, createCore } from '../core/core.ts';
-import { dispatch } from '../core/dispatch.ts';
+import { dispatch, resultMessage } from '../core/dispatch.ts';
 import { hostPlatform } from '../core/platform.ts';
 import { hostHeaderAllowed, originAllowed, requestToken, TOKEN_COOKIE, tokenMatches } from './auth.ts';
 import { checkBind, DEFAULT_BIND } from './config.ts';
@@ -76,9 +76,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         if (!call.success)
           throw new AppError('BAD_MESSAGE', 'Messages must be {type:"call", id, method, input}.', { status: 400 });
         const result = await dispatch(core, call.data.method, call.data.input);
-        reply = result.ok
-          ? { type: 'result', id: call.data.id, ok: true, output: result.output }
-          : { type: 'result', id: call.data.id, ok: false, error: result.error };
+        reply = resultMessage(call.data.id, result);
       } catch (error) {
         reply = { type: 'result', id, ok: false, error: serializeError(error) };
       }

@@ -4,7 +4,7 @@ import { CallMessage, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type ResultMessage } 
 import { serializeError } from '@vmp/shared/errors';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
 import { type Core, createCore } from '../core/core.ts';
-import { dispatch } from '../core/dispatch.ts';
+import { dispatch, resultMessage } from '../core/dispatch.ts';
 import { PlatformError } from '../core/errors.ts';
 import { APP_NAME } from '../core/paths.ts';
 import type { Platform } from '../core/platform.ts';
@@ -120,9 +120,7 @@ async function start(): Promise<void> {
       return { type: 'result', id, ok: false, error: serializeError(new Error('Malformed call message.')) };
     }
     const result = await dispatch(live, call.data.method, call.data.input);
-    return result.ok
-      ? { type: 'result', id, ok: true, output: result.output }
-      : { type: 'result', id, ok: false, error: result.error };
+    return resultMessage(id, result);
   });
   live.subscribe((event) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_EVENT_CHANNEL, event);
