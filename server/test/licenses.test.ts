@@ -53,6 +53,23 @@ describe('activation', () => {
     expect(me.json().licenses[0].activations).toHaveLength(3);
   });
 
+  it('holds the activation limit across two server instances', async () => {
+    const user = await registerUser(app);
+    const license = await createLicense(app, user.email, { maxActivations: 2 });
+    const other = await startApp();
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          activate(i % 2 ? other : app, license.licenseKey, `two-apps-machine-${i}`),
+        ),
+      );
+      expect(results.filter((r) => r.statusCode === 201)).toHaveLength(2);
+      expect(results.filter((r) => errorCode(r) === 'ACTIVATION_LIMIT')).toHaveLength(10);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses an unknown key and a request signed with another key', async () => {
     const { license } = await userWithMachine(app);
     const unknown = await activate(app, 'VMP-AAAAA-BBBBB-CCCCC-DDDDD');
@@ -109,6 +126,23 @@ describe('signed requests', () => {
     const replay = await app.inject(request);
     expect(replay.statusCode).toBe(409);
     expect(errorCode(replay)).toBe('REPLAYED_REQUEST');
+  });
+
+  it('refuses a replay sent to another server process sharing the database', async () => {
+    const { machine } = await userWithMachine(app);
+    const other = await startApp();
+    try {
+      const request = signedRequest({
+        method: 'POST',
+        url: '/v1/licenses/validate',
+        key: machine.machineSecret,
+        activationId: machine.activationId,
+      });
+      expect((await app.inject(request)).statusCode).toBe(200);
+      expect(errorCode(await other.inject(request))).toBe('REPLAYED_REQUEST');
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses a stale or future timestamp', async () => {

@@ -4,7 +4,7 @@ const USAGE = `Usage: npm run server:admin -- [--server URL] [--token T] [--json
 
 Commands:
   create-license --email E --type TRIAL|PRO|ENTERPRISE --max-activations N [--expires DATE]
-  grant-credits  --email E --amount N --reason R [--idempotency-key K]
+  grant-credits  --email E --amount N --reason R [--idempotency-key K]   (remove credits: --amount=-N)
   suspend-license KEY
   revoke-license KEY
   reinstate-license KEY
