@@ -126,24 +126,6 @@ async function main(): Promise<void> {
     `Sources: ${sources.length} (${sources.map((s) => `${s.info.video?.width}x${s.info.video?.height}@${s.info.video?.fps}${s.info.audio ? '' : ' no audio'} ${s.info.duration}s`).join(', ')})`,
   );
 
-  // (a) Naive baseline, sequential, on a sample, scaled to all outputs.
-  const naiveDir = join(work, 'naive');
-  await rm(naiveDir, { recursive: true, force: true });
-  await mkdir(naiveDir, { recursive: true });
-  const step = Math.max(1, Math.floor(combinations.length / SAMPLE));
-  const sample = combinations.filter((_, i) => i % step === 0).slice(0, SAMPLE);
-  const naive = await measured(async () => {
-    for (const c of sample) {
-      const clips = c.clipIds.map((id) => byId.get(id)!);
-      await runFfmpeg(naiveArgs(clips, profile, join(naiveDir, `naive-${c.index}.mp4`)));
-    }
-  });
-  const naivePer = per(naive, sample.length);
-  const naiveAll = { ms: naivePer.ms * combinations.length, cpu: naivePer.cpu * combinations.length };
-  console.log(
-    `naive: ${show(naivePer)} per output (mean of ${sample.length}); scaled to ${combinations.length}: ${show(naiveAll)}`,
-  );
-
   // (b) fast, end to end from a cold cache: normalisation + batched assembly of every output.
   const cacheDir = join(work, 'cache');
   const fastDir = join(work, 'fast');
@@ -175,25 +157,46 @@ async function main(): Promise<void> {
     `fast, warm cache: ${combinations.length} outputs assembled: ${show(per(warm, 1))} = ${show(assemblyPer)} per output; bare -c copy remux of one output: ${show(remuxPer)}`,
   );
 
-  // (d) unique: one re-encode per output from the normalised clips, sequential like the baseline. Same profile as
-  // fast, so the cache is warm: this is the re-encode alone.
+  // (a) Naive baseline and (d) unique, interleaved per sampled output so both see the same machine load:
+  // naive = one FFmpeg per output re-encoding every clip from its source (concat filter, same encoder settings),
+  // unique = one re-encode per output from the normalised clips (warm cache by now). Both sequential.
+  const naiveDir = join(work, 'naive');
   const uniqueDir = join(work, 'unique');
+  await rm(naiveDir, { recursive: true, force: true });
   await rm(uniqueDir, { recursive: true, force: true });
+  await mkdir(naiveDir, { recursive: true });
+  const step = Math.max(1, Math.floor(combinations.length / SAMPLE));
+  const sample = combinations.filter((_, i) => i % step === 0).slice(0, SAMPLE);
   const uniqueSettings = RenderSettings.parse({ strategy: 'unique' });
-  const unique = await measured(() =>
-    mix({
-      projectName: 'bench',
-      sources,
-      combinations: sample,
-      settings: uniqueSettings,
-      outDir: uniqueDir,
-      cacheDir,
-      concurrency: 1,
-    }),
+  const uniqueRenderer = createRenderer({ cacheDir, concurrency: 1 });
+  let naiveSum = { ms: 0, cpu: 0 };
+  let uniqueSum = { ms: 0, cpu: 0 };
+  for (const c of sample) {
+    const clips = c.clipIds.map((id) => byId.get(id)!);
+    const n = await measured(() => runFfmpeg(naiveArgs(clips, profile, join(naiveDir, `naive-${c.index}.mp4`))));
+    naiveSum = { ms: naiveSum.ms + n.ms, cpu: naiveSum.cpu + (n.cpu ?? Number.NaN) };
+    const u = await measured(() =>
+      mix({
+        projectName: 'bench',
+        sources,
+        combinations: [c],
+        settings: uniqueSettings,
+        outDir: uniqueDir,
+        cacheDir,
+        renderer: uniqueRenderer,
+      }),
+    );
+    if (u.value.failed.length) throw u.value.failed[0]!.error;
+    uniqueSum = { ms: uniqueSum.ms + u.ms, cpu: uniqueSum.cpu + (u.cpu ?? Number.NaN) };
+  }
+  await uniqueRenderer.close();
+  const naivePer = per(naiveSum, sample.length);
+  const naiveAll = { ms: naivePer.ms * combinations.length, cpu: naivePer.cpu * combinations.length };
+  const uniquePer = per(uniqueSum, sample.length);
+  console.log(
+    `naive: ${show(naivePer)} per output (mean of ${sample.length}); scaled to ${combinations.length}: ${show(naiveAll)}`,
   );
-  if (unique.value.failed.length) throw unique.value.failed[0]!.error;
-  const uniquePer = per(unique, sample.length);
-  console.log(`unique: ${show(uniquePer)} per output (sequential, warm cache)`);
+  console.log(`unique: ${show(uniquePer)} per output (same ${sample.length} outputs, sequential, warm cache)`);
 
   if (opts.sweep) await sweep(sources, combinations.slice(0, 16), settings, cacheDir);
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { AppError } from '@vmp/shared/errors';
@@ -8,12 +9,16 @@ import type { FfmpegProgress } from '../ffmpeg/command.ts';
 import { CANCEL_MESSAGE, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.ts';
 
 /**
- * FFmpeg processes at once. Measured on the 2-core box with scripts/bench/mix.ts (12 sources, 64 outputs):
- * normalising 1080p with x264 already keeps both cores busy from one process, yet 2 at a time still won
- * (decode, scale and the single-threaded parts of x264 overlap), and 3 did not beat 2; assembly runs are
- * mostly start-up and I/O, where 2 also beat 1. More than cores just adds memory. So: min(cores, 4) with a floor of 2.
+ * FFmpeg processes at once: one per two cores. Measured on the 2-core box (shared, load 9–11) normalising the
+ * benchmark's 12 sources to 1080×1920 (same sources as `npm run bench`; `npm run bench -- --sweep` repeats it):
+ *   concurrency 1: 57.5 s wall / 42.9 CPU-s, again 54.4 / 39.8
+ *   concurrency 2: 60.8 / 45.3, again 71.3 / 46.7
+ *   concurrency 3: 83.7 / 49.6
+ * One x264 process already keeps two cores busy; more processes only add contention. Batched assembly (mostly one
+ * AAC encoder thread per process) was a wash: 16 outputs, 8 per process, c1 0.54 s wall / 0.39 CPU-s per output,
+ * c2 0.51 / 0.42. So 1 here, and proportionally more on bigger machines.
  */
-export const DEFAULT_CONCURRENCY = 2;
+export const DEFAULT_CONCURRENCY = Math.max(1, Math.floor(availableParallelism() / 2));
 
 export interface FfmpegJob {
   args: string[];

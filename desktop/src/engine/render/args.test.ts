@@ -146,7 +146,7 @@ describe('unique variations', () => {
     const frames = variedFrames(90, 1.02);
     expect(frames).toBe(88);
     expect(graph).toContain('setpts=(PTS-STARTPTS)/1.02');
-    expect(graph).toContain('scale=1114:1978,crop=1080:1920:17:0');
+    expect(graph).toContain('crop=1048:1864:16:0,scale=1080:1920');
     expect(graph).toContain('eq=brightness=0.01:contrast=0.98:saturation=1.02');
     expect(graph).toContain('hflip');
     expect(graph).toContain(`trim=end_frame=${frames}[v]`);

@@ -30,11 +30,14 @@ interface InFlight {
 /**
  * Normalised intermediates on disk. A finished file is only ever created by rename from a temp name, so a file
  * under its final name is complete (a crash leaves at most a *.tmp, never a half intermediate that looks done).
- * Concurrent requests for the same intermediate share one FFmpeg run; it is killed only when every requester
- * has cancelled.
+ * Concurrent requests for the same intermediate share one FFmpeg run (across renderers in this process; across
+ * processes the atomic rename keeps it correct, at the cost of a duplicate run); it is killed only when every
+ * requester has cancelled.
  */
+/** Process-wide, keyed by final path: renderers sharing a cache folder (CLI, queue) also share runs. */
+const inFlight = new Map<string, InFlight>();
+
 export class NormaliseCache {
-  private readonly inFlight = new Map<string, InFlight>();
   /** FFmpeg runs started, for tests and stats. */
   runs = 0;
 
@@ -54,19 +57,19 @@ export class NormaliseCache {
   ): Promise<string> {
     if (options.signal?.aborted) throw new CancelledError();
     const path = this.pathFor(source, profile);
-    let entry = this.inFlight.get(path);
+    let entry = inFlight.get(path);
     if (!entry) {
       if (await isComplete(path)) return path;
-      entry = this.inFlight.get(path); // another caller may have started while we looked
+      entry = inFlight.get(path); // another caller may have started while we looked
     }
     if (!entry) {
       const controller = new AbortController();
       const created: InFlight = { controller, refs: 0, settled: false, promise: Promise.resolve(path) };
       created.promise = this.produce(source, profile, path, controller.signal, options.onProgress).finally(() => {
         created.settled = true;
-        this.inFlight.delete(path);
+        inFlight.delete(path);
       });
-      this.inFlight.set(path, created);
+      inFlight.set(path, created);
       entry = created;
     }
     return join_(entry, options.signal);

@@ -11,7 +11,7 @@ import { resolveProfile } from '../profiles/profile.ts';
 import { intermediateName } from './cache.ts';
 import { RenderFailedError } from './errors.ts';
 import { createRenderer } from './renderer.ts';
-import { expectValidOutput, frameHashes, makeSource, pcmMono } from './testing.ts';
+import { expectValidOutput, frameHashes, makeSource, pcmMono, videoExtradata } from './testing.ts';
 import type { OutputSpec, Renderer, RenderSource } from './types.ts';
 
 // Real FFmpeg, tiny sources (1 s, small), real 1080p outputs: each normalisation costs about a second of CPU,
@@ -78,6 +78,11 @@ describe('render engine', () => {
     expect(commands.filter((c) => c.includes('-f concat')).every((c) => c.includes('-c:v copy'))).toBe(true);
     // Each distinct source was normalised exactly once.
     expect(commands.filter((c) => c.includes('-f mov'))).toHaveLength(7);
+    // ...and all intermediates carry the same SPS/PPS, which is what makes the stream copy valid.
+    const intermediates = (await readdir(cacheDir)).filter((f) => f.endsWith('-1080x1920-30-cover.mov'));
+    expect(intermediates).toHaveLength(7);
+    const configs = new Set(await Promise.all(intermediates.map((f) => videoExtradata(join(cacheDir, f)))));
+    expect(configs.size).toBe(1);
     const { format } = await ffprobeJson(outputs[0]!.path);
     expect(format.tags?.title).toBe('Awkward-001-rotated_odd_anamorphic_vfr');
     expect(format.tags?.comment).toContain('combination 0: rotated + odd + anamorphic + vfr');

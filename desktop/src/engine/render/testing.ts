@@ -1,7 +1,7 @@
 // Helpers for the render tests and the benchmark: real media in, assertions on real outputs. Not part of the app.
 import { expect } from 'vitest';
 import { type ClipSpec, decodeErrors, ffprobeJson, makeClip } from '../../../test/fixtures/media.ts';
-import { runFfmpeg } from '../ffmpeg/run.ts';
+import { runFfmpeg, runFfprobe } from '../ffmpeg/run.ts';
 import { contentKey } from '../hash/content-key.ts';
 import { probeFile } from '../probe/probe.ts';
 import type { RenderSource } from './types.ts';
@@ -47,6 +47,16 @@ export async function expectValidOutput(
     frame + 1e-3,
   );
   expect(await decodeErrors(file)).toBe('');
+}
+
+/** The H.264 decoder configuration (avcC: SPS/PPS) of a file's video stream, as ffprobe prints it. */
+export async function videoExtradata(file: string): Promise<string> {
+  const { stdout } = await runFfprobe(['-select_streams', 'v:0', '-show_streams', '-show_data', file]);
+  const text = stdout.toString('utf8');
+  const start = text.indexOf('extradata=');
+  expect(start, `no extradata in ${file}`).toBeGreaterThanOrEqual(0);
+  // The hex dump runs over several lines, up to the next "key=" line.
+  return text.slice(start).split(/\n[a-z_]+=/)[0]!;
 }
 
 /** Per-frame MD5s of the decoded video (ffmpeg's framemd5 muxer). */

@@ -80,13 +80,15 @@ export function uniqueArgs(job: UniqueJob): string[] {
   const { width: w, height: h, fps } = profile;
   const frames = variedFrames(job.frames, v.speed);
   const samples = samplesForFrames(frames, fps);
-  const zw = Math.ceil((w * v.zoom) / 2) * 2;
-  const zh = Math.ceil((h * v.zoom) / 2) * 2;
-  const x = Math.round((zw - w) * v.panX);
-  const y = Math.round((zh - h) * v.panY);
+  // Zoom = crop a slightly smaller window, then one scale back to the canvas (scaling the smaller image is the
+  // cheaper order, and the frame ends exactly W×H).
+  const cw = Math.min(w, Math.round(w / v.zoom / 2) * 2);
+  const ch = Math.min(h, Math.round(h / v.zoom / 2) * 2);
+  const x = Math.round((w - cw) * v.panX);
+  const y = Math.round((h - ch) * v.panY);
   const video =
     `[0:v:0]setpts=(PTS-STARTPTS)/${num(v.speed)},fps=${fps},` +
-    `scale=${zw}:${zh},crop=${w}:${h}:${x}:${y},` +
+    `crop=${cw}:${ch}:${x}:${y},scale=${w}:${h},` +
     `eq=brightness=${num(v.brightness)}:contrast=${num(v.contrast)}:saturation=${num(v.saturation)},` +
     `${v.mirror ? 'hflip,' : ''}setsar=1,format=yuv420p,tpad=stop_mode=clone:stop_duration=2,trim=end_frame=${frames}[v]`;
   const music = job.audio.mode === 'music' && job.audio.musicPath ? job.audio.musicPath : undefined;
