@@ -30,6 +30,11 @@ function fakeStripe(): Promise<{ server: Server; port: number; requests: Recorde
     const form = new URLSearchParams(await read(req));
     requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, form });
     res.setHeader('content-type', 'application/json');
+    if (form.get('metadata[pack]') === 'broken') {
+      res.statusCode = 500;
+      res.end(JSON.stringify({ error: { type: 'api_error', message: 'Stripe is having a bad day' } }));
+      return;
+    }
     if (req.method === 'POST' && req.url === '/v1/checkout/sessions') {
       const id = `cs_test_${requests.length}`;
       res.end(
@@ -79,6 +84,10 @@ beforeAll(async () => {
       port: fake.port,
       protocol: 'http',
     },
+    packs: {
+      starter: { name: 'Starter: 100 credits', credits: 100, unitAmount: 900, currency: 'usd' },
+      broken: { name: 'Broken', credits: 1, unitAmount: 100, currency: 'usd' },
+    },
   });
 });
 afterAll(async () => {
@@ -121,6 +130,19 @@ describe('checkout', () => {
     expect(errorCode(unknown)).toBe('NOT_FOUND');
     const anonymous = await app.inject({ method: 'POST', url: '/v1/payments/checkout', payload: { pack: 'starter' } });
     expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('answers 502 when Stripe fails', async () => {
+    const user = await registerUser(app);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/payments/checkout',
+      headers: bearer(user),
+      payload: { pack: 'broken' },
+    });
+    expect(res.statusCode).toBe(502);
+    expect(res.json().error).toMatchObject({ code: 'PAYMENT_PROVIDER_ERROR' });
+    expect(res.json().error.message).toMatch(/bad day/);
   });
 
   it('answers 503 with a clear message when Stripe is not configured', async () => {

@@ -27,19 +27,27 @@ export async function createCheckout(ctx: AppContext, userId: string, packId: st
   }
   const pack = config.packs[packId];
   if (!pack) throw new NotFoundError(`Unknown credit pack "${packId}".`, { packs: Object.keys(config.packs) });
-  const session = await stripeClient(config).checkout.sessions.create({
-    mode: 'payment',
-    client_reference_id: userId,
-    metadata: { pack: packId, credits: String(pack.credits) },
-    line_items: [
-      {
-        quantity: 1,
-        price_data: { currency: pack.currency, unit_amount: pack.unitAmount, product_data: { name: pack.name } },
-      },
-    ],
-    success_url: `${config.publicUrl}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${config.publicUrl}/checkout/cancel`,
-  });
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await stripeClient(config).checkout.sessions.create({
+      mode: 'payment',
+      client_reference_id: userId,
+      metadata: { pack: packId, credits: String(pack.credits) },
+      line_items: [
+        {
+          quantity: 1,
+          price_data: { currency: pack.currency, unit_amount: pack.unitAmount, product_data: { name: pack.name } },
+        },
+      ],
+      success_url: `${config.publicUrl}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${config.publicUrl}/checkout/cancel`,
+    });
+  } catch (error) {
+    throw new AppError('PAYMENT_PROVIDER_ERROR', `Stripe refused or did not answer: ${(error as Error).message}`, {
+      status: 502,
+      cause: error,
+    });
+  }
   if (!session.url) throw new AppError('PAYMENT_PROVIDER_ERROR', 'Stripe returned no checkout URL.', { status: 502 });
   return { id: session.id, url: session.url };
 }
