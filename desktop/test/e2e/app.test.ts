@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,20 @@ describe('Video Mixer Pro in the browser', () => {
     expect(await libraryClip('hook-red.mp4').locator('.badge').first().textContent()).toBe('0:01.0');
     expect(await libraryClip('hook-red.mp4').getByText('320×240').isVisible()).toBe(true);
     await until(async () => (await libraryClip('hook-red.mp4').locator('img').count()) === 1, 'a thumbnail');
+
+    // A file that is not a video is added with its problem shown inline, naming the file; then removed.
+    const broken = join(dir, 'clips', 'notes.mp4');
+    await writeFile(broken, 'not a video at all');
+    await page.getByTestId('clip-input').setInputFiles(broken);
+    const problem = libraryClip('notes.mp4').locator('.clip-problem');
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain('notes.mp4');
+    expect(await libraryClip('notes.mp4').locator('.problem-marker').getAttribute('title')).toContain('notes.mp4');
+    await screenshot(page, '2a-clip-problem');
+    await libraryClip('notes.mp4').hover();
+    await page.getByLabel('Remove notes.mp4 from project').click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove clip' }).click();
+    await until(async () => (await page.getByTestId('library-clip').count()) === 6, 'the broken clip removed');
 
     // Manual projects start with Hook, Body, Call to action.
     expect(

@@ -42,7 +42,14 @@ export async function ensureRendererBuilt(): Promise<void> {
     const shared = join(desktopDir, '..', 'shared', 'src');
     if (built > Math.max(await newestMtime(rendererSrc), await newestMtime(shared))) return;
     const { build } = await import('vite');
-    await build({ configFile: join(rendererSrc, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+    // Vitest sets NODE_ENV=test, which would make vite bundle React's development build.
+    const env = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: join(rendererSrc, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+    } finally {
+      process.env.NODE_ENV = env;
+    }
   } finally {
     await rm(lock, { recursive: true, force: true });
   }

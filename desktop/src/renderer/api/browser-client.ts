@@ -1,4 +1,3 @@
-import { describeIssues } from '@vmp/shared';
 import {
   type ApiClient,
   type ApiEvent,
@@ -12,6 +11,7 @@ import {
   ServerMessage,
   WireError,
 } from '@vmp/shared/api';
+import { describeIssues } from '@vmp/shared/errors';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from '../lib/backoff.ts';
 import { ApiError, ConnectionError } from './errors.ts';
 

@@ -37,20 +37,31 @@ export function GroupsBoard() {
     );
   }
   const clipsById = new Map(detail.clips.map((c) => [c.id, c]));
+  const addGroup = () => void useWorkspace.getState().createGroup();
   return (
-    <section className="board" aria-label="Groups">
-      {detail.groups.map((group, i) => (
-        <GroupColumn key={group.id} group={group} index={i} count={detail.groups.length} clipsById={clipsById} />
-      ))}
-      <button
-        type="button"
-        className="add-group"
-        onClick={() => void useWorkspace.getState().createGroup()}
-        title="New group (G)"
-      >
-        <Icon name="plus" /> Add group
-      </button>
-    </section>
+    <div className="board-wrap">
+      <div className="board-toolbar">
+        <p className="muted">Each output plays one clip from every group, left to right.</p>
+        <button type="button" className="button small" onClick={addGroup} title="New group (G)">
+          <Icon name="plus" size={14} /> Add group
+        </button>
+      </div>
+      {detail.groups.length === 0 ? (
+        <div className="empty-state compact">
+          <h2>No groups</h2>
+          <p>Add a group for each part of your video, e.g. Hook, Body and Call to action.</p>
+          <button type="button" className="button primary" onClick={addGroup}>
+            <Icon name="plus" /> Add group
+          </button>
+        </div>
+      ) : (
+        <section className="board" aria-label="Groups">
+          {detail.groups.map((group, i) => (
+            <GroupColumn key={group.id} group={group} index={i} count={detail.groups.length} clipsById={clipsById} />
+          ))}
+        </section>
+      )}
+    </div>
   );
 }
 

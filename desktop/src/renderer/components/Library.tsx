@@ -35,8 +35,8 @@ async function relink(clip: Clip) {
 export function Library() {
   const clips = useWorkspace((s) => s.detail?.clips ?? []);
   const groups = useWorkspace((s) => s.detail?.groups ?? []);
-  const usage = new Map<string, number>();
-  for (const g of groups) for (const id of g.clipIds) usage.set(id, (usage.get(id) ?? 0) + 1);
+  const usage = new Map<string, string[]>();
+  for (const g of groups) for (const id of g.clipIds) usage.set(id, [...(usage.get(id) ?? []), g.name]);
   const totalDuration = clips.reduce((sum, c) => sum + (c.info?.duration ?? 0), 0);
   const [over, setOver] = useState(false);
   // Dropping a grouped clip on the library takes it out of its group.
@@ -91,7 +91,7 @@ export function Library() {
       ) : (
         <ul className="clip-list" aria-label="Clips">
           {clips.map((clip) => (
-            <LibraryClip key={clip.id} clip={clip} uses={usage.get(clip.id) ?? 0} />
+            <LibraryClip key={clip.id} clip={clip} groups={usage.get(clip.id) ?? []} />
           ))}
         </ul>
       )}
@@ -99,7 +99,8 @@ export function Library() {
   );
 }
 
-function LibraryClip({ clip, uses }: { clip: Clip; uses: number }) {
+function LibraryClip({ clip, groups }: { clip: Clip; groups: string[] }) {
+  const mode = useWorkspace((s) => s.detail?.project.mode);
   const selected = useWorkspace((s) => s.selection?.clipId === clip.id && s.selection.groupId === null);
   const problem = clipProblemText(clip);
   const res = resolutionLabel(clip);
@@ -134,20 +135,19 @@ function LibraryClip({ clip, uses }: { clip: Clip; uses: number }) {
       >
         <ClipThumb clip={clip} />
         <span className="clip-text">
-          <span className="clip-name" title={clip.path}>
+          <span className="clip-name" title={`${clip.path} · ${formatBytes(clip.size)}`}>
             {clip.name}
           </span>
           <span className="badges">
             {clip.status === 'analysing' ? <span className="badge">Analysing…</span> : null}
             {clip.info ? <span className="badge">{formatDuration(clip.info.duration)}</span> : null}
             {res ? <span className="badge">{res}</span> : null}
-            <span className="badge subtle">{formatBytes(clip.size)}</span>
-            {uses > 0 ? (
-              <span className="badge accent" title={`In ${plural(uses, 'group')}`}>
-                {uses > 1 ? `×${uses}` : '●'}
-              </span>
-            ) : null}
           </span>
+          {mode === 'manual' ? (
+            <span className={groups.length ? 'clip-groups' : 'clip-groups is-unused'}>
+              {groups.length ? `In ${[...new Set(groups)].join(', ')}` : 'Not in a group'}
+            </span>
+          ) : null}
         </span>
         {problem ? (
           <span className="problem-marker" title={problem} role="img" aria-label="Problem">

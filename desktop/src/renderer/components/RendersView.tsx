@@ -3,7 +3,7 @@ import type { Job, Output } from '@vmp/shared/api';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { render } from '../actions.ts';
 import { api } from '../api/client.ts';
-import { formatDuration, formatEta, formatPercent, formatRelativeTime, plural } from '../lib/format.ts';
+import { formatCount, formatDuration, formatEta, formatPercent, formatRelativeTime, plural } from '../lib/format.ts';
 import { useApp } from '../stores/app.ts';
 import { useJobs } from '../stores/jobs.ts';
 import { usePlan } from '../stores/plan.ts';
@@ -67,7 +67,7 @@ function QueueBar() {
         {queue.paused ? 'Queue paused' : 'Queue running'}
       </span>
       <span className="muted">
-        {queue.running} rendering · {queue.pending} waiting · {queue.concurrency} at a time
+        {formatCount(queue.running)} rendering · {formatCount(queue.pending)} waiting · {queue.concurrency} at a time
       </span>
       <div className="titlebar-spacer" />
       <button type="button" className="button small" onClick={() => void useJobs.getState().setPaused(!queue.paused)}>
@@ -117,9 +117,9 @@ function JobList({ jobs }: { jobs: Job[] }) {
                   {formatPercent(job.progress)}
                 </span>
                 <span>
-                  {job.completed}/{job.total} done
-                  {job.failed ? ` · ${job.failed} failed` : ''}
-                  {job.cancelled ? ` · ${job.cancelled} cancelled` : ''}
+                  {formatCount(job.completed)}/{formatCount(job.total)} done
+                  {job.failed ? ` · ${formatCount(job.failed)} failed` : ''}
+                  {job.cancelled ? ` · ${formatCount(job.cancelled)} cancelled` : ''}
                 </span>
                 <span>
                   {active
@@ -133,13 +133,18 @@ function JobList({ jobs }: { jobs: Job[] }) {
             </button>
             <div className="job-actions">
               {active && done < job.total ? (
-                <button type="button" className="button small" onClick={() => void useJobs.getState().cancel(job.id)}>
+                <button
+                  type="button"
+                  className="button small"
+                  aria-label="Cancel job"
+                  onClick={() => void useJobs.getState().cancel(job.id)}
+                >
                   <Icon name="stop" size={14} /> Cancel
                 </button>
               ) : null}
               {!active && (job.failed > 0 || job.cancelled > 0) ? (
                 <button type="button" className="button small" onClick={() => void useJobs.getState().retry(job.id)}>
-                  <Icon name="retry" size={14} /> Retry {job.failed + job.cancelled}
+                  <Icon name="retry" size={14} /> Retry {formatCount(job.failed + job.cancelled)}
                 </button>
               ) : null}
             </div>

@@ -1,4 +1,4 @@
-import { DEFAULT_NAME_TEMPLATE, OUTPUT_FORMATS, type OutputFormat } from '@vmp/shared';
+import { DEFAULT_NAME_TEMPLATE, OUTPUT_FORMATS, type OutputFormat } from '@vmp/shared/media';
 import { api } from '../api/client.ts';
 import { useApp } from '../stores/app.ts';
 import { attempt } from '../stores/toasts.ts';

@@ -1,4 +1,4 @@
-import type { MixMode } from '@vmp/shared';
+import type { MixMode } from '@vmp/shared/media';
 import { useEffect, useRef, useState } from 'react';
 import { FILE_INPUT_ID, render } from '../actions.ts';
 import { formatCount, formatPercent, plural } from '../lib/format.ts';
@@ -27,6 +27,7 @@ function usePlanRefresh(projectId: string) {
   const detail = useWorkspace((s) => s.detail);
   useEffect(() => {
     if (!detail) return;
+    usePlan.getState().markStale();
     const timer = setTimeout(() => void usePlan.getState().refresh(projectId), 200);
     return () => clearTimeout(timer);
   }, [detail, projectId]);
@@ -199,6 +200,7 @@ function WorkspaceHeader() {
   const project = useWorkspace((s) => s.detail?.project);
   const preview = usePlan((s) => s.preview);
   const planError = usePlan((s) => s.error);
+  const planning = usePlan((s) => s.loading);
   if (!project) return null;
   const rename = async () => {
     const name = await useDialog.getState().prompt({
@@ -237,7 +239,12 @@ function WorkspaceHeader() {
         ))}
       </fieldset>
       <div className="titlebar-spacer" />
-      <div className="plan-summary" aria-live="polite" data-testid="plan-summary">
+      <div
+        className={planning ? 'plan-summary is-stale' : 'plan-summary'}
+        aria-live="polite"
+        aria-busy={planning}
+        data-testid="plan-summary"
+      >
         {planError ? (
           <span className="plan-error" title={planError}>
             <Icon name="warning" /> {planError}

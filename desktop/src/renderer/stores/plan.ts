@@ -10,6 +10,8 @@ interface PlanState {
   loading: boolean;
   error: string | null;
   refresh(projectId: string): Promise<void>;
+  /** The project changed and a new plan is coming: show the old one as stale meanwhile. */
+  markStale(): void;
   clear(): void;
 }
 
@@ -30,6 +32,7 @@ export const usePlan = create<PlanState>((set) => {
         if (mine === seq) set({ error: errorMessage(error), loading: false });
       }
     },
+    markStale: () => set({ loading: true }),
     clear() {
       seq++;
       set({ preview: null, loading: false, error: null });

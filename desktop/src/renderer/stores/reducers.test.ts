@@ -1,5 +1,5 @@
-import { RenderSettings } from '@vmp/shared';
 import type { Clip, Job, Output, ProjectDetail } from '@vmp/shared/api';
+import { RenderSettings } from '@vmp/shared/media';
 import { describe, expect, it } from 'vitest';
 import { applyClip, applyOutput, clipProblemText, outputAt, pagesFor, upsertJob } from './reducers.ts';
 

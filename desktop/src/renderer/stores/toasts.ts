@@ -25,7 +25,7 @@ export const useToasts = create<ToastState>((set, get) => ({
   push(kind, message, action) {
     const id = nextId++;
     set((s) => ({
-      toasts: [...s.toasts.filter((t) => t.message !== message), { id, kind, message, action }].slice(-5),
+      toasts: [...s.toasts.filter((t) => t.message !== message), { id, kind, message, action }].slice(-3),
     }));
     setTimeout(() => get().dismiss(id), LIFETIME[kind]);
     return id;

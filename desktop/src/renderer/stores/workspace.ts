@@ -1,5 +1,5 @@
-import type { MixMode, RenderSettings } from '@vmp/shared';
 import type { Clip, Group, ImportResult, Project, ProjectDetail, RenderSettingsPatch } from '@vmp/shared/api';
+import type { MixMode, RenderSettings } from '@vmp/shared/media';
 import { create } from 'zustand';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/errors.ts';
