@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InsufficientCreditsError, LicenseRevokedError, VersionConflictError } from '@vmp/shared/http';
@@ -54,6 +56,20 @@ describe('desktop licensing client against the real server', () => {
     // ...until the grace period ends.
     await expect(offline.verifyOffline(claims.exp + 3600)).rejects.toMatchObject({ reason: 'EXPIRED' });
     await expect(offline.validate()).rejects.toBeInstanceOf(OfflineError);
+
+    // A server answering 5xx is treated like no server; a 4xx refusal is not (see the revoked test).
+    const failing = createServer((_req, res) => {
+      res.statusCode = 503;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'maintenance' } }));
+    });
+    await new Promise<void>((r) => failing.listen(0, '127.0.0.1', r));
+    const port = (failing.address() as AddressInfo).port;
+    try {
+      expect((await make(`http://127.0.0.1:${port}`).check()).online).toBe(false);
+    } finally {
+      await new Promise((r) => failing.close(r));
+    }
 
     // Online again: a fresh lease.
     expect((await make().check()).online).toBe(true);

@@ -182,7 +182,9 @@ export class LicensingClient {
     try {
       return { claims: await this.validate(), online: true };
     } catch (error) {
-      if (!(error instanceof OfflineError)) throw error;
+      // Unreachable or failing server: run on the lease. A refusal (4xx) is the server's final word.
+      const serverTrouble = error instanceof OfflineError || (error instanceof AppError && error.status >= 500);
+      if (!serverTrouble) throw error;
       return { claims: await this.verifyOffline(), online: false };
     }
   }
