@@ -70,6 +70,19 @@ describe('accounts', () => {
     expect((await post('/v1/auth/refresh', { refreshToken: rotated })).statusCode).toBe(401);
   });
 
+  it('lets only one of two concurrent refreshes with the same token win', async () => {
+    const user = await registerUser(app);
+    const results = await Promise.all([
+      post('/v1/auth/refresh', { refreshToken: user.refreshToken }),
+      post('/v1/auth/refresh', { refreshToken: user.refreshToken }),
+    ]);
+    const codes = results.map((r) => r.statusCode).sort();
+    expect(codes).toEqual([200, 401]);
+    // The loser looked like a reuse: the winner's new token was revoked with the family.
+    const winner = results.find((r) => r.statusCode === 200)!;
+    expect((await post('/v1/auth/refresh', { refreshToken: winner.json().refreshToken })).statusCode).toBe(401);
+  });
+
   it('logs out by revoking the refresh token', async () => {
     const user = await registerUser(app);
     expect((await post('/v1/auth/logout', { refreshToken: user.refreshToken })).statusCode).toBe(204);

@@ -1,6 +1,7 @@
 import { ConflictError, normalizeEmail, UnauthenticatedError } from '@vmp/shared/http';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
+import type { Queryable } from '../db/index.ts';
 import { creditAccounts, refreshTokens, users } from '../db/schema.ts';
 import { hashPassword, hashToken, randomToken, verifyPassword } from '../lib/crypto.ts';
 import { signAccessToken } from './tokens.ts';
@@ -15,9 +16,14 @@ export interface AuthResult {
 // Verified when the email is unknown, so a miss costs as long as a wrong password.
 const DUMMY_HASH = hashPassword('not-a-real-password');
 
-async function issueTokens(ctx: AppContext, user: { id: string; email: string }, familyId?: string) {
+async function issueTokens(
+  ctx: AppContext,
+  user: { id: string; email: string },
+  familyId?: string,
+  db: Queryable = ctx.db,
+) {
   const refreshToken = randomToken();
-  await ctx.db.insert(refreshTokens).values({
+  await db.insert(refreshTokens).values({
     userId: user.id,
     familyId: familyId ?? crypto.randomUUID(),
     tokenHash: hashToken(refreshToken),
@@ -73,10 +79,11 @@ export async function refresh(ctx: AppContext, token: string): Promise<AuthResul
     if (row.expiresAt.getTime() <= Date.now()) return { error: 'The refresh token expired; sign in again.' } as const;
     await tx.update(refreshTokens).set({ revokedAt: new Date() }).where(eq(refreshTokens.id, row.id));
     const [user] = await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, row.userId));
-    return { user: user!, familyId: row.familyId } as const;
+    // The successor is written in the same transaction, so a concurrent reuse that revokes the family sees it.
+    return { tokens: await issueTokens(ctx, user!, row.familyId, tx) } as const;
   });
   if ('error' in outcome) throw new UnauthenticatedError(outcome.error);
-  return issueTokens(ctx, outcome.user, outcome.familyId);
+  return outcome.tokens;
 }
 
 /** Revokes the login the token belongs to. Unknown tokens are ignored: logging out twice is fine. */
