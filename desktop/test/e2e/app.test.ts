@@ -157,7 +157,35 @@ describe('Video Mixer Pro in the browser', () => {
 
     expect(await groupClipNames('Hook')).toEqual(['hook-red.mp4', 'hook-orange.mp4']);
     expect(await groupClipNames('Body')).toEqual(['body-teal.mp4', 'body-green.mp4']);
+
+    // Groups: add, rename, move left, delete; undo brings the deleted group back in its place.
+    const names = () =>
+      page.getByTestId('group-column').evaluateAll((els) => els.map((e) => e.getAttribute('data-group-name')));
+    await page.getByRole('button', { name: 'Add group' }).click();
+    await column('Group 4').waitFor();
+    await column('Group 4').locator('.group-name').click();
+    const groupName = page.getByLabel('Group name');
+    await groupName.fill('Outro');
+    await groupName.press('Enter');
+    await column('Outro').waitFor();
+    await page.getByLabel('Move Outro left').click();
+    await until(async () => (await names())[2] === 'Outro', 'Outro moved left');
+    await page.getByLabel('Delete group Outro').click();
+    await until(async () => (await names()).length === 3, 'Outro deleted');
+    await page.keyboard.press('Control+z');
+    await until(async () => (await names()).join() === 'Hook,Body,Outro,Call to action', 'Outro restored in place');
+    await page.keyboard.press('Control+Shift+z');
+    await until(async () => (await names()).join() === 'Hook,Body,Call to action', 'Outro deleted again');
+    expect(await groupClipNames('Call to action')).toEqual(['cta-blue.mp4', 'cta-purple.mp4']);
+    await until(async () => (await page.locator('.plan-summary').textContent())?.includes('8 to render'), 'the plan');
     await screenshot(page, '2-workspace-groups');
+
+    // ? shows the shortcuts sheet; Esc closes it.
+    await page.keyboard.press('Shift+?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await screenshot(page, '2b-shortcuts');
+    await page.keyboard.press('Escape');
+    await until(async () => (await page.getByRole('dialog').count()) === 0, 'the sheet to close');
   });
 
   it('previews the plan with a count', async () => {

@@ -93,6 +93,7 @@ describe('host crash during a render', () => {
     // The page notices and says so.
     await page.getByText('Reconnecting…').first().waitFor();
     expect(await page.getByRole('status').filter({ hasText: 'Lost the connection' }).count()).toBe(1);
+    await screenshot(page, '8-reconnecting');
 
     host = await startHostProcess({ dataDir: data, outputDir: outputs, port: host.port });
     await page.getByText('Connected').waitFor();

@@ -260,7 +260,7 @@ function GroupClip({ clip, groupId }: { clip: Clip; groupId: string }) {
       data-clip-id={clip.id}
       data-testid="group-clip"
       aria-pressed={selected}
-      aria-label={`${clip.name}${problem ? `, problem: ${problem}` : ''}. Alt+arrows move it, Delete takes it out.`}
+      aria-label={`${clip.name}${problem ? `, problem: ${problem.replace(/\.$/, '')}` : ''}. Alt+arrows move it, Delete takes it out.`}
       title={problem ?? clip.name}
       draggable
       onDragStart={(e) => {

@@ -71,14 +71,25 @@ export function Library() {
             {plural(clips.length, 'clip')} · {formatDuration(totalDuration)}
           </span>
         </div>
-        <button
-          type="button"
-          className="button small"
-          onClick={() => void importClips()}
-          title={`Import clips (${modKey()}I)`}
-        >
-          <Icon name="upload" size={14} /> Import
-        </button>
+        <div className="panel-actions">
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Check clip files on disk"
+            title="Check files: find clips that moved or changed"
+            onClick={() => void useWorkspace.getState().recheck()}
+          >
+            <Icon name="retry" />
+          </button>
+          <button
+            type="button"
+            className="button small"
+            onClick={() => void importClips()}
+            title={`Import clips (${modKey()}I)`}
+          >
+            <Icon name="upload" size={14} /> Import
+          </button>
+        </div>
       </div>
       {clips.length === 0 ? (
         <div className="panel-empty">
@@ -130,7 +141,7 @@ function LibraryClip({ clip, groups }: { clip: Clip; groups: string[] }) {
         type="button"
         className="clip-select"
         aria-pressed={selected}
-        aria-label={`${clip.name}${problem ? `, problem: ${problem}` : ''}. Select, then Alt+Right to add to the first group.`}
+        aria-label={`${clip.name}${problem ? `, problem: ${problem.replace(/\.$/, '')}` : ''}. Select, then Alt+Right to add to the first group.`}
         onClick={() => useWorkspace.getState().select(selected ? null : { clipId: clip.id, groupId: null })}
       >
         <ClipThumb clip={clip} />
@@ -159,7 +170,12 @@ function LibraryClip({ clip, groups }: { clip: Clip; groups: string[] }) {
         <p className="clip-problem">
           {problem}
           {needsRelink(clip) ? (
-            <button type="button" className="link-button" onClick={() => void relink(clip)}>
+            <button
+              type="button"
+              className="link-button"
+              aria-label={`Relink ${clip.name}`}
+              onClick={() => void relink(clip)}
+            >
               <Icon name="link" size={12} /> Relink
             </button>
           ) : null}

@@ -89,7 +89,11 @@ export function Workspace({ projectId }: { projectId: string }) {
 
   useEffect(() => {
     if (!connected) return;
-    void useWorkspace.getState().open(projectId);
+    // Files may have moved since last time: check once the project is open (a stat per clip, cheap).
+    void useWorkspace
+      .getState()
+      .open(projectId)
+      .then(() => useWorkspace.getState().recheck(true));
     void useJobs.getState().load(projectId);
   }, [projectId, connected]);
   useEffect(

@@ -41,6 +41,8 @@ interface WorkspaceState {
   importPaths(paths: string[], groupId?: string): Promise<void>;
   removeClip(clipId: string): Promise<void>;
   relink(clipId: string, path: string): Promise<void>;
+  /** Look for clips that moved or changed on disk; `quiet` skips the all-good message. */
+  recheck(quiet?: boolean): Promise<void>;
   select(selection: Selection | null): void;
 }
 
@@ -316,6 +318,19 @@ export const useWorkspace = create<WorkspaceState>((set, get) => {
       set((s) => ({ detail: applyClip(s.detail, clip) }));
       if (clip.status === 'ok') toast.success(`Relinked ${clip.name}.`);
       else toast.warning(clip.problems.map((p) => p.message).join(' ') || `${clip.name} still has a problem.`);
+    },
+    async recheck(quiet = false) {
+      const id = get().projectId;
+      if (!id) return;
+      const changed = await attempt(() => api().call('clips.recheck', { projectId: id }));
+      if (!changed) return;
+      if (changed.length > 0) await get().reload();
+      const lost = (get().detail?.clips ?? []).filter((c) => c.status === 'missing' || c.status === 'changed');
+      if (lost.length > 0) {
+        toast.warning(
+          `${lost.length === 1 ? `${lost[0]?.name} has` : `${lost.length} clips have`} moved or changed on disk. Relink ${lost.length === 1 ? 'it' : 'them'} in the library.`,
+        );
+      } else if (!quiet) toast.success('Every clip is where it was.');
     },
     select: (selection) => set({ selection }),
   };
