@@ -6,7 +6,7 @@
 // a fresh database is created and dropped.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -161,6 +161,18 @@ async function run(url: string, scenario: Scenario, rate?: number): Promise<Auto
   return result;
 }
 
+/** CPU time (user + system) the server process has used, ms; Linux /proc only, else undefined. */
+function serverCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the stat line, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -174,7 +186,11 @@ async function bench(label: string, env: Record<string, string>, isTarget: boole
     console.log(`\n${label} (${url}, ${SECONDS} s per run)`);
     let base: { held: AutocannonResult; max: AutocannonResult } | undefined;
     for (const sc of list) {
+      const cpuBefore = serverCpuMs(child.pid);
       const held = await run(url, sc, RATE);
+      const cpuAfter = serverCpuMs(child.pid);
+      const cpuPerRequest =
+        cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / held.requests.total;
       const max = await run(url, sc);
       base ??= { held, max };
       const ratios =
@@ -187,8 +203,9 @@ async function bench(label: string, env: Record<string, string>, isTarget: boole
           ? ` [target p99 < ${TARGET_P99_MS} ms at ${RATE} req/s: ${ok ? 'PASS' : 'FAIL'}]`
           : '';
       if (isTarget && base.held !== held && !ok) pass = false;
+      const cpu = cpuPerRequest === undefined ? '' : `, server CPU ${fmt(cpuPerRequest, 2)} ms/req`;
       console.log(
-        `  ${sc.name.padEnd(38)} @${RATE} req/s: ${fmt(held.requests.average)} req/s, p50 ${held.latency.p50} ms, p99 ${held.latency.p99} ms | max ${fmt(max.requests.average)} req/s${ratios}${verdict}`,
+        `  ${sc.name.padEnd(38)} @${RATE} req/s: ${fmt(held.requests.average)} req/s, p50 ${held.latency.p50} ms, p99 ${held.latency.p99} ms${cpu} | max ${fmt(max.requests.average)} req/s${ratios}${verdict}`,
       );
     }
   } finally {

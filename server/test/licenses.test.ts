@@ -194,6 +194,30 @@ describe('signed requests', () => {
     expect((await app.inject(signed)).statusCode).toBe(201);
   });
 
+  it('refuses tampering and replays from a machine already known to this process', async () => {
+    const { machine } = await userWithMachine(app, 5);
+    // Warm up: the server now verifies this machine's signatures before its database round trip.
+    expect((await machineRequest(app, machine, { method: 'GET', url: '/v1/credits' })).statusCode).toBe(200);
+    const signed = signedRequest({
+      method: 'POST',
+      url: '/v1/credits/reservations',
+      key: machine.machineSecret,
+      activationId: machine.activationId,
+      body: { jobId: 'warm-job', amount: 1 },
+    });
+    const tampered = await app.inject({ ...signed, payload: JSON.stringify({ jobId: 'warm-job', amount: 5 }) });
+    expect(errorCode(tampered)).toBe('BAD_SIGNATURE');
+    const wrongKey = await app.inject(
+      signedRequest({ method: 'GET', url: '/v1/credits', key: 'not-the-secret', activationId: machine.activationId }),
+    );
+    expect(errorCode(wrongKey)).toBe('BAD_SIGNATURE');
+    expect((await app.inject(signed)).statusCode).toBe(201);
+    expect(errorCode(await app.inject(signed))).toBe('REPLAYED_REQUEST');
+    const now = Math.floor(Date.now() / 1000);
+    const stale = await machineRequest(app, machine, { method: 'GET', url: '/v1/credits', timestamp: now - 400 });
+    expect(errorCode(stale)).toBe('STALE_REQUEST');
+  });
+
   it('refuses missing headers and an unknown activation', async () => {
     const { machine } = await userWithMachine(app);
     const bare = await app.inject({
