@@ -45,5 +45,11 @@ describe('manifest', () => {
       duration: 2,
     });
     expect(json.failed).toEqual([{ index: 1, code: 'RENDER_FAILED', message: 'Output 2 failed' }]);
+    expect(json.outputs[0].variation).toBeUndefined();
+  });
+
+  it('unique outputs record their variation', () => {
+    const json = JSON.parse(manifestJson({ ...input, settings: RenderSettings.parse({ strategy: 'unique' }) }));
+    expect(json.outputs[0].variation).toMatchObject({ speed: expect.any(Number), zoom: expect.any(Number) });
   });
 });

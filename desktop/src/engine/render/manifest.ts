@@ -2,6 +2,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RenderSettings } from '@vmp/shared';
 import type { OutputResult } from './types.ts';
+import { drawVariation } from './unique-args.ts';
 
 export interface ManifestInput {
   projectName: string;
@@ -67,6 +68,10 @@ export function manifestJson(input: ManifestInput): string {
         sources: o.sources,
         seed: o.seed,
         duration: Number(o.duration.toFixed(3)),
+        // Unique outputs: the exact micro-variation, so a file can be traced or re-made.
+        ...(input.settings.strategy === 'unique'
+          ? { variation: drawVariation(o.seed, input.settings.variations) }
+          : {}),
       })),
       failed: input.failed.map((f) => ({
         index: f.index,
