@@ -162,7 +162,13 @@ export function createRenderer(options: RendererOptions): Renderer {
       try {
         items.push(prepare(spec));
       } catch (error) {
-        fail(spec.combination.index, failure({ index: spec.combination.index } as Prepared, error));
+        const index = spec.combination.index;
+        fail(
+          index,
+          error instanceof RenderFailedError
+            ? error
+            : new RenderFailedError(`Output ${index + 1} could not be planned: ${String(error)}`, { index }, error),
+        );
       }
     }
     for (const item of items) report(item.index, 'queued', 0);
