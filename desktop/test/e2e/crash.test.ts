@@ -17,6 +17,7 @@ import {
 
 // The host dies mid-render (SIGKILL, no shutdown), comes back on the same data folder and port;
 // the open page reconnects by itself and the job finishes without rendering any output twice.
+// Six re-encoded 1080×1920 outputs one at a time on a shared 2-core machine: minutes, not seconds.
 let dir: string;
 let host: HostProcess | undefined;
 let browser: Browser;
@@ -44,7 +45,7 @@ describe('host crash during a render', () => {
     const outputs = join(dir, 'outputs');
     host = await startHostProcess({ dataDir: data, outputDir: outputs });
 
-    // Setup through the API (the UI journey is covered by app.test.ts): 2×2×2 clips, 8 unique outputs, one at a time.
+    // Setup through the API (the UI journey is covered by app.test.ts): 2×2×2 clips, 6 unique outputs, one at a time.
     const api = await connectApi(host.url);
     const media = join(dir, 'clips');
     const paths: string[] = [];
@@ -61,7 +62,7 @@ describe('host crash during a render', () => {
         groupId: group.id,
       });
     }
-    await api.call('projects.update', { projectId: project.id, settings: { count: 8, strategy: 'unique' } });
+    await api.call('projects.update', { projectId: project.id, settings: { count: 6, strategy: 'unique' } });
     await until(async () => {
       const d = await api.call('projects.get', { projectId: project.id });
       return d.clips.length === 6 && d.clips.every((c) => c.status === 'ok');
@@ -70,8 +71,8 @@ describe('host crash during a render', () => {
     const page = browser.page;
     await page.goto(`${host.url}#/projects/${project.id}`);
     await page.getByText('Connected').waitFor();
-    await until(async () => (await page.locator('.plan-summary').textContent())?.includes('8 to render'), 'the plan');
-    await page.getByRole('button', { name: /^Render 8/ }).click();
+    await until(async () => (await page.locator('.plan-summary').textContent())?.includes('6 to render'), 'the plan');
+    await page.getByRole('button', { name: /^Render 6/ }).click();
     await page.getByTestId('job-card').waitFor();
 
     // Wait until some, not all, outputs are done; then note what is on disk and kill the host at once.
@@ -86,7 +87,7 @@ describe('host crash during a render', () => {
     await host.kill();
     api.close();
     expect(before.items.length).toBeGreaterThanOrEqual(2);
-    expect(before.items.length).toBeLessThan(8);
+    expect(before.items.length).toBeLessThan(6);
     const stamps = new Map<string, number>();
     for (const o of before.items as Output[]) stamps.set(o.id, (await stat(o.path!)).mtimeMs);
 
@@ -103,15 +104,15 @@ describe('host crash during a render', () => {
       180_000,
     );
     await until(
-      async () => (await page.locator('[data-testid="output-card"][data-status="COMPLETED"]').count()) === 8,
-      'eight outputs',
+      async () => (await page.locator('[data-testid="output-card"][data-status="COMPLETED"]').count()) === 6,
+      'six outputs',
     );
 
     const after = await connectApi(host.url);
     const finished = await after.call('jobs.get', { jobId: job.id });
     const all = await after.call('outputs.list', { jobId: job.id, limit: 100 });
     after.close();
-    expect(finished).toMatchObject({ status: 'completed', completed: 8, failed: 0 });
+    expect(finished).toMatchObject({ status: 'completed', completed: 6, failed: 0 });
     expect(all.items.every((o) => o.status === 'COMPLETED')).toBe(true);
     // Outputs finished before the crash were not rendered again: same file, untouched.
     for (const o of before.items) {
@@ -120,7 +121,7 @@ describe('host crash during a render', () => {
     }
     // One file per output, no leftovers or duplicates from the interrupted one.
     const files = await mp4sUnder(outputs);
-    expect(files).toHaveLength(8);
-    expect(new Set(all.items.map((o) => o.path)).size).toBe(8);
-  });
+    expect(files).toHaveLength(6);
+    expect(new Set(all.items.map((o) => o.path)).size).toBe(6);
+  }, 300_000);
 });

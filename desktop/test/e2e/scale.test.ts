@@ -89,5 +89,5 @@ describe('a job of 10,000 outputs', () => {
       'the job to be cancelled',
     );
     await page.getByRole('button', { name: /Retry 10,000/ }).waitFor();
-  });
+  }, 300_000);
 });

@@ -232,7 +232,10 @@ function basename(path: string | null): string | null {
 
 function OutputCard({ output }: { output: Output }) {
   const reveal = useApp((s) => s.info?.capabilities.reveal ?? false);
+  // A thumbnail that failed (host busy or restarting) falls back to the index; an update retries it.
+  const [brokenAt, setBrokenAt] = useState<number | null>(null);
   const done = output.status === 'COMPLETED';
+  const showImage = done && brokenAt !== output.updatedAt;
   const name = basename(output.path) ?? `Output ${output.index + 1}`;
   return (
     <article
@@ -248,8 +251,13 @@ function OutputCard({ output }: { output: Output }) {
         aria-label={done ? `Play ${name}` : `${name} is not rendered yet`}
         onClick={() => useUi.getState().play(output.id)}
       >
-        {done ? (
-          <img src={api().mediaUrl('outputThumbnail', output.id)} alt="" loading="lazy" />
+        {showImage ? (
+          <img
+            src={api().mediaUrl('outputThumbnail', output.id)}
+            alt=""
+            loading="lazy"
+            onError={() => setBrokenAt(output.updatedAt)}
+          />
         ) : (
           <span className="output-index">#{output.index + 1}</span>
         )}

@@ -205,6 +205,7 @@ function WorkspaceHeader() {
   const preview = usePlan((s) => s.preview);
   const planError = usePlan((s) => s.error);
   const planning = usePlan((s) => s.loading);
+  const connected = useApp((s) => s.connected);
   if (!project) return null;
   const rename = async () => {
     const name = await useDialog.getState().prompt({
@@ -272,7 +273,7 @@ function WorkspaceHeader() {
       <button
         type="button"
         className="button primary"
-        disabled={!canRender}
+        disabled={!canRender || !connected}
         onClick={() => void render()}
         title={`Render (${modKey()}Enter)`}
       >

@@ -1,0 +1,91 @@
+import type { Clip, Job, Output, ProjectDetail } from '@vmp/shared/api';
+import { RenderSettings } from '@vmp/shared/media';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { dispatchEvent } from './events.ts';
+import { useJobs } from './jobs.ts';
+import { useToasts } from './toasts.ts';
+import { useWorkspace } from './workspace.ts';
+
+const job: Job = {
+  id: 'j1',
+  projectId: 'p1',
+  status: 'running',
+  settings: RenderSettings.parse({}),
+  seed: 1,
+  outputDir: '/out',
+  total: 2,
+  completed: 1,
+  failed: 0,
+  cancelled: 0,
+  progress: 0.5,
+  etaSeconds: 3,
+  createdAt: 1,
+  finishedAt: null,
+};
+const output = (index: number, patch: Partial<Output> = {}): Output => ({
+  id: `o${index}`,
+  jobId: 'j1',
+  projectId: 'p1',
+  index,
+  clipIds: ['c1'],
+  status: 'PENDING',
+  attempts: 0,
+  error: null,
+  progress: 0,
+  path: null,
+  duration: null,
+  updatedAt: 0,
+  ...patch,
+});
+const clip: Clip = {
+  id: 'c1',
+  projectId: 'p1',
+  path: '/clips/a.mp4',
+  name: 'a.mp4',
+  hash: null,
+  size: 1,
+  info: null,
+  problems: [],
+  status: 'analysing',
+  hasThumbnail: false,
+  addedAt: 0,
+};
+
+beforeEach(() => {
+  useJobs.setState({
+    projectId: 'p1',
+    jobs: [],
+    queue: null,
+    selectedJobId: 'j1',
+    outputs: { jobId: 'j1', total: 2, pages: { 0: [output(0), output(1)] } },
+  });
+  useToasts.setState({ toasts: [] });
+  useWorkspace.setState({
+    projectId: 'p1',
+    detail: { project: { id: 'p1' }, clips: [clip], groups: [], rules: [] } as unknown as ProjectDetail,
+  });
+});
+
+describe('pushed events', () => {
+  it('update jobs of the open project only', () => {
+    dispatchEvent({ type: 'job.updated', job });
+    dispatchEvent({ type: 'job.updated', job: { ...job, id: 'other', projectId: 'p2' } });
+    expect(useJobs.getState().jobs.map((j) => j.id)).toEqual(['j1']);
+    dispatchEvent({ type: 'job.updated', job: { ...job, completed: 2, progress: 1, status: 'completed' } });
+    expect(useJobs.getState().jobs[0]).toMatchObject({ progress: 1, status: 'completed' });
+  });
+
+  it('patch loaded outputs in place', () => {
+    dispatchEvent({ type: 'output.updated', output: output(1, { status: 'PROCESSING', progress: 0.4 }) });
+    expect(useJobs.getState().outputs?.pages[0]?.[1]).toMatchObject({ status: 'PROCESSING', progress: 0.4 });
+  });
+
+  it('set the queue, update clips, and show notices as toasts', () => {
+    dispatchEvent({ type: 'queue.updated', queue: { paused: true, running: 0, pending: 3, concurrency: 2 } });
+    expect(useJobs.getState().queue?.paused).toBe(true);
+    dispatchEvent({ type: 'clip.updated', clip: { ...clip, status: 'ok' } });
+    expect(useWorkspace.getState().detail?.clips[0]?.status).toBe('ok');
+    dispatchEvent({ type: 'notice', level: 'error', message: 'Disk full while writing out.mp4' });
+    expect(useToasts.getState().toasts[0]).toMatchObject({ kind: 'error', message: 'Disk full while writing out.mp4' });
+  });
+});
