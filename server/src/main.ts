@@ -2,7 +2,14 @@ import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 
 const config = loadConfig();
-const app = await buildApp({ config });
+let app: Awaited<ReturnType<typeof buildApp>>;
+try {
+  app = await buildApp({ config });
+} catch (error) {
+  // Configuration or database problems: one clear line, not a stack trace.
+  console.error(`Video Mixer Pro server could not start: ${(error as Error).message}`);
+  process.exit(1);
+}
 
 let closing = false;
 async function shutdown(signal: string) {

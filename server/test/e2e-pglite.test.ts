@@ -80,6 +80,8 @@ describe('npm run server with embedded PGlite', () => {
   it('registers, takes a license from the admin CLI, activates, validates, and keeps data across restarts', async () => {
     const { child, url } = await startServer();
     expect(await (await fetch(`${url}/ready`)).json()).toEqual({ status: 'ready', database: 'pglite' });
+    // A second server on the same folder refuses to start instead of corrupting the database.
+    await expect(startServer()).rejects.toThrow(/in use by server process/);
 
     const email = 'e2e@example.test';
     const reg = await fetch(`${url}/v1/auth/register`, {

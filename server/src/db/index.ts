@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -79,12 +79,50 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   };
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is single-process: two servers on one folder would corrupt it. A pid file claims the folder;
+ * one left by a crashed process (pid no longer alive) is taken over.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  const file = join(dataDir, 'server.pid');
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new Error(
+        `The data folder ${dataDir} is in use by server process ${pid}. The embedded database allows one process ` +
+          'per folder: stop that server (the admin CLI talks to it over HTTP) or set VMP_SERVER_DATA to another folder.',
+      );
+    }
+    writeFileSync(file, String(process.pid));
+  }
+  return () => rmSync(file, { force: true });
+}
+
 async function openPglite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(resolve(dataDir, 'pgdata'));
+  const unlock = lockDataDir(dataDir);
+  let client: InstanceType<typeof PGlite>;
+  try {
+    client = await PGlite.create(resolve(dataDir, 'pgdata'));
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const pdb = drizzle({ client, schema });
   await migrate(pdb, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
@@ -94,7 +132,10 @@ async function openPglite(dataDir: string): Promise<Database> {
     ping: async () => {
       await client.query('select 1');
     },
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      unlock();
+    },
   };
 }
 
