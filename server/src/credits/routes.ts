@@ -10,7 +10,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { userOrMachineGuard } from '../auth/guards.ts';
 import { machineGuard } from '../licenses/machine-auth.ts';
-import { applyUsage, commit, creditSummary, recentTransactions, release, reserve } from './service.ts';
+import { applyUsage, commit, creditOverview, release, reserve } from './service.ts';
 
 export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
@@ -18,14 +18,7 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/credits',
     { schema: { response: { 200: CreditsResponse } }, preValidation: userOrMachineGuard },
-    async (req) => {
-      const userId = req.userId!;
-      const [summary, transactions] = await Promise.all([
-        creditSummary(ctx.db, userId),
-        recentTransactions(ctx, userId),
-      ]);
-      return { ...summary, transactions };
-    },
+    async (req) => creditOverview(ctx.db, req.userId!),
   );
 
   app.post(

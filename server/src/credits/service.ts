@@ -9,7 +9,7 @@ import {
   type UsageEntry,
   ValidationError,
 } from '@vmp/shared/http';
-import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { type Db, prepared, type Queryable, type Tx } from '../db/index.ts';
 import { creditAccounts, creditLedger, creditReservations } from '../db/schema.ts';
@@ -81,24 +81,45 @@ export async function creditSummary(db: Db, userId: string): Promise<CreditSumma
   return { balance, held, available: balance - held };
 }
 
-export async function recentTransactions(ctx: AppContext, userId: string, limit = 20): Promise<CreditTransaction[]> {
-  const statement = prepared(ctx.db, 'recent_transactions', (db, name) =>
-    db
-      .select()
-      .from(creditLedger)
-      .where(eq(creditLedger.userId, sql.placeholder('userId')))
-      .orderBy(desc(creditLedger.id))
-      .limit(sql.placeholder('limit'))
+/** Balance, holds and the latest transactions in one round trip (GET /v1/credits is a hot path). */
+export async function creditOverview(db: Db, userId: string, limit = 20) {
+  const statement = prepared(db, 'credit_overview', (pdb, name) =>
+    pdb
+      .select({
+        balance: creditAccounts.balance,
+        held: sql<string>`(select coalesce(sum(${creditReservations.amount}), 0) from ${creditReservations}
+          where ${creditReservations.userId} = ${sql.placeholder('userId')} and ${creditReservations.status} = 'held'
+          and ${creditReservations.expiresAt} > ${sql.placeholder('now')})`,
+        transactions: sql<TransactionJson[]>`(select coalesce(json_agg(t order by t.id desc), '[]'::json) from (
+          select ${creditLedger.id} as id, ${creditLedger.amount} as amount, ${creditLedger.reason} as reason,
+            ${creditLedger.reference} as reference, ${creditLedger.createdAt} as created_at
+          from ${creditLedger} where ${creditLedger.userId} = ${sql.placeholder('userId')}
+          order by ${creditLedger.id} desc limit ${sql.placeholder('limit')}) t)`,
+      })
+      .from(creditAccounts)
+      .where(eq(creditAccounts.userId, sql.placeholder('userId')))
       .prepare(name),
   );
-  const rows = await statement.execute({ userId, limit });
-  return rows.map((r) => ({
-    id: String(r.id),
-    amount: r.amount,
-    reason: r.reason,
-    reference: r.reference,
-    createdAt: r.createdAt.toISOString(),
+  const [row] = await statement.execute({ userId, now: new Date().toISOString(), limit });
+  const balance = row?.balance ?? 0;
+  const held = Number(row?.held ?? 0);
+  const raw = typeof row?.transactions === 'string' ? JSON.parse(row.transactions) : (row?.transactions ?? []);
+  const transactions: CreditTransaction[] = (raw as TransactionJson[]).map((t) => ({
+    id: String(t.id),
+    amount: t.amount,
+    reason: t.reason,
+    reference: t.reference,
+    createdAt: new Date(t.created_at).toISOString(),
   }));
+  return { balance, held, available: balance - held, transactions };
+}
+
+interface TransactionJson {
+  id: number;
+  amount: number;
+  reason: string;
+  reference: string | null;
+  created_at: string;
 }
 
 export function reservationView(r: ReservationRow, now = new Date()): Reservation {
