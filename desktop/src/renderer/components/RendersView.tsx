@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Job, Output } from '@vmp/shared/api';
+import type { OutputFormat } from '@vmp/shared/media';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { render } from '../actions.ts';
 import { api } from '../api/client.ts';
@@ -155,13 +156,20 @@ function JobList({ jobs }: { jobs: Job[] }) {
   );
 }
 
-const CARD_MIN = 200;
 const GAP = 12;
-const ROW_HEIGHT = 236;
+/** Card size per output format, so portrait thumbnails are not tiny strips in wide cards. */
+export const CARD_LAYOUT: Record<OutputFormat, { minWidth: number; rowHeight: number }> = {
+  '9:16': { minWidth: 150, rowHeight: 330 },
+  '4:5': { minWidth: 170, rowHeight: 300 },
+  '1:1': { minWidth: 180, rowHeight: 264 },
+  '16:9': { minWidth: 240, rowHeight: 224 },
+};
 
 /** Outputs of the selected job: a virtualised grid that fetches pages as they come into view. */
 function Gallery() {
   const outputs = useJobs((s) => s.outputs);
+  const format = useJobs((s) => s.jobs.find((j) => j.id === s.selectedJobId)?.settings.format ?? '9:16');
+  const { minWidth, rowHeight } = CARD_LAYOUT[format];
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
   useLayoutEffect(() => {
@@ -173,14 +181,17 @@ function Gallery() {
     return () => ro.disconnect();
   }, []);
   const total = outputs?.total ?? 0;
-  const columns = Math.max(1, Math.floor((width - 16 + GAP) / (CARD_MIN + GAP)));
+  const columns = Math.max(1, Math.floor((width - 16 + GAP) / (minWidth + GAP)));
   const rows = Math.ceil(total / columns);
   const virtualizer = useVirtualizer({
     count: rows,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     overscan: 3,
   });
+  // Another job may have another format: sizes are estimates only, so re-measure when they change.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: rowHeight is the trigger, read through estimateSize.
+  useEffect(() => virtualizer.measure(), [virtualizer, rowHeight]);
   const items = virtualizer.getVirtualItems();
   const firstRow = items[0]?.index ?? 0;
   const lastRow = items.at(-1)?.index ?? 0;
@@ -213,9 +224,9 @@ function Gallery() {
                 if (index >= total) return null;
                 const output = outputs ? outputAt(outputs, index) : undefined;
                 return output ? (
-                  <OutputCard key={output.id} output={output} />
+                  <OutputCard key={output.id} output={output} height={rowHeight - GAP} />
                 ) : (
-                  <div key={`p${index}`} className="output-card is-placeholder" />
+                  <div key={`p${index}`} className="output-card is-placeholder" style={{ height: rowHeight - GAP }} />
                 );
               })}
             </div>
@@ -230,7 +241,7 @@ function basename(path: string | null): string | null {
   return path ? (path.split(/[\\/]/).pop() ?? null) : null;
 }
 
-function OutputCard({ output }: { output: Output }) {
+function OutputCard({ output, height }: { output: Output; height: number }) {
   const reveal = useApp((s) => s.info?.capabilities.reveal ?? false);
   // A thumbnail that failed (host busy or restarting) falls back to the index; an update retries it.
   const [brokenAt, setBrokenAt] = useState<number | null>(null);
@@ -243,6 +254,7 @@ function OutputCard({ output }: { output: Output }) {
       data-testid="output-card"
       data-status={output.status}
       aria-label={`${name}: ${OUTPUT_STATUS[output.status]}`}
+      style={{ height }}
     >
       <button
         type="button"

@@ -130,12 +130,14 @@ export function Workspace({ projectId }: { projectId: string }) {
       <div className={`workspace-body tab-${tab}`}>
         <Library />
         <section className="workspace-center" aria-label={TABS.find((t) => t.id === tab)?.label}>
-          <nav className="tabs" aria-label="Workspace views">
+          <div className="tabs" role="tablist" aria-label="Workspace views">
             {TABS.map((t) => (
               <button
                 key={t.id}
                 type="button"
                 role="tab"
+                id={`tab-${t.id}`}
+                aria-controls="workspace-tabpanel"
                 aria-selected={tab === t.id}
                 className={tab === t.id ? 'tab is-active' : 'tab'}
                 onClick={() => setTab(t.id)}
@@ -144,8 +146,8 @@ export function Workspace({ projectId }: { projectId: string }) {
                 {t.id === 'renders' ? <RunningBadge /> : null}
               </button>
             ))}
-          </nav>
-          <div className="tab-panel">
+          </div>
+          <div className="tab-panel" id="workspace-tabpanel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
             {tab === 'mix' ? <GroupsBoard /> : tab === 'preview' ? <PlanPreviewView /> : <RendersView />}
           </div>
         </section>
