@@ -204,6 +204,17 @@ describe('Video Mixer Pro in the browser', () => {
       'count 3',
     );
     await screenshot(page, '3-plan-preview');
+
+    // Settings that open more settings: unique variations and background music; then back.
+    const settings = page.getByRole('complementary', { name: 'Render settings' });
+    await settings.getByText('Unique', { exact: true }).click();
+    await settings.getByText('Music', { exact: true }).click();
+    await settings.getByLabel('Zoom').waitFor();
+    await settings.getByLabel('Music volume').waitFor();
+    await screenshot(page, '3a-settings-unique-music');
+    await settings.getByText('Fast', { exact: true }).click();
+    await settings.getByText('Keep', { exact: true }).click();
+    await until(async () => (await settings.getByLabel('Zoom').count()) === 0, 'variations hidden again');
   });
 
   it('renders, shows progress reaching 100 %, and plays an output', async () => {

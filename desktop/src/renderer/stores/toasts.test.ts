@@ -9,12 +9,15 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 describe('toasts', () => {
-  it('expire, errors later than info', () => {
+  it('expire: info first, then ones with an action, errors last', () => {
     toast.info('Saved');
     toast.error(new Error('a.mp4 is not a video file'));
-    vi.advanceTimersByTime(4000);
+    toast.info('Deleted group', { label: 'Undo', run: () => {} });
+    vi.advanceTimersByTime(3000);
+    expect(useToasts.getState().toasts.map((t) => t.message)).toEqual(['a.mp4 is not a video file', 'Deleted group']);
+    vi.advanceTimersByTime(3000);
     expect(useToasts.getState().toasts.map((t) => t.message)).toEqual(['a.mp4 is not a video file']);
-    vi.advanceTimersByTime(5000);
+    vi.advanceTimersByTime(3000);
     expect(useToasts.getState().toasts).toEqual([]);
   });
 

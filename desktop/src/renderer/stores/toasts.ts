@@ -18,7 +18,9 @@ interface ToastState {
 
 let nextId = 1;
 // Errors stay up longer: they name the file or field and users read them.
-const LIFETIME: Record<ToastKind, number> = { info: 4000, success: 4000, warning: 7000, error: 9000 };
+const LIFETIME: Record<ToastKind, number> = { info: 3000, success: 3500, warning: 7000, error: 9000 };
+/** A toast that offers an action (Undo) stays long enough to reach it. */
+const ACTION_LIFETIME = 6000;
 
 export const useToasts = create<ToastState>((set, get) => ({
   toasts: [],
@@ -27,7 +29,7 @@ export const useToasts = create<ToastState>((set, get) => ({
     set((s) => ({
       toasts: [...s.toasts.filter((t) => t.message !== message), { id, kind, message, action }].slice(-3),
     }));
-    setTimeout(() => get().dismiss(id), LIFETIME[kind]);
+    setTimeout(() => get().dismiss(id), action ? Math.max(ACTION_LIFETIME, LIFETIME[kind]) : LIFETIME[kind]);
     return id;
   },
   dismiss(id) {
