@@ -152,6 +152,22 @@ describe('core through dispatch', () => {
     expect(reveal).toMatchObject({ code: 'UNSUPPORTED' });
     expect(reveal.message).toContain(items[0]!.path!);
     expect(await callFails(core, 'outputs.cancel', { outputId: items[0]!.id })).toMatchObject({ code: 'CONFLICT' });
+
+    // A second job started at once gets its own folder; cancelling it cancels every unfinished output.
+    await call(core, 'queue.pause', {});
+    const again = await call(core, 'jobs.start', { projectId: project.id });
+    expect(again.outputDir).not.toBe(job.outputDir);
+    expect(await call(core, 'jobs.get', { jobId: again.id })).toMatchObject({ status: 'paused' });
+    expect(await call(core, 'jobs.cancel', { jobId: again.id })).toMatchObject({ status: 'cancelled', cancelled: 2 });
+    await call(core, 'queue.resume', {});
+    expect((await call(core, 'jobs.list', { projectId: project.id })).map((j) => j.id)).toEqual([again.id, job.id]);
+
+    await call(core, 'projects.update', { projectId: project.id, outputDir: join(clips.text, 'outputs') });
+    const unwritable = await callFails(core, 'jobs.start', { projectId: project.id });
+    expect(unwritable).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: expect.stringMatching(/^outputDir: cannot create/),
+    });
   });
 
   it('flags moved and changed clips and relinks them', async () => {
@@ -172,7 +188,7 @@ describe('core through dispatch', () => {
   });
 
   it('deletes a project and its records, not its files', async () => {
-    const outputs = await call(core, 'outputs.list', { projectId: project.id });
+    const outputs = await call(core, 'outputs.list', { projectId: project.id, status: 'COMPLETED' });
     await call(core, 'projects.delete', { projectId: project.id });
     expect(await call(core, 'projects.list', {})).toEqual([]);
     expect(existsSync(outputs.items[0]!.path!)).toBe(true);

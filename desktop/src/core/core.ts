@@ -191,7 +191,18 @@ export function createCore(options: CoreOptions): Core {
     }
     const settingsAtStart = project.settings;
     const at = new Date();
-    const outputDir = join(project.outputDir, `${sanitizeFileName(project.name, 60)}-${stamp(at)}`);
+    // One folder per job, never shared: two jobs started in the same second get "-2", "-3", ...
+    const base = join(project.outputDir, `${sanitizeFileName(project.name, 60)}-${stamp(at)}`);
+    let outputDir = base;
+    for (let n = 2; existsSync(outputDir) || store.jobUsesFolder(outputDir); n++) outputDir = `${base}-${n}`;
+    try {
+      mkdirSync(outputDir, { recursive: true });
+    } catch (error) {
+      throw new ValidationError(
+        `outputDir: cannot create ${outputDir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Choose another output folder.`,
+        { field: 'outputDir', path: outputDir },
+      );
+    }
     const names = dedupeFileNames(
       plan.combinations.map((c) =>
         engine.fileName(settingsAtStart.nameTemplate, {

@@ -117,3 +117,21 @@ describe('Store', () => {
     store.close();
   });
 });
+
+describe('Store.jobUsesFolder', () => {
+  it('knows the folders jobs write into', () => {
+    const store = Store.open(tempDir());
+    const project = newProject(store);
+    store.createJob({
+      projectId: project.id,
+      settings: RenderSettings.parse({}),
+      seed: 1,
+      plan: {},
+      outputDir: '/o/job-1',
+      outputs: [],
+    });
+    expect(store.jobUsesFolder('/o/job-1')).toBe(true);
+    expect(store.jobUsesFolder('/o/job-2')).toBe(false);
+    store.close();
+  });
+});

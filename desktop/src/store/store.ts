@@ -482,6 +482,10 @@ export class Store {
       .map((row) => toJob(row, this.outputCounts(row.id)));
   }
 
+  jobUsesFolder(outputDir: string): boolean {
+    return this.db.select({ id: t.jobs.id }).from(t.jobs).where(eq(t.jobs.outputDir, outputDir)).get() !== undefined;
+  }
+
   /** Jobs that still have outputs to render. */
   openJobIds(): string[] {
     return this.db
