@@ -16,7 +16,9 @@ import { CANCEL_MESSAGE, type WorkerMessage, type WorkerResult, type WorkerTask 
  *   concurrency 3: 83.7 / 49.6
  * One x264 process already keeps two cores busy; more processes only add contention. Batched assembly (mostly one
  * AAC encoder thread per process) was a wash: 16 outputs, 8 per process, c1 0.54 s wall / 0.39 CPU-s per output,
- * c2 0.51 / 0.42. So 1 here, and proportionally more on bigger machines.
+ * c2 0.51 / 0.42. End to end (cold cache, 64 outputs, runs alternated, load 13–14): c1 132.3 s / 69.8 CPU-s and
+ * 148.5 / 70.0; c2 123.4 / 74.3 and 149.2 / 81.8: same wall time within the noise, c2 burns 7–15 % more CPU.
+ * So 1 here, and proportionally more on bigger machines.
  */
 export const DEFAULT_CONCURRENCY = Math.max(1, Math.floor(availableParallelism() / 2));
 
