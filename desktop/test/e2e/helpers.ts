@@ -31,7 +31,13 @@ export async function ensureRendererBuilt(): Promise<void> {
       break;
     } catch {
       // Another test file is building: wait for its lock to go, then check freshness ourselves.
-      await new Promise((r) => setTimeout(r, 200));
+      // A lock left by a run that was killed mid-build is taken over after two minutes.
+      const age = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (age > 120_000) await rm(lock, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 200));
     }
   }
   try {
