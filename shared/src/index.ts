@@ -1,3 +1,3 @@
 export * from './errors.ts';
-export * from './media.ts';
 export * from './http/index.ts';
+export * from './media.ts';
