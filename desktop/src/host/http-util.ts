@@ -1,6 +1,7 @@
 import { createReadStream, type Stats, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname } from 'node:path';
+import { RENDERER_CSP_HEADER } from '@vmp/shared/api';
 import { type SerializedError, serializeError } from '@vmp/shared/errors';
 import { parseRange } from './range.ts';
 
@@ -27,20 +28,8 @@ export function contentType(path: string): string {
   return TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }
 
-/** Same policy as the renderer's build meta tag: no inline script, no eval, only this origin. */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self' ws: wss:",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** Same policy as the renderer's build meta tag, plus frame-ancestors (header only). */
+export const CSP = RENDERER_CSP_HEADER;
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

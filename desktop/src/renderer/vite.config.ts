@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
+import { RENDERER_CSP_META } from '../../../shared/src/api/transport.ts';
 
 // No node: imports here, so this file type-checks with the renderer's DOM-only settings.
 const here = (path: string) => decodeURIComponent(new URL(path, import.meta.url).pathname);
@@ -7,18 +8,7 @@ const root = here('.');
 
 // The built app runs under a strict CSP: no inline scripts, no eval, styles only from files.
 // Dev mode injects an inline React Refresh preamble, so the meta tag is added to builds only.
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self' ws: wss:",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+const CSP = RENDERER_CSP_META;
 
 function contentSecurityPolicy(): Plugin {
   return {

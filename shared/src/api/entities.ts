@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClipProblem, Combination, MediaInfo, MixMode, RenderSettings } from '../media.ts';
+import { ClipProblem, MediaInfo, MixMode, PlanSummary, RenderSettings } from '../media.ts';
 
 const Id = z.string().min(1).max(64);
 /** Epoch milliseconds. */
@@ -111,15 +111,8 @@ export const Output = z.object({
 });
 export type Output = z.infer<typeof Output>;
 
-export const PlanPreview = z.object({
-  mode: MixMode,
-  possible: z.number(),
-  count: z.number().int().nonnegative(),
-  seed: z.number().int(),
-  /** The first `limit` combinations, in render order. */
-  combinations: z.array(Combination),
-  totalDuration: z.number().nonnegative(),
-  creditCost: z.number().int().nonnegative(),
+/** The plan with the current settings; `combinations` holds only the first `limit` rows. */
+export const PlanPreview = PlanSummary.extend({
   /** Things the user should know before rendering (skipped clips, capped count, ...). */
   warnings: z.array(z.string()),
 });

@@ -44,3 +44,22 @@ export const HOST_PATHS = {
 } as const;
 
 export const UploadResult = ImportResult;
+
+/**
+ * The renderer's Content-Security-Policy: no inline scripts, no eval, only this origin. The renderer build puts it in
+ * a meta tag; the host and Electron also send it as a header, where `frame-ancestors` is honoured too.
+ */
+export const RENDERER_CSP_DIRECTIVES = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self' ws: wss:",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+] as const;
+export const RENDERER_CSP_META = RENDERER_CSP_DIRECTIVES.join('; ');
+export const RENDERER_CSP_HEADER = [...RENDERER_CSP_DIRECTIVES, "frame-ancestors 'none'"].join('; ');
