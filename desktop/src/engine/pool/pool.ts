@@ -9,18 +9,14 @@ import type { FfmpegProgress } from '../ffmpeg/command.ts';
 import { CANCEL_MESSAGE, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.ts';
 
 /**
- * FFmpeg processes at once: one per two cores. Measured on the 2-core box (shared, load 9–11) normalising the
- * benchmark's 12 sources to 1080×1920 (same sources as `npm run bench`; `npm run bench -- --sweep` repeats it):
- *   concurrency 1: 57.5 s wall / 42.9 CPU-s, again 54.4 / 39.8
- *   concurrency 2: 60.8 / 45.3, again 71.3 / 46.7
- *   concurrency 3: 83.7 / 49.6
- * One x264 process already keeps two cores busy; more processes only add contention. Batched assembly (mostly one
- * AAC encoder thread per process) was a wash: 16 outputs, 8 per process, c1 0.54 s wall / 0.39 CPU-s per output,
- * c2 0.51 / 0.42. End to end (cold cache, 64 outputs, runs alternated, load 13–14): c1 132.3 s / 69.8 CPU-s and
- * 148.5 / 70.0; c2 123.4 / 74.3 and 149.2 / 81.8: same wall time within the noise, c2 burns 7–15 % more CPU.
- * So 1 here, and proportionally more on bigger machines.
+ * FFmpeg processes at once: one per core. Measured on the idle 2-core box with `npm run bench -- --sweep` (the
+ * benchmark's 12 sources, 1080×1920): normalising all 12, concurrency 1: 24.9 s wall / 42.0 CPU-s, concurrency 2:
+ * 21.0 / 41.0; assembling 64 outputs (batch 8), c1 0.30 s wall / 0.36 CPU-s per output, c2 0.23 / 0.42, c3 0.23 / 0.43.
+ * One x264 process leaves part of the second core idle (decoding and filtering are serial), and assembly is mostly one
+ * AAC encoder thread per process, so a second process buys wall time for a little CPU. On a box already loaded by
+ * other work (load 9–14) the two were level, and c2 cost 7–15 % more CPU: lower it in settings on a shared machine.
  */
-export const DEFAULT_CONCURRENCY = Math.max(1, Math.floor(availableParallelism() / 2));
+export const DEFAULT_CONCURRENCY = Math.max(1, availableParallelism());
 
 export interface FfmpegJob {
   args: string[];

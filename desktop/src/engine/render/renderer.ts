@@ -23,13 +23,14 @@ import type {
 import { drawVariation, uniqueArgs, variedFrames } from './unique-args.ts';
 
 /**
- * Outputs per assembly process (fast strategy). Measured with the benchmark's 12 sources on the 2-core box (warm
- * cache, 16 outputs of ~12 s, concurrency 2), per output: 1 per process 1.14 s wall / 0.69 CPU-s, 8 per process
- * 0.51 / 0.42, 16 per process 0.47 / 0.39. What is left is the work itself: about 0.26 CPU-s of AAC encoding
- * (FFmpeg's native encoder, ~46× real time) and 0.1 of demuxing and muxing. A failed batch is retried one output at
- * a time, so a bigger batch only costs more when something breaks.
+ * Outputs per assembly process (fast strategy). Measured on the idle 2-core box, 64 outputs of ~12 s, warm cache
+ * (`npm run bench -- --sweep`), per output at concurrency 2: 1 per process 0.33 s wall / 0.65 CPU-s, 4 per process
+ * 0.24 / 0.45, 8 per process 0.23 / 0.42, 16 per process 0.31 / 0.37 (64 outputs make only 4 batches of 16, so the
+ * two processes finish unevenly). What is left is the work itself: about 0.26 CPU-s of AAC encoding (FFmpeg's native
+ * encoder, ~46× real time) and 0.1 of demuxing and muxing. A failed batch is retried one output at a time, so a
+ * bigger batch only costs more when something breaks.
  */
-export const DEFAULT_ASSEMBLY_BATCH = 16;
+export const DEFAULT_ASSEMBLY_BATCH = 8;
 
 /** Everything derived from a spec before any FFmpeg runs. */
 interface Prepared {
