@@ -9,6 +9,7 @@ import { AppError, serializeError } from '@vmp/shared/errors';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type Core, type CoreOptions, createCore } from '../core/core.ts';
 import { dispatch, resultMessage } from '../core/dispatch.ts';
+import { type MediaRouteKind, mediaFile, parseMediaPath } from '../core/media.ts';
 import { hostPlatform } from '../core/platform.ts';
 import { hostHeaderAllowed, originAllowed, requestToken, TOKEN_COOKIE, tokenMatches } from './auth.ts';
 import { checkBind, DEFAULT_BIND } from './config.ts';
@@ -136,8 +137,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       );
       return;
     }
-    const media = /^\/media\/(thumbnail|output|output-thumbnail)\/([^/]+)$/.exec(path);
-    if (media) return serveMedia(req, res, media[1]!, decodeURIComponent(media[2]!));
+    const media = parseMediaPath(path);
+    if (media) return serveMedia(req, res, media.kind, media.id);
     if (path.startsWith('/api/')) {
       sendError(res, 404, new AppError('NOT_FOUND', `No such endpoint: ${path}.`, { status: 404 }));
       return;
@@ -183,13 +184,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
   }
 
-  async function serveMedia(req: IncomingMessage, res: ServerResponse, kind: string, id: string): Promise<void> {
-    const file =
-      kind === 'thumbnail'
-        ? core.thumbnailFile(id)
-        : kind === 'output'
-          ? core.outputFile(id)
-          : await core.outputThumbnailFile(id);
+  async function serveMedia(
+    req: IncomingMessage,
+    res: ServerResponse,
+    kind: MediaRouteKind,
+    id: string,
+  ): Promise<void> {
+    const file = await mediaFile(core, kind, id);
     if (!file || !sendFile(req, res, file, { 'cache-control': 'no-cache' })) {
       sendError(res, 404, new AppError('NOT_FOUND', `No ${kind.replace('-', ' ')} for ${id}.`, { status: 404 }));
     }

@@ -2,6 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Core } from '../core/core.ts';
+import { mediaFile, parseMediaPath } from '../core/media.ts';
 import { CSP, contentType } from '../host/http-util.ts';
 import { parseRange } from '../host/range.ts';
 
@@ -47,16 +48,9 @@ export function createAppProtocolHandler(core: Core, rendererDir: string): (requ
   return async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'app') return notFound();
-    const media = /^\/media\/(thumbnail|output|output-thumbnail)\/([^/]+)$/.exec(url.pathname);
+    const media = parseMediaPath(url.pathname);
     if (media) {
-      const id = decodeURIComponent(media[2]!);
-      const kind = media[1];
-      const file =
-        kind === 'thumbnail'
-          ? core.thumbnailFile(id)
-          : kind === 'output'
-            ? core.outputFile(id)
-            : await core.outputThumbnailFile(id);
+      const file = await mediaFile(core, media.kind, media.id);
       return (file && fileResponse(request, file, { 'cache-control': 'no-cache' })) || notFound();
     }
     let path: string;
