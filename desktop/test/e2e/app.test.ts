@@ -1,20 +1,13 @@
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningHost, startHost } from '../../src/host/index.ts';
+import type { RunningHost } from '../../src/host/index.ts';
 import { makeClip } from '../fixtures/media.ts';
-import {
-  type Browser,
-  dragAndDrop,
-  ensureRendererBuilt,
-  launchBrowser,
-  screenshot,
-  tempDir,
-  until,
-} from './helpers.ts';
+import { type Browser, dragAndDrop, type Session, screenshot, startSession, until } from './helpers.ts';
 
 // One user journey against the real host (in-process), real FFmpeg and real Chromium.
+let session: Session;
 let dir: string;
 let host: RunningHost;
 let browser: Browser;
@@ -22,8 +15,9 @@ let page: Page;
 const clips: string[] = [];
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  dir = await tempDir('app');
+  session = await startSession('app');
+  ({ dir, host, browser } = session);
+  page = browser.page;
   const media = join(dir, 'clips');
   const specs = [
     ['hook-red', 'red'],
@@ -34,20 +28,10 @@ beforeAll(async () => {
     ['cta-purple', 'purple'],
   ] as const;
   for (const [name, color] of specs) clips.push(await makeClip(media, name, { color, duration: 1 }));
-  host = await startHost({
-    dataDir: join(dir, 'data'),
-    defaultOutputDir: join(dir, 'outputs'),
-    port: 0,
-    host: '127.0.0.1',
-  });
-  browser = await launchBrowser();
-  page = browser.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 /** The DOM lib is not in the node-side tsconfig; these are the fields the checks read. */

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type ApiCall, type ApiEvent, HOST_PATHS, type MethodName } from '@vmp/shared/api';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { WebSocket } from 'ws';
+import { type RunningHost, startHost } from '../../src/host/index.ts';
 
 export const desktopDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const rendererSrc = join(desktopDir, 'src', 'renderer');
@@ -104,6 +105,37 @@ export async function launchBrowser(): Promise<Browser> {
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Session {
+  /** Temp folder holding the host's data and outputs; tests put their clips here too. */
+  dir: string;
+  host: RunningHost;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** The renderer built, a temp folder, an in-process host on a free loopback port, a fresh Chromium. */
+export async function startSession(prefix: string): Promise<Session> {
+  await ensureRendererBuilt();
+  const dir = await tempDir(prefix);
+  const host = await startHost({
+    dataDir: join(dir, 'data'),
+    defaultOutputDir: join(dir, 'outputs'),
+    port: 0,
+    host: '127.0.0.1',
+  });
+  const browser = await launchBrowser();
+  return {
+    dir,
+    host,
+    browser,
+    async close() {
+      await browser.close();
+      await host.close();
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,31 +1,22 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningHost, startHost } from '../../src/host/index.ts';
+import type { RunningHost } from '../../src/host/index.ts';
 import { makeClip } from '../fixtures/media.ts';
-import { type Browser, connectApi, ensureRendererBuilt, launchBrowser, screenshot, tempDir, until } from './helpers.ts';
+import { type Browser, connectApi, type Session, screenshot, startSession, until } from './helpers.ts';
 
 // 10,000 outputs in the gallery: the queue is paused so nothing renders; the list must stay virtualised and paged.
+let session: Session;
 let dir: string;
 let host: RunningHost;
 let browser: Browser;
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  dir = await tempDir('scale');
-  host = await startHost({
-    dataDir: join(dir, 'data'),
-    defaultOutputDir: join(dir, 'outputs'),
-    port: 0,
-    host: '127.0.0.1',
-  });
-  browser = await launchBrowser();
+  session = await startSession('scale');
+  ({ dir, host, browser } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 interface Scrollable {
