@@ -148,11 +148,11 @@ export function createCore(options: CoreOptions): Core {
     const stats = statSync(path, { throwIfNoEntry: false });
     const analysis = await engine.analyse(path, { maxBytes: settings().maxClipBytes });
     let thumbnail: string | null = null;
-    if (analysis.info?.video && analysis.problems.length === 0) {
-      const file = join(thumbsDir, `${clip.id}.jpg`);
+    if (analysis.info?.video && analysis.hash && analysis.problems.length === 0) {
       try {
-        await engine.thumbnail(path, analysis.info.duration, file);
-        thumbnail = file;
+        // Keyed by content: the same clip in two projects (or re-imported) shares one still.
+        const options = { cacheDir: thumbsDir, key: analysis.hash, duration: analysis.info.duration };
+        thumbnail = await engine.thumbnail(path, options);
       } catch {
         // A clip without a thumbnail still mixes; the UI shows a placeholder.
       }
@@ -614,7 +614,6 @@ export function createCore(options: CoreOptions): Core {
     return output.path;
   }
 
-  const outputThumbs = new Map<string, Promise<string | null>>();
   queue.start();
   // Imports cut short by a crash or quit: analyse those clips again, in the background.
   const interrupted = store.clipsWithStatus('analysing');
@@ -655,19 +654,9 @@ export function createCore(options: CoreOptions): Core {
         return null;
       }
       if (output.status !== 'COMPLETED' || !output.path) return null;
-      const file = join(thumbsDir, `output-${output.id}.jpg`);
-      if (existsSync(file)) return file;
-      // Several requests for the same still share one FFmpeg run.
-      let making = outputThumbs.get(file);
-      if (!making) {
-        making = engine
-          .thumbnail(output.path, output.duration ?? 1, file)
-          .then(() => file)
-          .catch(() => null)
-          .finally(() => outputThumbs.delete(file));
-        outputThumbs.set(file, making);
-      }
-      return making;
+      // The engine shares one FFmpeg run between concurrent requests for the same still.
+      const options = { cacheDir: thumbsDir, key: `output-${output.id}`, duration: output.duration ?? 1 };
+      return engine.thumbnail(output.path, options).catch(() => null);
     },
     outputFile: (outputId) => {
       try {

@@ -1,4 +1,3 @@
-import { rename } from 'node:fs/promises';
 import type { ClipProblem, MediaInfo, PlanSummary } from '@vmp/shared';
 import type { AppInfo } from '@vmp/shared/api';
 import {
@@ -7,9 +6,9 @@ import {
   createRenderer,
   ffmpegPaths,
   type PlanInput,
-  runFfmpeg,
   runTool,
   summarisePlan,
+  thumbnail,
 } from '../engine/index.ts';
 import { outputFileName, outputSeed, shortClipName } from '../engine/render/naming.ts';
 import type { RenderOutputFn } from '../queue/types.ts';
@@ -27,8 +26,8 @@ export interface Analysis {
 export interface EnginePort {
   analyse(path: string, options: { maxBytes: number; signal?: AbortSignal }): Promise<Analysis>;
   hash(path: string): Promise<string>;
-  /** Writes a JPEG still of a video (`duration` seconds long) to `file`. */
-  thumbnail(path: string, duration: number, file: string): Promise<void>;
+  /** A JPEG still of a video, cached in `cacheDir` under `key` (a content key, or an output's id); returns its path. */
+  thumbnail(path: string, options: { cacheDir: string; key: string; duration: number }): Promise<string>;
   plan(input: PlanInput): PlanSummary;
   fileName(
     template: string,
@@ -51,17 +50,7 @@ export function realEngine(): EnginePort {
       return { size: result.size, hash: result.hash, info: result.info, problems: result.problems };
     },
     hash: contentKey,
-    async thumbnail(path, duration, file) {
-      // A frame a little into the clip: first frames are often black.
-      const at = Math.min(duration * 0.25, 1);
-      // Written aside and renamed, so a crash never leaves a truncated image that looks cached.
-      const temp = `${file}.tmp`;
-      await runFfmpeg(
-        ['-ss', at.toFixed(3), '-i', path, '-frames:v', '1', '-vf', 'scale=320:-2', '-q:v', '4', '-f', 'image2', temp],
-        { label: `Making a thumbnail of ${path}` },
-      );
-      await rename(temp, file);
-    },
+    thumbnail: (path, { cacheDir, key, duration }) => thumbnail(path, { cacheDir, hash: key, duration }),
     plan: summarisePlan,
     fileName: (template, f) =>
       outputFileName(template, {

@@ -15,6 +15,8 @@ export interface ThumbnailOptions {
   hash?: string;
   /** Probe result, for the duration; probed when absent. */
   info?: MediaInfo;
+  /** Seconds of video, when that is all the caller knows (rendered outputs); wins over `info`. */
+  duration?: number;
   width?: number;
   signal?: AbortSignal;
 }
@@ -66,13 +68,13 @@ async function exists(path: string): Promise<boolean> {
 async function render(path: string, target: string, options: ThumbnailOptions): Promise<string> {
   if (await exists(target)) return target;
   await mkdir(options.cacheDir, { recursive: true });
-  const info = options.info ?? (await probeFile(path, { signal: options.signal }));
+  const duration = options.duration ?? (options.info ?? (await probeFile(path, { signal: options.signal }))).duration;
   // Write beside the target and rename, so a reader never sees half a JPEG and a crash leaves no bad cache entry.
   const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
   const width = options.width ?? THUMBNAIL_WIDTH;
   try {
     const label = `Making a thumbnail of ${basename(path)}`;
-    await runFfmpeg(thumbnailArgs(path, temp, thumbnailTime(info.duration), width), { signal: options.signal, label });
+    await runFfmpeg(thumbnailArgs(path, temp, thumbnailTime(duration), width), { signal: options.signal, label });
     // A seek past the last decodable frame writes nothing: fall back to the first frame.
     if (!(await exists(temp))) {
       await runFfmpeg(thumbnailArgs(path, temp, 0, width), { signal: options.signal, label });
