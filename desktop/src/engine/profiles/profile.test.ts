@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import {
   clipFrames,
   clipVideoDuration,
+  containScaleExpr,
+  coverCropExpr,
   fitGraph,
   frameCount,
   profileKey,
   resolveProfile,
   samplesForFrames,
-  scaleExpr,
   videoEncoderArgs,
 } from './profile.ts';
 
@@ -74,23 +75,24 @@ describe('profiles', () => {
     expect(clipFrames(info({ frames: 50, fps: 25 }), resolveProfile())).toBe(60);
   });
 
-  it('builds scale expressions from the display aspect ratio, even sizes only', () => {
-    expect(scaleExpr(1080, 1920, 'cover')).toBe(
-      "scale=w='if(gt(dar,1080/1920),ceil(1920*dar/2)*2,1080)':h='if(gt(dar,1080/1920),1920,ceil(1080/dar/2)*2)'",
+  it('builds crop and scale expressions from the display aspect ratio', () => {
+    expect(coverCropExpr(1080, 1920)).toBe(
+      "crop=w='if(gt(dar,1080/1920),min(iw,round(ih*1080/1920/sar)),iw)':h='if(gt(dar,1080/1920),ih,min(ih,round(iw*sar/(1080/1920))))'",
     );
-    expect(scaleExpr(1920, 1080, 'contain')).toContain('floor(1080*dar/2)*2');
+    expect(containScaleExpr(1920, 1080)).toContain('floor(1080*dar/2)*2');
   });
 
   it('fits each mode to exactly the canvas with square pixels', () => {
     const cover = fitGraph(resolveProfile({ fit: 'cover' }), 'in', 'out');
-    expect(cover).toMatch(/^\[in\]scale=.*,setsar=1,crop=1080:1920\[out\]$/);
+    // Crop first, then scale only the kept pixels.
+    expect(cover).toMatch(/^\[in\]crop=.*,scale=1080:1920,setsar=1\[out\]$/);
     const contain = fitGraph(resolveProfile({ fit: 'contain', format: '1:1' }), 'in', 'out');
     expect(contain).toContain('pad=1080:1080:(ow-iw)/2:(oh-ih)/2:color=black[out]');
     const blur = fitGraph(resolveProfile({ fit: 'blur', format: '16:9' }), 'in', 'out');
     expect(blur).toContain('split=2');
     expect(blur).toContain('boxblur');
     // Blurred at a tenth of the size, then scaled up: cheap.
-    expect(blur).toContain('crop=192:108');
+    expect(blur).toContain('scale=192:108');
     expect(blur).toContain('scale=1920:1080');
     expect(blur).toMatch(/overlay=\(W-w\)\/2:\(H-h\)\/2,setsar=1\[out\]$/);
   });

@@ -19,7 +19,7 @@ export function resolveProfile(settings: Partial<Pick<RenderSettings, 'format' |
 }
 
 /** Stable text naming a profile, part of the cache key. Bump NORMALISE_VERSION when encoder settings change. */
-export const NORMALISE_VERSION = 1;
+export const NORMALISE_VERSION = 2;
 export function profileKey(profile: Profile): string {
   return `v${NORMALISE_VERSION}-${profile.width}x${profile.height}-${profile.fps}fps-${profile.fit}`;
 }
@@ -108,15 +108,25 @@ function even(n: number): number {
 }
 
 /**
- * `scale` options that fill (cover) or fit inside (contain) W×H, from the display aspect ratio (`dar` includes the
- * sample aspect ratio, so anamorphic sources come out right). Sizes stay even for yuv420p.
+ * `scale` options that fit inside W×H (contain), from the display aspect ratio (`dar` includes the sample aspect
+ * ratio, so anamorphic sources come out right). Sizes stay even for yuv420p.
  */
-export function scaleExpr(width: number, height: number, mode: 'cover' | 'contain'): string {
+export function containScaleExpr(width: number, height: number): string {
   const ratio = `${width}/${height}`;
-  if (mode === 'cover') {
-    return `scale=w='if(gt(dar,${ratio}),ceil(${height}*dar/2)*2,${width})':h='if(gt(dar,${ratio}),${height},ceil(${width}/dar/2)*2)'`;
-  }
   return `scale=w='if(gt(dar,${ratio}),${width},max(2,floor(${height}*dar/2)*2))':h='if(gt(dar,${ratio}),max(2,floor(${width}/dar/2)*2),${height})'`;
+}
+
+/**
+ * `crop` to the display aspect ratio of W×H, centred, in stored pixels (`sar` makes anamorphic sources come out
+ * right). Cropping before scaling means the scaler only makes the W×H pixels that are kept: a landscape 1080p
+ * source going to 9:16 is scaled from 608×1080 instead of to 3414×1920 and then cut (a 4K one saves far more).
+ */
+export function coverCropExpr(width: number, height: number): string {
+  const ratio = `${width}/${height}`;
+  return (
+    `crop=w='if(gt(dar,${ratio}),min(iw,round(ih*${ratio}/sar)),iw)'` +
+    `:h='if(gt(dar,${ratio}),ih,min(ih,round(iw*sar/(${ratio}))))'`
+  );
 }
 
 /**
@@ -127,17 +137,17 @@ export function fitGraph(profile: Profile, input: string, output: string): strin
   const { width: w, height: h } = profile;
   switch (profile.fit) {
     case 'cover':
-      return `[${input}]${scaleExpr(w, h, 'cover')},setsar=1,crop=${w}:${h}[${output}]`;
+      return `[${input}]${coverCropExpr(w, h)},scale=${w}:${h},setsar=1[${output}]`;
     case 'contain':
-      return `[${input}]${scaleExpr(w, h, 'contain')},setsar=1,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black[${output}]`;
+      return `[${input}]${containScaleExpr(w, h)},setsar=1,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black[${output}]`;
     case 'blur': {
       // Blur a small copy and scale it up: same look as blurring at 1080p for a fraction of the CPU.
       const bw = even(w / 10);
       const bh = even(h / 10);
       return (
         `[${input}]split=2[${output}_bg0][${output}_fg0];` +
-        `[${output}_bg0]${scaleExpr(bw, bh, 'cover')},setsar=1,crop=${bw}:${bh},boxblur=4:2,scale=${w}:${h},setsar=1[${output}_bg];` +
-        `[${output}_fg0]${scaleExpr(w, h, 'contain')},setsar=1[${output}_fg];` +
+        `[${output}_bg0]${coverCropExpr(bw, bh)},scale=${bw}:${bh},setsar=1,boxblur=4:2,scale=${w}:${h},setsar=1[${output}_bg];` +
+        `[${output}_fg0]${containScaleExpr(w, h)},setsar=1[${output}_fg];` +
         `[${output}_bg][${output}_fg]overlay=(W-w)/2:(H-h)/2,setsar=1[${output}]`
       );
     }
