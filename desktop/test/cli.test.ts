@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobeJson, makeClip, makeImage, makeTextFile } from './fixtures/media.ts';
@@ -180,6 +180,31 @@ describe('vmp mix', () => {
     const tooFew = await vmp(['mix', auto, '--out', join(dir, 'x'), '--clips-per-output', '4']);
     expect(tooFew.code).toBe(2);
     expect(tooFew.stderr).toMatch(/at least 4 usable clips/);
+  });
+
+  it('exits 1 when a video fails while rendering; the others are still made and the report names the failure', async () => {
+    const first = await vmp([
+      'mix',
+      auto,
+      '--out',
+      join(dir, 'out-ok'),
+      '--clips-per-output',
+      '2',
+      '--count',
+      '2',
+      '--json',
+    ]);
+    expect(first.code, first.stderr).toBe(0);
+    const names = (JSON.parse(first.stdout) as Report).outputs.map((o) => basename(o.path));
+    // Same plan into a fresh folder, where a directory squats on the first video's .part file: FFmpeg cannot write it.
+    const out = join(dir, 'out-fail');
+    await mkdir(join(out, `${names[0]}.part`), { recursive: true });
+    const run = await vmp(['mix', auto, '--out', out, '--clips-per-output', '2', '--count', '2', '--json']);
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as Report & { failed?: { index: number; error: string }[] };
+    expect(report.outputs.map((o) => basename(o.path))).toEqual([names[1]]);
+    expect(report.failed).toEqual([{ index: 0, error: expect.stringContaining(names[0]!) }]);
+    expect(run.stderr).toMatch(/Video 1 failed/);
   });
 
   it('Ctrl-C cancels cleanly: exit 130, no partial files left', async () => {

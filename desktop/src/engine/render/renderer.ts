@@ -121,6 +121,14 @@ function failure(item: Prepared, error: unknown): Error {
   );
 }
 
+/**
+ * Removes an output's .part file. Best effort: whatever sits at that path and cannot go (a folder of the user's, a
+ * locked file) already made that output fail with FFmpeg's own message, and must not stop the other outputs.
+ */
+async function discardPart(path: string): Promise<void> {
+  await rm(path, { force: true }).catch(() => undefined);
+}
+
 /** Same audio treatment, so several outputs can share one assembly process. */
 function audioKey(item: Prepared): string {
   const { audio } = item.spec.settings;
@@ -280,7 +288,7 @@ export function createRenderer(options: RendererOptions): Renderer {
             },
           );
         } catch (error) {
-          await Promise.all(ready.map(({ item }) => rm(item.partPath, { force: true })));
+          await Promise.all(ready.map(({ item }) => discardPart(item.partPath)));
           if (error instanceof CancelledError) throw error;
           if (ready.length > 1) {
             // Isolate: one bad output must not fail its batch mates.
@@ -311,7 +319,7 @@ export function createRenderer(options: RendererOptions): Renderer {
 
     const settled = await Promise.allSettled(chunks.map(runChunk));
     // Whatever stopped, no .part survives.
-    await Promise.all(items.map((item) => rm(item.partPath, { force: true })));
+    await Promise.all(items.map((item) => discardPart(item.partPath)));
     if (signal?.aborted || settled.some((s) => s.status === 'rejected' && s.reason instanceof CancelledError)) {
       throw new CancelledError();
     }
