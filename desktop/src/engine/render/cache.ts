@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledError } from '../errors.ts';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
@@ -18,6 +18,49 @@ export function intermediateName(hash: string, profile: Profile): string {
     .digest('hex')
     .slice(0, 32);
   return `${key}-${profile.width}x${profile.height}-${profile.fps}-${profile.fit}.mov`;
+}
+
+/** Leftovers older than this are swept even if their process id is alive again (ids get reused). */
+export const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether a cache leftover can go: a `*.<pid>-<rand>.tmp` intermediate whose process is gone, or any temp or concat
+ * list older than a day (a crash or kill -9 leaves them; nothing here takes a day).
+ */
+export function isStaleLeftover(name: string, ageMs: number, isAlive: (pid: number) => boolean): boolean {
+  if (!name.endsWith('.tmp') && !name.endsWith('.ffconcat')) return false;
+  if (ageMs > STALE_TEMP_MS) return true;
+  const pid = /\.(\d+)-[0-9a-f]+\.tmp$/.exec(name)?.[1];
+  return pid !== undefined && !isAlive(Number(pid));
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive but someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes stale leftovers in the cache folder and its concat-list folder; returns how many went. Best effort. */
+export async function sweepLeftovers(dir: string, now = Date.now()): Promise<number> {
+  let removed = 0;
+  for (const folder of [dir, join(dir, 'lists')]) {
+    const names = await readdir(folder).catch(() => [] as string[]);
+    for (const name of names) {
+      const path = join(folder, name);
+      const info = await stat(path).catch(() => undefined);
+      if (!info?.isFile() || !isStaleLeftover(name, now - info.mtimeMs, processAlive)) continue;
+      await rm(path, { force: true }).then(
+        () => removed++,
+        () => undefined,
+      );
+    }
+  }
+  return removed;
 }
 
 interface InFlight {
@@ -40,11 +83,15 @@ const inFlight = new Map<string, InFlight>();
 export class NormaliseCache {
   /** FFmpeg runs started, for tests and stats. */
   runs = 0;
+  /** What crashed runs left behind is swept once, in the background, when the cache is opened. */
+  readonly swept: Promise<number>;
 
   constructor(
     readonly dir: string,
     private readonly run: JobRunner,
-  ) {}
+  ) {
+    this.swept = sweepLeftovers(dir);
+  }
 
   pathFor(source: RenderSource, profile: Profile): string {
     return join(this.dir, intermediateName(source.hash, profile));
