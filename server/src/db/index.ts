@@ -44,7 +44,9 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const { default: pg } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-  const pool = new pg.Pool({ connectionString: url, max });
+  // Idle connections stay open (no idle timeout): opening one costs a SCRAM handshake, milliseconds of CPU on
+  // both ends, and a pool emptied by a quiet spell would open them all at once at the next burst.
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 0 });
   // Without a listener, an idle client dropped by the server (restart, failover) would crash the process.
   pool.on('error', (error) => console.error(`PostgreSQL pool: ${error.message}`));
   // Several server processes may start at once: serialise migrations with an advisory lock.
@@ -63,6 +65,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const noncePool = new pg.Pool({
     connectionString: url,
     max: Math.max(2, Math.ceil(max / 2)),
+    idleTimeoutMillis: 0,
     options: '-c synchronous_commit=off',
   });
   noncePool.on('error', (error) => console.error(`PostgreSQL nonce pool: ${error.message}`));
