@@ -1,6 +1,6 @@
 import type { ServerConfig } from './config.ts';
 import type { Database, Db } from './db/index.ts';
-import type { activations, licenses } from './db/schema.ts';
+import type { licenses } from './db/schema.ts';
 import type { ServerKeys } from './keys.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -13,14 +13,12 @@ export interface AppContext {
   metrics: Metrics;
 }
 
-/** The machine a signed request comes from. */
+/** The machine a signed request comes from, as read with the request's nonce. */
 export interface MachineIdentity {
   activationId: string;
-  licenseId: string;
-  userId: string;
   machineId: string;
-  license: typeof licenses.$inferSelect;
-  activation: typeof activations.$inferSelect;
+  appVersion: string;
+  license: Pick<typeof licenses.$inferSelect, 'id' | 'userId' | 'type' | 'status' | 'expiresAt'>;
 }
 
 declare module 'fastify' {

@@ -1,13 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, type JsonWebKeyInput, type KeyObject, randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { type CryptoKey, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Db } from './db/index.ts';
 import { serverKeys } from './db/schema.ts';
 
 export const LEASE_ALG = 'EdDSA';
 
 export interface ServerKeys {
-  leasePrivateKey: CryptoKey;
+  /** Ed25519, imported once: signing with it is synchronous (node:crypto). */
+  leaseSigningKey: KeyObject;
   leasePublicJwk: JWK;
   kid: string;
   /** HMAC secret of access tokens. */
@@ -36,7 +37,7 @@ export async function loadServerKeys(db: Db): Promise<ServerKeys> {
   const { d: _private, ...publicJwk } = lease;
   const kid = await calculateJwkThumbprint(publicJwk);
   return {
-    leasePrivateKey: (await importJWK(lease, LEASE_ALG)) as CryptoKey,
+    leaseSigningKey: createPrivateKey({ key: lease as JsonWebKeyInput['key'], format: 'jwk' }),
     leasePublicJwk: { ...publicJwk, kid, alg: LEASE_ALG, use: 'sig' },
     kid,
     accessSecret: Buffer.from(access.k, 'base64url'),

@@ -1,6 +1,7 @@
 import { LeaseClaims } from '@vmp/shared/http';
 import type { FastifyInstance } from 'fastify';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   activate,
@@ -13,6 +14,7 @@ import {
   registerUser,
   signedRequest,
   startApp,
+  testDatabaseUrl,
   userWithMachine,
 } from './helpers.ts';
 
@@ -241,6 +243,45 @@ describe('signed requests', () => {
       nonce: 'abc',
     });
     expect(errorCode(shortNonce)).toBe('BAD_SIGNATURE');
+  });
+});
+
+describe('heartbeat', () => {
+  it('records a new app version, and marks the machine seen at most once a minute', async () => {
+    const { user, machine } = await userWithMachine(app);
+    const sql = new pg.Client({ connectionString: testDatabaseUrl() });
+    await sql.connect();
+    try {
+      const lastSeen = async () =>
+        (await sql.query('select last_seen_at from activations where id = $1', [machine.activationId])).rows[0]
+          .last_seen_at as Date;
+      const setLastSeen = (secondsAgo: number) =>
+        sql.query(`update activations set last_seen_at = now() - make_interval(secs => $2) where id = $1`, [
+          machine.activationId,
+          secondsAgo,
+        ]);
+
+      await setLastSeen(120);
+      const request = { method: 'GET', url: '/v1/credits' } as const;
+      expect((await machineRequest(app, machine, request)).statusCode).toBe(200);
+      expect(Date.now() - (await lastSeen()).getTime()).toBeLessThan(30_000);
+
+      await setLastSeen(30);
+      const before = await lastSeen();
+      expect((await machineRequest(app, machine, request)).statusCode).toBe(200);
+      expect(await lastSeen()).toEqual(before);
+
+      const heartbeat = await machineRequest(app, machine, {
+        method: 'POST',
+        url: '/v1/licenses/validate',
+        body: { appVersion: '2.0.0' },
+      });
+      expect(heartbeat.statusCode).toBe(200);
+      const me = await app.inject({ method: 'GET', url: '/v1/me', headers: bearer(user) });
+      expect(me.json().licenses[0].activations[0].appVersion).toBe('2.0.0');
+    } finally {
+      await sql.end();
+    }
   });
 });
 

@@ -14,8 +14,9 @@ import {
   SIGNATURE_HEADERS,
   verifySignature,
 } from '@vmp/shared/signing';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
+import type { MachineIdentity } from '../context.ts';
 import { prepared } from '../db/index.ts';
 import { activations, licenses, requestNonces } from '../db/schema.ts';
 import { consumeNonce } from './nonces.ts';
@@ -77,10 +78,11 @@ export async function verifySignedRequest(req: FastifyRequest, key: string): Pro
   await consumeNonce(req.server.ctx.database.nonceDb, signed.nonce, signed.nonceExpiresAt);
 }
 
-type LicenseRow = typeof licenses.$inferSelect;
-
 /** Throws the typed error of a license that cannot be used now. */
-export function assertLicenseUsable(license: LicenseRow, now = new Date()): void {
+export function assertLicenseUsable(
+  license: Pick<typeof licenses.$inferSelect, 'status' | 'expiresAt'>,
+  now = new Date(),
+): void {
   if (license.status === 'revoked') throw new LicenseRevokedError();
   if (license.status === 'suspended') throw new LicenseSuspendedError();
   if (license.expiresAt && license.expiresAt.getTime() <= now.getTime()) {
@@ -108,24 +110,25 @@ function secretCache(req: FastifyRequest): Map<string, string> {
   return cache;
 }
 
-type MachineRow = { activation: typeof activations.$inferSelect; license: LicenseRow };
-
-async function lookupActivation(req: FastifyRequest, activationId: string): Promise<MachineRow | undefined> {
-  const statement = prepared(req.server.ctx.db, 'load_activation', (db, name) =>
+async function lookupSecret(req: FastifyRequest, activationId: string): Promise<string | undefined> {
+  const statement = prepared(req.server.ctx.db, 'activation_secret', (db, name) =>
     db
-      .select({ activation: activations, license: licenses })
+      .select({ secret: activations.secret })
       .from(activations)
-      .innerJoin(licenses, eq(licenses.id, activations.licenseId))
       .where(eq(activations.id, sql.placeholder('id')))
       .prepare(name),
   );
   const [row] = await statement.execute({ id: activationId });
-  return row;
+  return row?.secret;
 }
 
-/** Records the nonce and reads the activation with its license in one round trip. */
-async function consumeNonceAndLookup(req: FastifyRequest, activationId: string, signed: SignedHeaders) {
-  const statement = prepared(req.server.ctx.database.nonceDb, 'nonce_and_activation', (db, name) => {
+/**
+ * One round trip: records the nonce, marks the machine as seen (at most once a minute), and reads the
+ * activation with its license (only the columns requests use). Runs on the nonce pool: losing a last-seen
+ * time in a PostgreSQL crash is as harmless as losing a nonce.
+ */
+async function consumeNonceAndLoad(req: FastifyRequest, activationId: string, signed: SignedHeaders) {
+  const statement = prepared(req.server.ctx.database.nonceDb, 'nonce_and_machine', (db, name) => {
     const fresh = db.$with('fresh').as(
       db
         .insert(requestNonces)
@@ -133,11 +136,28 @@ async function consumeNonceAndLookup(req: FastifyRequest, activationId: string, 
         .onConflictDoNothing()
         .returning({ nonce: requestNonces.nonce }),
     );
+    const seen = db.$with('seen').as(
+      db
+        .update(activations)
+        .set({ lastSeenAt: sql`now()` })
+        .where(
+          and(eq(activations.id, sql.placeholder('id')), lt(activations.lastSeenAt, sql`now() - interval '1 minute'`)),
+        )
+        .returning({ id: activations.id }),
+    );
     return db
-      .with(fresh)
+      .with(fresh, seen)
       .select({
-        activation: activations,
-        license: licenses,
+        activationId: activations.id,
+        machineId: activations.machineId,
+        appVersion: activations.appVersion,
+        license: {
+          id: licenses.id,
+          userId: licenses.userId,
+          type: licenses.type,
+          status: licenses.status,
+          expiresAt: licenses.expiresAt,
+        },
         fresh: sql<boolean>`exists (select 1 from ${fresh})`.mapWith(Boolean),
       })
       .from(activations)
@@ -149,7 +169,7 @@ async function consumeNonceAndLookup(req: FastifyRequest, activationId: string, 
   return row;
 }
 
-async function loadMachine(req: FastifyRequest): Promise<MachineRow> {
+async function loadMachine(req: FastifyRequest): Promise<MachineIdentity> {
   const activationId = header(req, SIGNATURE_HEADERS.activation);
   if (!activationId || !UUID.test(activationId)) {
     throw new UnauthenticatedError('X-VMP-Activation must carry the activation id of this machine.');
@@ -157,41 +177,38 @@ async function loadMachine(req: FastifyRequest): Promise<MachineRow> {
   const signed = checkSignedHeaders(req);
   const notActivated = () =>
     new UnauthenticatedError('This machine is not activated (or was deactivated); activate it again.');
-  let row: MachineRow | undefined;
   const secrets = secretCache(req);
-  const cached = secrets.get(activationId);
-  if (cached) {
-    checkSignature(req, cached, signed);
-    const result = await consumeNonceAndLookup(req, activationId, signed);
-    if (!result) {
-      secrets.delete(activationId);
-      throw notActivated();
-    }
-    if (!result.fresh) throw new ReplayedRequestError();
-    row = result;
+  let secret = secrets.get(activationId);
+  if (!secret) {
+    secret = await lookupSecret(req, activationId);
+    if (!secret) throw notActivated();
+    // Cached only once a request proved it knows the secret, so made-up ids cannot fill the cache.
+    checkSignature(req, secret, signed);
+    secrets.set(activationId, secret);
   } else {
-    row = await lookupActivation(req, activationId);
-    if (!row) throw notActivated();
-    checkSignature(req, row.activation.secret, signed);
-    await consumeNonce(req.server.ctx.database.nonceDb, signed.nonce, signed.nonceExpiresAt);
-    secrets.set(activationId, row.activation.secret);
+    checkSignature(req, secret, signed);
   }
-  req.userId = row.license.userId;
-  req.machine = {
-    activationId: row.activation.id,
-    licenseId: row.license.id,
-    userId: row.license.userId,
-    machineId: row.activation.machineId,
+  const row = await consumeNonceAndLoad(req, activationId, signed);
+  if (!row) {
+    secrets.delete(activationId);
+    throw notActivated();
+  }
+  if (!row.fresh) throw new ReplayedRequestError();
+  const machine: MachineIdentity = {
+    activationId: row.activationId,
+    machineId: row.machineId,
+    appVersion: row.appVersion,
     license: row.license,
-    activation: row.activation,
   };
-  return row;
+  req.userId = row.license.userId;
+  req.machine = machine;
+  return machine;
 }
 
 /** preValidation hook: a signed request from an activated machine whose license is usable. */
 export async function machineGuard(req: FastifyRequest): Promise<void> {
-  const row = await loadMachine(req);
-  assertLicenseUsable(row.license);
+  const machine = await loadMachine(req);
+  assertLicenseUsable(machine.license);
 }
 
 /** preValidation hook for deactivation: a suspended or expired license may still free its seat. */

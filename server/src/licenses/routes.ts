@@ -33,10 +33,7 @@ export const licenseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/licenses/validate',
     { schema: { body: ValidateRequest, response: { 200: ValidateResponse } }, preValidation: machineGuard },
-    async (req) => {
-      const { activation, license } = req.machine!;
-      return validate(ctx, activation, license, req.body?.appVersion);
-    },
+    async (req) => validate(ctx, req.machine!, req.body?.appVersion),
   );
 
   app.post('/licenses/deactivate', { preValidation: machineGuardAnyStatus }, async (req, reply) => {

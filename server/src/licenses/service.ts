@@ -7,7 +7,7 @@ import {
   normalizeEmail,
 } from '@vmp/shared/http';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
-import type { AppContext } from '../context.ts';
+import type { AppContext, MachineIdentity } from '../context.ts';
 import { activations, licenses, users } from '../db/schema.ts';
 import { newLicenseKey, randomToken } from '../lib/crypto.ts';
 import { LICENSE_FEATURES, signLease } from './lease.ts';
@@ -16,7 +16,12 @@ import { assertLicenseUsable } from './machine-auth.ts';
 type License = typeof licenses.$inferSelect;
 type Activation = typeof activations.$inferSelect;
 
-export function issueLease(ctx: AppContext, activation: Activation, license: License): Promise<string> {
+/** A freshly signed lease for this activation and the license's current state. */
+export function issueLease(
+  ctx: AppContext,
+  activation: Pick<Activation, 'id' | 'machineId'>,
+  license: Pick<License, 'id' | 'type' | 'expiresAt'>,
+): string {
   return signLease(
     {
       activationId: activation.id,
@@ -27,7 +32,7 @@ export function issueLease(ctx: AppContext, activation: Activation, license: Lic
       issuer: ctx.config.issuer,
       ttlSeconds: ctx.config.leaseTtlSeconds,
     },
-    ctx.keys.leasePrivateKey,
+    ctx.keys.leaseSigningKey,
     ctx.keys.kid,
   );
 }
@@ -76,37 +81,21 @@ export async function activate(ctx: AppContext, licenseId: string, input: Activa
     return { license, activation: activation!, created: true };
   });
   if (result.created) ctx.metrics.activations.inc();
-  const lease = await issueLease(ctx, result.activation, result.license);
+  const lease = issueLease(ctx, result.activation, result.license);
   return { activationId: result.activation.id, machineSecret: result.activation.secret, lease };
 }
 
-// Heartbeats may come often; a lease signed under a minute ago for the same license state is handed out
-// again instead of signing a new one (its expiry is at most a minute shorter).
-const LEASE_REUSE_MS = 60_000;
-const recentLeases = new Map<string, { lease: string; state: string; at: number }>();
-
-async function freshLease(ctx: AppContext, activation: Activation, license: License): Promise<string> {
-  const state = [ctx.keys.kid, license.type, license.expiresAt?.getTime(), activation.machineId, license.id].join('|');
-  const now = Date.now();
-  const cached = recentLeases.get(activation.id);
-  if (cached && cached.state === state && now - cached.at < LEASE_REUSE_MS) return cached.lease;
-  const lease = await issueLease(ctx, activation, license);
-  if (recentLeases.size > 50_000) recentLeases.clear();
-  recentLeases.set(activation.id, { lease, state, at: now });
-  return lease;
-}
-
-/** Heartbeat: refreshes last-seen (at most once a minute, to spare writes) and hands out a fresh lease. */
-export async function validate(ctx: AppContext, activation: Activation, license: License, appVersion?: string) {
-  const stale = Date.now() - activation.lastSeenAt.getTime() > 60_000;
-  if (stale || (appVersion && appVersion !== activation.appVersion)) {
-    await ctx.db
-      .update(activations)
-      .set({ lastSeenAt: new Date(), ...(appVersion ? { appVersion } : {}) })
-      .where(eq(activations.id, activation.id));
+/**
+ * Heartbeat: a fresh lease. The machine guard already marked the machine as seen; only a new app version
+ * needs a write here.
+ */
+export async function validate(ctx: AppContext, machine: MachineIdentity, appVersion?: string) {
+  if (appVersion && appVersion !== machine.appVersion) {
+    await ctx.db.update(activations).set({ appVersion }).where(eq(activations.id, machine.activationId));
   }
+  const { license } = machine;
   return {
-    lease: await freshLease(ctx, activation, license),
+    lease: issueLease(ctx, { id: machine.activationId, machineId: machine.machineId }, license),
     license: {
       id: license.id,
       type: license.type,
