@@ -1,10 +1,10 @@
 import { UnauthenticatedError } from '@vmp/shared/http';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { type CryptoKey, errors, jwtVerify, SignJWT } from 'jose';
 
 const ACCESS_AUDIENCE = 'vmp-access';
 
 export async function signAccessToken(
-  secret: Uint8Array,
+  secret: CryptoKey | Uint8Array,
   issuer: string,
   userId: string,
   ttlSeconds: number,
@@ -20,7 +20,11 @@ export async function signAccessToken(
 }
 
 /** Returns the user id of a valid access token; anything else is UNAUTHENTICATED. */
-export async function verifyAccessToken(secret: Uint8Array, issuer: string, token: string): Promise<string> {
+export async function verifyAccessToken(
+  secret: CryptoKey | Uint8Array,
+  issuer: string,
+  token: string,
+): Promise<string> {
   try {
     const { payload } = await jwtVerify(token, secret, {
       issuer,
