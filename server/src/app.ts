@@ -12,6 +12,7 @@ import { creditRoutes } from './credits/routes.ts';
 import { type Database, openDatabase } from './db/index.ts';
 import { toAppError } from './http-errors.ts';
 import { loadServerKeys } from './keys.ts';
+import { startNonceSweeper } from './licenses/nonces.ts';
 import { licenseRoutes } from './licenses/routes.ts';
 import { createMetrics } from './metrics.ts';
 import { paymentRoutes } from './payments/routes.ts';
@@ -70,7 +71,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('ctx', ctx);
-  if (ownsDatabase) app.addHook('onClose', () => database.close());
+  const stopSweeper = startNonceSweeper(database.nonceDb, (error) =>
+    app.log.warn({ err: error }, 'expired nonce sweep failed'),
+  );
+  app.addHook('onClose', async () => {
+    stopSweeper();
+    if (ownsDatabase) await database.close();
+  });
 
   // JSON parser that keeps the exact bytes: request signatures and Stripe webhooks are computed over them.
   app.removeAllContentTypeParsers();

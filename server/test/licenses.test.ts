@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { LeaseClaims } from '@vmp/shared/http';
 import type { FastifyInstance } from 'fastify';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepExpiredNonces } from '../src/licenses/nonces.ts';
 import {
   activate,
   activatedMachine,
@@ -279,6 +281,28 @@ describe('heartbeat', () => {
       expect(heartbeat.statusCode).toBe(200);
       const me = await app.inject({ method: 'GET', url: '/v1/me', headers: bearer(user) });
       expect(me.json().licenses[0].activations[0].appVersion).toBe('2.0.0');
+    } finally {
+      await sql.end();
+    }
+  });
+});
+
+describe('nonce sweep', () => {
+  it('deletes expired nonces in batches and keeps live ones', async () => {
+    const sql = new pg.Client({ connectionString: testDatabaseUrl() });
+    await sql.connect();
+    try {
+      const tag = randomUUID();
+      const expired = Array.from({ length: 7 }, (_, i) => `sweep-${tag}-expired-${i}`);
+      const live = `sweep-${tag}-live`;
+      await sql.query(
+        `insert into request_nonces (nonce, expires_at)
+         select unnest($1::text[]), now() - interval '1 second' union all select $2, now() + interval '1 minute'`,
+        [expired, live],
+      );
+      expect(await sweepExpiredNonces(app.ctx.database.nonceDb, new Date(), 3)).toBeGreaterThanOrEqual(7);
+      const { rows } = await sql.query('select nonce from request_nonces where nonce like $1', [`sweep-${tag}-%`]);
+      expect(rows.map((r) => r.nonce)).toEqual([live]);
     } finally {
       await sql.end();
     }
