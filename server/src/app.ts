@@ -1,4 +1,5 @@
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { ValidationError } from '@vmp/shared/errors';
 import { NotFoundError, RateLimitedError } from '@vmp/shared/http';
@@ -17,25 +18,6 @@ import { licenseRoutes } from './licenses/routes.ts';
 import { createMetrics } from './metrics.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { projectRoutes } from './sync/routes.ts';
-
-/**
- * What helmet sends with contentSecurityPolicy off. They never vary, so they are a constant set on every
- * response (@fastify/helmet built a new helmet middleware for every request). server.test.ts checks them
- * against helmet's.
- */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'origin-agent-cluster': '?1',
-  'referrer-policy': 'no-referrer',
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  'x-content-type-options': 'nosniff',
-  'x-dns-prefetch-control': 'off',
-  'x-download-options': 'noopen',
-  'x-frame-options': 'SAMEORIGIN',
-  'x-permitted-cross-domain-policies': 'none',
-  'x-xss-protection': '0',
-};
 
 export interface BuildAppOptions {
   config?: ServerConfig;
@@ -108,10 +90,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     ctx.metrics.latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
   });
 
-  app.addHook('onRequest', (_req, reply, done) => {
-    reply.headers(SECURITY_HEADERS);
-    done();
-  });
+  await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : false });
   await app.register(rateLimit, {
     global: false,
