@@ -36,7 +36,7 @@ export interface DatabaseOptions {
 
 /** Opens the database and applies committed migrations. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 4);
   return openPglite(resolve(options.dataDir ?? './server-data'));
 }
 
