@@ -1,6 +1,6 @@
-import { createPrivateKey, type JsonWebKeyInput, type KeyObject, randomBytes, webcrypto } from 'node:crypto';
+import { createPrivateKey, createSecretKey, type JsonWebKeyInput, type KeyObject, randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { type CryptoKey, calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Db } from './db/index.ts';
 import { serverKeys } from './db/schema.ts';
 
@@ -11,8 +11,8 @@ export interface ServerKeys {
   leaseSigningKey: KeyObject;
   leasePublicJwk: JWK;
   kid: string;
-  /** HMAC key of access tokens, imported once: jose would import raw bytes again on every verification. */
-  accessKey: CryptoKey;
+  /** HMAC key of access tokens. */
+  accessKey: KeyObject;
 }
 
 /** Stores a value under `id` unless one exists, and returns whichever won (safe when processes race). */
@@ -40,12 +40,6 @@ export async function loadServerKeys(db: Db): Promise<ServerKeys> {
     leaseSigningKey: createPrivateKey({ key: lease as JsonWebKeyInput['key'], format: 'jwk' }),
     leasePublicJwk: { ...publicJwk, kid, alg: LEASE_ALG, use: 'sig' },
     kid,
-    accessKey: await webcrypto.subtle.importKey(
-      'raw',
-      Buffer.from(access.k, 'base64url'),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign', 'verify'],
-    ),
+    accessKey: createSecretKey(Buffer.from(access.k, 'base64url')),
   };
 }
