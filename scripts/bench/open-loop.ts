@@ -136,7 +136,13 @@ export class ConnectionPool {
     else this.free.push(connection);
   }
 
+  /** Forgets requests still waiting for a socket, so an overloaded run does not spill into the next one. */
+  dropWaiting(): void {
+    this.waiting.length = 0;
+  }
+
   close(): void {
+    this.dropWaiting();
     for (const c of this.all) c.socket.destroy();
   }
 }
@@ -176,6 +182,7 @@ export function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
       if (finished) return;
       finished = true;
       clearTimeout(drainTimer);
+      pool.dropWaiting();
       const cpu = process.cpuUsage(cpuBefore);
       const done = latencies.subarray(0, ok).sort();
       resolve({
