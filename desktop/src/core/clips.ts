@@ -4,7 +4,7 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import type { ClipProblem } from '@vmp/shared';
 import type { Clip } from '@vmp/shared/api';
 import { ValidationError } from '@vmp/shared/errors';
-import { mapLimit } from '../engine/probe/concurrency.ts';
+import { mapLimit } from '../util/map-limit.ts';
 import type { AreaHandlers, CoreContext } from './context.ts';
 import { NotFoundError } from './errors.ts';
 

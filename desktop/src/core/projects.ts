@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RenderSettings } from '@vmp/shared';
+import { mergeRenderSettings } from '@vmp/shared/api';
 import { sanitizeFileName } from '../engine/render/naming.ts';
 import { type AreaHandlers, type CoreContext, projectDetail } from './context.ts';
-import { mergeRenderSettings } from './settings.ts';
 
 export const DEFAULT_GROUPS = ['Hook', 'Body', 'Call to action'];
 

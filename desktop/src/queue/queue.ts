@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { ApiEvent, Output, QueueState } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
+import { removePartFilesIn, removePartOf } from '../engine/render/part-file.ts';
 import type { Store } from '../store/store.ts';
 import { afterFailure, BACKOFF_BASE_MS, MAX_ATTEMPTS } from './backoff.ts';
-import { buildRenderSpec, isPartFile } from './spec.ts';
+import { buildRenderSpec } from './spec.ts';
 import { EtaTracker, KeyedThrottle } from './throttle.ts';
 import type { RenderOutputFn } from './types.ts';
 
@@ -106,19 +106,9 @@ export class RenderQueue {
     }
     for (const jobId of this.store.jobs.openIds()) jobIds.add(jobId);
     for (const jobId of jobIds) {
-      this.removePartFiles(this.store.jobs.row(jobId).outputDir);
+      removePartFilesIn(this.store.jobs.row(jobId).outputDir);
       this.store.jobs.refreshStatus(jobId, this.paused);
     }
-  }
-
-  private removePartFiles(dir: string): void {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return; // Folder not created yet, or gone.
-    }
-    for (const name of names) if (isPartFile(name)) rmSync(join(dir, name), { force: true });
   }
 
   state(): QueueState {
@@ -307,7 +297,7 @@ export class RenderQueue {
       const current = this.store.outputs.get(output.id);
       // A finished file is only ever the renamed, complete one; anything else left by this attempt goes.
       if (current.status !== 'COMPLETED' && current.path) {
-        rmSync(`${current.path}.part`, { force: true });
+        removePartOf(current.path);
       }
       this.emitQueue();
       if (this.started) this.pump();

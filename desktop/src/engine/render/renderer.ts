@@ -6,6 +6,7 @@ import { FfmpegPool } from '../pool/pool.ts';
 import { type Profile, resolveProfile } from '../profiles/profile.ts';
 import { type AssemblyItem, assembleArgs, concatList, type OutputMetadata } from './assemble-args.ts';
 import { NormaliseCache } from './cache.ts';
+import { discardPart, partPathOf } from './part-file.ts';
 import { NormaliseFailedError, RenderFailedError } from './errors.ts';
 import { normaliseFileName, outputFileName, outputSeed, shortClipName } from './naming.ts';
 import { normalisePlan } from './normalise-args.ts';
@@ -86,7 +87,7 @@ function prepare(spec: OutputSpec): Prepared {
     profile,
     clips,
     finalPath,
-    partPath: `${finalPath}.part`,
+    partPath: partPathOf(finalPath),
     seed,
     frames,
     samples,
@@ -119,14 +120,6 @@ function failure(item: Prepared, error: unknown): Error {
     { index: item.index, output },
     error,
   );
-}
-
-/**
- * Removes an output's .part file. Best effort: whatever sits at that path and cannot go (a folder of the user's, a
- * locked file) already made that output fail with FFmpeg's own message, and must not stop the other outputs.
- */
-async function discardPart(path: string): Promise<void> {
-  await rm(path, { force: true }).catch(() => undefined);
 }
 
 /** Same audio treatment, so several outputs can share one assembly process. */
