@@ -5,7 +5,7 @@ import type { AreaHandlers, CoreContext } from './context.ts';
 /** The file of a completed output; a clear error for any other state. */
 function completedPath(ctx: CoreContext, outputId: string): string {
   const output = ctx.store.outputs.get(outputId);
-  if (output.status !== 'COMPLETED' || !output.path) {
+  if (output.status !== 'completed' || !output.path) {
     throw new ValidationError(`Output #${output.index + 1} is ${output.status}: there is no file to show yet.`, {
       outputId,
     });
@@ -56,7 +56,7 @@ export function mediaFiles(ctx: CoreContext) {
       } catch {
         return null;
       }
-      if (output.status !== 'COMPLETED' || !output.path) return null;
+      if (output.status !== 'completed' || !output.path) return null;
       // The engine shares one FFmpeg run between concurrent requests for the same still.
       const options = { cacheDir: ctx.thumbsDir, key: `output-${output.id}`, duration: output.duration ?? 1 };
       return ctx.engine.thumbnail(output.path, options).catch(() => null);
@@ -64,7 +64,7 @@ export function mediaFiles(ctx: CoreContext) {
     outputFile(outputId: string): string | null {
       try {
         const output = store.outputs.get(outputId);
-        return output.status === 'COMPLETED' ? output.path : null;
+        return output.status === 'completed' ? output.path : null;
       } catch {
         return null;
       }

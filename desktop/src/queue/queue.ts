@@ -96,12 +96,12 @@ export class RenderQueue {
    */
   recover(): void {
     const jobIds = new Set<string>();
-    for (const output of this.store.outputs.withStatus('PROCESSING')) {
+    for (const output of this.store.outputs.withStatus('processing')) {
       jobIds.add(output.jobId);
       if (output.path && existsSync(output.path)) {
-        this.store.outputs.transition(output.id, ['PROCESSING'], { status: 'COMPLETED', progress: 1, error: null });
+        this.store.outputs.transition(output.id, ['processing'], { status: 'completed', progress: 1, error: null });
       } else {
-        this.store.outputs.transition(output.id, ['PROCESSING'], { status: 'PENDING', progress: 0 });
+        this.store.outputs.transition(output.id, ['processing'], { status: 'pending', progress: 0 });
       }
     }
     for (const jobId of this.store.jobs.openIds()) jobIds.add(jobId);
@@ -115,7 +115,7 @@ export class RenderQueue {
     return {
       paused: this.paused,
       running: this.running.size,
-      pending: this.store.outputs.count('PENDING'),
+      pending: this.store.outputs.count('pending'),
       concurrency: this.concurrency,
     };
   }
@@ -156,9 +156,9 @@ export class RenderQueue {
 
   cancelOutput(outputId: string): Output {
     const output = this.store.outputs.get(outputId);
-    this.store.outputs.assertStatus(output, ['PENDING', 'PROCESSING'], 'cancelled');
-    const cancelled = this.store.outputs.transition(outputId, ['PENDING', 'PROCESSING'], {
-      status: 'CANCELLED',
+    this.store.outputs.assertStatus(output, ['pending', 'processing'], 'cancelled');
+    const cancelled = this.store.outputs.transition(outputId, ['pending', 'processing'], {
+      status: 'cancelled',
       progress: 0,
     });
     this.abort(outputId);
@@ -172,9 +172,9 @@ export class RenderQueue {
 
   cancelJob(jobId: string): void {
     this.store.jobs.row(jobId);
-    for (const status of ['PENDING', 'PROCESSING'] as const) {
+    for (const status of ['pending', 'processing'] as const) {
       for (const output of this.store.outputs.withStatus(status, jobId)) {
-        const cancelled = this.store.outputs.transition(output.id, [status], { status: 'CANCELLED', progress: 0 });
+        const cancelled = this.store.outputs.transition(output.id, [status], { status: 'cancelled', progress: 0 });
         this.abort(output.id);
         if (cancelled) this.emit({ type: 'output.updated', output: cancelled });
       }
@@ -186,7 +186,7 @@ export class RenderQueue {
 
   retryOutput(outputId: string): Output {
     const output = this.store.outputs.get(outputId);
-    this.store.outputs.assertStatus(output, ['FAILED', 'CANCELLED'], 'retried');
+    this.store.outputs.assertStatus(output, ['failed', 'cancelled'], 'retried');
     const queued = this.requeue(output);
     this.refreshJob(output.jobId, true);
     this.pump();
@@ -195,7 +195,7 @@ export class RenderQueue {
 
   retryFailed(jobId: string): void {
     this.store.jobs.row(jobId);
-    for (const status of ['FAILED', 'CANCELLED'] as const) {
+    for (const status of ['failed', 'cancelled'] as const) {
       for (const output of this.store.outputs.withStatus(status, jobId)) this.requeue(output);
     }
     this.refreshJob(jobId, true);
@@ -204,7 +204,7 @@ export class RenderQueue {
 
   private requeue(output: Output): Output | null {
     const queued = this.store.outputs.transition(output.id, [output.status], {
-      status: 'PENDING',
+      status: 'pending',
       attempts: 0,
       error: null,
       progress: 0,
@@ -224,8 +224,8 @@ export class RenderQueue {
     const settling: Promise<void>[] = [];
     for (const [outputId, entry] of this.running) {
       const output = this.store.outputs.get(outputId);
-      this.store.outputs.transition(outputId, ['PROCESSING'], {
-        status: 'PENDING',
+      this.store.outputs.transition(outputId, ['processing'], {
+        status: 'pending',
         attempts: Math.max(0, output.attempts - 1),
         progress: 0,
       });
@@ -243,7 +243,7 @@ export class RenderQueue {
   }
 
   private isIdle(): boolean {
-    return this.running.size === 0 && (this.paused || !this.started || this.store.outputs.count('PENDING') === 0);
+    return this.running.size === 0 && (this.paused || !this.started || this.store.outputs.count('pending') === 0);
   }
 
   private checkIdle(): void {
@@ -278,8 +278,8 @@ export class RenderQueue {
   }
 
   private launch(pending: Output): void {
-    const output = this.store.outputs.transition(pending.id, ['PENDING'], {
-      status: 'PROCESSING',
+    const output = this.store.outputs.transition(pending.id, ['pending'], {
+      status: 'processing',
       attempts: pending.attempts + 1,
       progress: 0,
       error: null,
@@ -296,7 +296,7 @@ export class RenderQueue {
       this.throttle.forget(output.id);
       const current = this.store.outputs.get(output.id);
       // A finished file is only ever the renamed, complete one; anything else left by this attempt goes.
-      if (current.status !== 'COMPLETED' && current.path) {
+      if (current.status !== 'completed' && current.path) {
         removePartOf(current.path);
       }
       this.emitQueue();
@@ -313,8 +313,8 @@ export class RenderQueue {
         onProgress: ({ fraction }) => this.progress(output, fraction),
       });
       // A complete file is kept even if a cancel or stop raced with its last moment.
-      const done = this.store.outputs.transition(output.id, ['PROCESSING', 'CANCELLED', 'PENDING'], {
-        status: 'COMPLETED',
+      const done = this.store.outputs.transition(output.id, ['processing', 'cancelled', 'pending'], {
+        status: 'completed',
         progress: 1,
         error: null,
         duration: result.duration,
@@ -339,10 +339,10 @@ export class RenderQueue {
     const message = errorText(error);
     const updated = this.store.outputs.transition(
       output.id,
-      ['PROCESSING'],
+      ['processing'],
       next.retry
-        ? { status: 'PENDING', notBefore: next.notBefore, error: message, progress: 0 }
-        : { status: 'FAILED', error: message, progress: 0 },
+        ? { status: 'pending', notBefore: next.notBefore, error: message, progress: 0 }
+        : { status: 'failed', error: message, progress: 0 },
     );
     if (!updated) return;
     this.emit({ type: 'output.updated', output: updated });
@@ -357,7 +357,7 @@ export class RenderQueue {
 
   private progress(output: Output, fraction: number): void {
     if (!this.throttle.pass(output.id)) return;
-    const updated = this.store.outputs.transition(output.id, ['PROCESSING'], {
+    const updated = this.store.outputs.transition(output.id, ['processing'], {
       progress: Math.min(1, Math.max(0, fraction)),
     });
     if (!updated) return;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RenderSettings } from '@vmp/shared';
-import type { Job, OutputStatus } from '@vmp/shared/api';
+import type { Job } from '@vmp/shared/api';
 import { count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { NotFoundError } from './errors.ts';
 import { deriveJobStatus } from './job-status.ts';
@@ -48,7 +48,7 @@ export class JobsRepo {
             projectId: input.projectId,
             index: o.index,
             clipIds: o.clipIds,
-            status: 'PENDING',
+            status: 'pending',
             attempts: 0,
             error: null,
             progress: 0,
@@ -94,7 +94,7 @@ export class JobsRepo {
     return this.ctx.db
       .selectDistinct({ id: t.outputs.jobId })
       .from(t.outputs)
-      .where(inArray(t.outputs.status, ['PENDING', 'PROCESSING']))
+      .where(inArray(t.outputs.status, ['pending', 'processing']))
       .all()
       .map((r) => r.id);
   }
@@ -115,8 +115,8 @@ export class JobsRepo {
       processingProgress: 0,
     };
     for (const r of rows) {
-      counts[r.status.toLowerCase() as Lowercase<OutputStatus>] = r.n;
-      if (r.status === 'PROCESSING') counts.processingProgress = r.progress;
+      counts[r.status] = r.n;
+      if (r.status === 'processing') counts.processingProgress = r.progress;
     }
     return counts;
   }

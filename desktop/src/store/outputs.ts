@@ -69,7 +69,7 @@ export class OutputsRepo {
       .select()
       .from(t.outputs)
       .innerJoin(t.jobs, eq(t.jobs.id, t.outputs.jobId))
-      .where(and(eq(t.outputs.status, 'PENDING'), lte(t.outputs.notBefore, at)))
+      .where(and(eq(t.outputs.status, 'pending'), lte(t.outputs.notBefore, at)))
       .orderBy(asc(t.jobs.createdAt), asc(t.outputs.index))
       .limit(limit + excludeIds.size)
       .all()
@@ -83,7 +83,7 @@ export class OutputsRepo {
     const row = this.ctx.db
       .select({ at: sql<number | null>`min(${t.outputs.notBefore})` })
       .from(t.outputs)
-      .where(and(eq(t.outputs.status, 'PENDING'), sql`${t.outputs.notBefore} > ${at}`))
+      .where(and(eq(t.outputs.status, 'pending'), sql`${t.outputs.notBefore} > ${at}`))
       .get();
     return row?.at ?? null;
   }

@@ -65,7 +65,7 @@ export class ProjectsRepo {
       db
         .select({ id: t.outputs.projectId, n: count() })
         .from(t.outputs)
-        .where(eq(t.outputs.status, 'COMPLETED'))
+        .where(eq(t.outputs.status, 'completed'))
         .groupBy(t.outputs.projectId)
         .all()
         .map((r) => [r.id, r.n]),

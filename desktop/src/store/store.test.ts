@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RenderSettings } from '@vmp/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultMigrationsDir } from './db.ts';
 import { Store } from './store.ts';
 
 const dirs: string[] = [];
@@ -102,21 +103,50 @@ describe('Store', () => {
       outputs: [0, 1, 2, 3].map((index) => ({ index, clipIds: ['x'], path: `/tmp/out/job/${index}.mp4`, duration: 1 })),
     });
     expect(store.jobs.get(jobId)).toMatchObject({ status: 'queued', total: 4, progress: 0 });
-    const [o0, o1, o2] = store.outputs.withStatus('PENDING');
-    store.outputs.update(o0!.id, { status: 'COMPLETED', progress: 1 });
-    store.outputs.update(o1!.id, { status: 'PROCESSING', progress: 0.5 });
+    const [o0, o1, o2] = store.outputs.withStatus('pending');
+    store.outputs.update(o0!.id, { status: 'completed', progress: 1 });
+    store.outputs.update(o1!.id, { status: 'processing', progress: 0.5 });
     store.jobs.refreshStatus(jobId, false);
     expect(store.jobs.get(jobId)).toMatchObject({ status: 'running', completed: 1, progress: 1.5 / 4 });
-    expect(store.outputs.transition(o0!.id, ['PENDING'], { status: 'CANCELLED' })).toBeNull();
-    store.outputs.update(o1!.id, { status: 'FAILED' });
-    store.outputs.update(o2!.id, { status: 'CANCELLED' });
+    expect(store.outputs.transition(o0!.id, ['pending'], { status: 'cancelled' })).toBeNull();
+    store.outputs.update(o1!.id, { status: 'failed' });
+    store.outputs.update(o2!.id, { status: 'cancelled' });
     store.jobs.refreshStatus(jobId, true);
     expect(store.jobs.get(jobId).status).toBe('paused');
-    expect(store.outputs.list({ jobId, status: 'PENDING' }).total).toBe(1);
+    expect(store.outputs.list({ jobId, status: 'pending' }).total).toBe(1);
     expect(store.outputs.list({ projectId: project.id, limit: 2, offset: 1 }).items.map((o) => o.index)).toEqual([
       1, 2,
     ]);
     store.close();
+  });
+});
+
+describe('migrations', () => {
+  it('rewrites output statuses stored in the old upper case to the lower case jobs and clips use', () => {
+    // A database made by the first release: only migration 0000 applied, outputs stored as 'COMPLETED' etc.
+    const dir = tempDir();
+    const first = join(dir, 'migrations-0000');
+    mkdirSync(join(first, 'meta'), { recursive: true });
+    const all = defaultMigrationsDir();
+    copyFileSync(join(all, '0000_init.sql'), join(first, '0000_init.sql'));
+    const journal = JSON.parse(readFileSync(join(all, 'meta', '_journal.json'), 'utf8'));
+    journal.entries = journal.entries.slice(0, 1);
+    writeFileSync(join(first, 'meta', '_journal.json'), JSON.stringify(journal));
+    const old = Store.open(join(dir, 'data'), { migrationsDir: first });
+    const project = newProject(old);
+    const jobId = old.jobs.create({
+      projectId: project.id,
+      settings: RenderSettings.parse({}),
+      seed: 1,
+      plan: {},
+      outputDir: '/o/job',
+      outputs: [0, 1].map((index) => ({ index, clipIds: [], path: `/o/job/${index}.mp4`, duration: 1 })),
+    });
+    old.opened.sqlite.prepare("UPDATE outputs SET status = CASE idx WHEN 0 THEN 'COMPLETED' ELSE 'PENDING' END").run();
+    old.close();
+    const upgraded = Store.open(join(dir, 'data'));
+    expect(upgraded.outputs.list({ jobId }).items.map((o) => o.status)).toEqual(['completed', 'pending']);
+    upgraded.close();
   });
 });
 
