@@ -6,10 +6,10 @@ import { FfmpegPool } from '../pool/pool.ts';
 import { type Profile, resolveProfile } from '../profiles/profile.ts';
 import { type AssemblyItem, assembleArgs, concatList, type OutputMetadata } from './assemble-args.ts';
 import { NormaliseCache } from './cache.ts';
-import { discardPart, partPathOf } from './part-file.ts';
 import { NormaliseFailedError, RenderFailedError } from './errors.ts';
 import { normaliseFileName, outputFileName, outputSeed, shortClipName } from './naming.ts';
 import { normalisePlan } from './normalise-args.ts';
+import { discardPart, partPathOf } from './part-file.ts';
 import type {
   BatchOptions,
   BatchResult,
@@ -24,12 +24,8 @@ import type {
 import { drawVariation, uniqueArgs, variedFrames } from './unique-args.ts';
 
 /**
- * Outputs per assembly process (fast strategy). Measured on the idle 2-core box, 64 outputs of ~12 s, warm cache
- * (`npm run bench -- --sweep`), per output at concurrency 2: 1 per process 0.33 s wall / 0.65 CPU-s, 4 per process
- * 0.24 / 0.45, 8 per process 0.23 / 0.42, 16 per process 0.31 / 0.37 (64 outputs make only 4 batches of 16, so the
- * two processes finish unevenly). What is left is the work itself: about 0.26 CPU-s of AAC encoding (FFmpeg's native
- * encoder, ~46× real time) and 0.1 of demuxing and muxing. A failed batch is retried one output at a time, so a
- * bigger batch only costs more when something breaks.
+ * Outputs per assembly process (fast strategy): 8 shares process start-up without leaving one process with all the
+ * work (figures in scripts/bench/README.md). A failed batch is retried one output at a time.
  */
 export const DEFAULT_ASSEMBLY_BATCH = 8;
 
