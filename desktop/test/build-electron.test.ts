@@ -12,7 +12,7 @@ const exec = promisify(execFile);
 const desktopDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repo = join(desktopDir, '..');
 // Inside desktop/dist (git-ignored) so the bundles resolve node_modules like the real build, but not at
-// desktop/dist/cli itself: bin/vmp.mjs would then prefer a bundle built from this test's snapshot of the source.
+// desktop/dist/cli itself, which a real build owns.
 const outDir = join(desktopDir, 'dist', `build-test-${process.pid}`);
 const dataDir = mkdtempSync(join(tmpdir(), 'vmp-build-'));
 
