@@ -64,5 +64,8 @@ describe('scripts/build-electron.mjs', () => {
     client.close();
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+
+    const version = await exec(process.execPath, [join(outDir, 'cli', 'main.mjs'), '--version']);
+    expect(version.stdout).toMatch(/^vmp \d+\.\d+\.\d+ \(bundled\)\n$/);
   });
 });
