@@ -30,6 +30,15 @@ export async function startApp(overrides: Partial<ServerConfig> = {}): Promise<F
   return app;
 }
 
+/** An app whose log lines (pino JSON) are collected, for tests that check what an operator would see. */
+export async function startAppWithLog(overrides: Partial<ServerConfig> = {}) {
+  const lines: Record<string, unknown>[] = [];
+  const stream = { write: (line: string) => void lines.push(JSON.parse(line)) };
+  const app = await buildApp({ config: testConfig(overrides), logger: { level: 'info', stream } });
+  await app.ready();
+  return { app, lines };
+}
+
 export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${randomUUID()}@example.test`;
 }
