@@ -19,7 +19,13 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     databaseUrl: testDatabaseUrl(),
     adminToken: ADMIN_TOKEN,
     logLevel: 'silent',
-    rateLimit: { authPerIp: 10_000, loginPerEmail: 10_000, activatePerIp: 10_000, windowMs: 60_000 },
+    rateLimit: {
+      authPerIp: 10_000,
+      loginPerEmail: 10_000,
+      activatePerIp: 10_000,
+      adminPerIp: 10_000,
+      windowMs: 60_000,
+    },
     ...overrides,
   };
 }

@@ -264,7 +264,10 @@ function purchase(userId: string, tag: string) {
     session,
     completed: (n = 1) => event(`evt_done_${n}_${tag}_${userId}`, 'checkout.session.completed', session),
     refunded: (refunded: number, n = 1) =>
-      event(`evt_refund_${refunded}_${n}_${tag}_${userId}`, 'charge.refunded', { ...charge, amount_refunded: refunded }),
+      event(`evt_refund_${refunded}_${n}_${tag}_${userId}`, 'charge.refunded', {
+        ...charge,
+        amount_refunded: refunded,
+      }),
   };
 }
 

@@ -216,7 +216,8 @@ export async function handleWebhook(
     if (event.type === 'checkout') {
       return { received: true, duplicate: false, ...(await onCheckoutCompleted(ctx, tx, event.session)) };
     }
-    if (event.type === 'refund') return { received: true, duplicate: false, outcome: await onChargeRefunded(tx, event.charge) };
+    if (event.type === 'refund')
+      return { received: true, duplicate: false, outcome: await onChargeRefunded(tx, event.charge) };
     return { received: true, duplicate: false, outcome: 'ignored' };
   });
 }

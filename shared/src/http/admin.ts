@@ -3,6 +3,7 @@ import { text } from './text.ts';
 
 /** Most credits one admin grant may add or remove. */
 export const MAX_ADMIN_GRANT = 1_000_000_000;
+
 import { LicenseStatus, LicenseType } from './licenses.ts';
 
 export const AdminCreateLicenseRequest = z.object({

@@ -30,7 +30,10 @@ export type CreditsResponse = z.infer<typeof CreditsResponse>;
 
 export const JobId = text(1, 200);
 
-export const ReservationRequest = z.object({ jobId: JobId, amount: z.number().int().positive().max(MAX_CREDIT_AMOUNT) });
+export const ReservationRequest = z.object({
+  jobId: JobId,
+  amount: z.number().int().positive().max(MAX_CREDIT_AMOUNT),
+});
 export type ReservationRequest = z.infer<typeof ReservationRequest>;
 
 export const ReservationStatus = z.enum(['held', 'committed', 'released', 'expired']);
