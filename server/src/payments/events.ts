@@ -25,7 +25,7 @@ const expandable = z.union([id, z.looseObject({ id })]).nullish();
 /** The envelope every event must have, whatever its type. */
 const Envelope = z.looseObject({
   id,
-  type: z.string().min(1).max(255),
+  type: id,
   data: z.looseObject({ object: z.looseObject({ id }) }),
 });
 
