@@ -17,7 +17,7 @@ import { licenseRoutes } from './licenses/routes.ts';
 import { createMetrics } from './metrics.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { paymentRoutes } from './payments/routes.ts';
-import { registerRateLimits } from './rate-limits.ts';
+import { connectRedis, registerRateLimits } from './rate-limits.ts';
 import { projectRoutes } from './sync/routes.ts';
 
 export interface BuildAppOptions {
@@ -30,10 +30,17 @@ export interface BuildAppOptions {
 /** Builds the whole server; `main.ts` listens, tests call `inject` or listen on 127.0.0.1. */
 export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? loadConfig();
+  const redis = await connectRedis(config);
   const ownsDatabase = !options.database;
-  const database =
-    options.database ??
-    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+  let database: Database;
+  try {
+    database =
+      options.database ??
+      (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+  } catch (error) {
+    redis?.disconnect();
+    throw error;
+  }
   const ctx: AppContext = {
     config,
     database,
@@ -100,7 +107,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
 
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : false });
-  await registerRateLimits(app, config);
+  await registerRateLimits(app, redis);
 
   await app.register(opsRoutes);
   await app.register(authRoutes, { prefix: '/v1' });

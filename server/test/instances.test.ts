@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerUser, startApp, testDatabaseUrl } from './helpers.ts';
+import { registerUser, startApp, startAppWithLog, testDatabaseUrl } from './helpers.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
@@ -92,5 +93,77 @@ describe('two server processes on one database and one Redis', () => {
     const keys = await redis.keys(`${prefix}*`);
     expect(keys.some((k) => k.includes('auth-ip:'))).toBe(true);
     expect(keys.some((k) => k.includes(`login-email:${user.email}`))).toBe(true);
+  });
+});
+
+/** A free TCP port on loopback (for a Redis of this test's own). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('when Redis is away', () => {
+  it('refuses to start with a clear message when REDIS_URL is unreachable', async () => {
+    const port = await freePort();
+    await expect(startApp({ redisUrl: `redis://127.0.0.1:${port}` })).rejects.toThrow(
+      /Redis \(REDIS_URL\) is unreachable/,
+    );
+  });
+
+  it('keeps answering (limits skipped, a warning logged) when Redis dies after start', async () => {
+    const port = await freePort();
+    const own = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    try {
+      for (let i = 0; i < 50; i++) {
+        const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0 });
+        probe.on('error', () => {});
+        const up = await probe.connect().then(
+          () => true,
+          () => false,
+        );
+        probe.disconnect();
+        if (up) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const { app, lines } = await startAppWithLog({
+        redisUrl: `redis://127.0.0.1:${port}`,
+        redisPrefix: prefix,
+        rateLimit: { authPerIp: 2, loginPerEmail: 2, activatePerIp: 2, adminPerIp: 2, windowMs: 60_000 },
+      });
+      try {
+        const login = () =>
+          app.inject({
+            method: 'POST',
+            url: '/v1/auth/login',
+            payload: { email: 'x@example.test', password: 'wrong password' },
+          });
+        expect([(await login()).statusCode, (await login()).statusCode, (await login()).statusCode]).toEqual([
+          401, 401, 429,
+        ]);
+        const exited = new Promise((r) => own.once('exit', r));
+        own.kill('SIGKILL');
+        await exited;
+        await new Promise((r) => setTimeout(r, 200));
+        const during = await login();
+        expect(during.statusCode).toBe(401);
+        expect(lines.some((l) => String(l.msg).startsWith('Redis (REDIS_URL) unavailable'))).toBe(true);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      if (own.exitCode === null) own.kill('SIGKILL');
+    }
   });
 });
