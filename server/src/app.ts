@@ -1,9 +1,8 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import { ValidationError } from '@vmp/shared/errors';
-import { NotFoundError, RateLimitedError } from '@vmp/shared/http';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { NotFoundError } from '@vmp/shared/http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { adminRoutes } from './admin/routes.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -11,12 +10,14 @@ import { loadConfig, type ServerConfig } from './config.ts';
 import type { AppContext } from './context.ts';
 import { creditRoutes } from './credits/routes.ts';
 import { type Database, openDatabase } from './db/index.ts';
-import { toAppError } from './http-errors.ts';
+import { toAppError, writeClientError } from './http-errors.ts';
 import { loadServerKeys } from './keys.ts';
 import { startNonceSweeper } from './licenses/nonces.ts';
 import { licenseRoutes } from './licenses/routes.ts';
 import { createMetrics } from './metrics.ts';
+import { opsRoutes } from './ops-routes.ts';
 import { paymentRoutes } from './payments/routes.ts';
+import { connectRedis, registerRateLimits } from './rate-limits.ts';
 import { projectRoutes } from './sync/routes.ts';
 
 export interface BuildAppOptions {
@@ -29,10 +30,17 @@ export interface BuildAppOptions {
 /** Builds the whole server; `main.ts` listens, tests call `inject` or listen on 127.0.0.1. */
 export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? loadConfig();
+  const redis = await connectRedis(config);
   const ownsDatabase = !options.database;
-  const database =
-    options.database ??
-    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+  let database: Database;
+  try {
+    database =
+      options.database ??
+      (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+  } catch (error) {
+    redis?.disconnect();
+    throw error;
+  }
   const ctx: AppContext = {
     config,
     database,
@@ -45,6 +53,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
+    // Router errors (a bad percent-encoding, an over-long path parameter) in the one error shape too.
+    frameworkErrors: (error, _req, reply) => {
+      const appError = toAppError(error, config.bodyLimit);
+      (reply as unknown as FastifyReply).status(appError.status).send({ error: appError.toJSON() });
+    },
+    // Requests too broken for HTTP parsing get the error shape as well, written on the raw socket.
+    clientErrorHandler: writeClientError,
     // Per-request lines only at debug: at 1,000 req/s they cost more than the request itself.
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
@@ -92,30 +107,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
 
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : false });
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_req, context) => new RateLimitedError(Math.ceil(context.ttl / 1000)),
-  });
+  await registerRateLimits(app, redis);
 
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/ready', async (_req, reply) => {
-    try {
-      await database.ping();
-      return { status: 'ready', database: database.kind };
-    } catch (error) {
-      reply.status(503);
-      return { error: { code: 'SERVICE_UNAVAILABLE', message: `Database unreachable: ${(error as Error).message}` } };
-    }
-  });
-  app.get('/metrics', async (_req, reply) => {
-    reply.header('content-type', ctx.metrics.registry.contentType);
-    return ctx.metrics.registry.metrics();
-  });
-  app.get('/.well-known/jwks.json', async (_req, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return { keys: [ctx.keys.leasePublicJwk] };
-  });
-
+  await app.register(opsRoutes);
   await app.register(authRoutes, { prefix: '/v1' });
   await app.register(licenseRoutes, { prefix: '/v1' });
   await app.register(creditRoutes, { prefix: '/v1' });

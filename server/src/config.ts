@@ -42,8 +42,16 @@ export interface ServerConfig {
     loginPerEmail: number;
     /** Activation attempts per IP per window. */
     activatePerIp: number;
+    /** Admin requests (right or wrong token) per IP per window. */
+    adminPerIp: number;
     windowMs: number;
   };
+  /** redis:// URL: rate limits are counted there, shared by every server process. Absent: in memory. */
+  redisUrl?: string;
+  /** Prefix of the rate-limit keys in Redis (several deployments or tests may share one Redis). */
+  redisPrefix: string;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   corsOrigins: string[];
   trustProxy: boolean;
   logLevel: string;
@@ -56,8 +64,8 @@ export const DEFAULT_PACKS: Record<string, CreditPack> = {
 
 const Pack = z.object({
   name: z.string().min(1),
-  credits: z.number().int().positive(),
-  unitAmount: z.number().int().positive(),
+  credits: z.number().int().positive().max(1_000_000_000),
+  unitAmount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   currency: z.string().length(3),
 });
 
@@ -105,12 +113,16 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       authPerIp: int(env, 'VMP_RATE_AUTH_PER_IP', 30),
       loginPerEmail: int(env, 'VMP_RATE_LOGIN_PER_EMAIL', 10),
       activatePerIp: int(env, 'VMP_RATE_ACTIVATE_PER_IP', 60),
+      adminPerIp: int(env, 'VMP_RATE_ADMIN_PER_IP', 30),
       windowMs: int(env, 'VMP_RATE_WINDOW_MS', 60_000),
     },
     corsOrigins: (env.VMP_CORS_ORIGINS ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.VMP_REDIS_PREFIX || 'vmp-rate:',
+    metricsToken: env.METRICS_TOKEN || undefined,
     trustProxy: env.VMP_TRUST_PROXY === '1',
     logLevel: env.LOG_LEVEL || 'info',
     bodyLimit: 1024 * 1024,

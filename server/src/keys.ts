@@ -7,7 +7,7 @@ import { serverKeys } from './db/schema.ts';
 export const LEASE_ALG = 'EdDSA';
 
 export interface ServerKeys {
-  /** Ed25519, imported once: signing with it is synchronous (node:crypto). */
+  /** Ed25519, imported once as a KeyObject (jose caches its CryptoKey form). */
   leaseSigningKey: KeyObject;
   leasePublicJwk: JWK;
   kid: string;

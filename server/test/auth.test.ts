@@ -94,7 +94,7 @@ describe('accounts', () => {
 describe('login rate limit', () => {
   it('limits attempts per email and per IP', async () => {
     const limited = await startApp({
-      rateLimit: { authPerIp: 6, loginPerEmail: 3, activatePerIp: 100, windowMs: 60_000 },
+      rateLimit: { authPerIp: 6, loginPerEmail: 3, activatePerIp: 100, adminPerIp: 100, windowMs: 60_000 },
     });
     try {
       const user = await registerUser(limited);

@@ -23,15 +23,15 @@ afterAll(async () => {
 });
 
 async function ledgerSum(userId: string): Promise<number> {
-  const { rows } = await sql.query('select coalesce(sum(amount), 0)::int as s from credit_ledger where user_id = $1', [
+  const { rows } = await sql.query('select coalesce(sum(amount), 0) as s from credit_ledger where user_id = $1', [
     userId,
   ]);
-  return rows[0].s;
+  return Number(rows[0].s);
 }
 
 async function storedBalance(userId: string): Promise<number> {
   const { rows } = await sql.query('select balance from credit_accounts where user_id = $1', [userId]);
-  return rows[0].balance;
+  return Number(rows[0].balance);
 }
 
 describe('reservations', () => {

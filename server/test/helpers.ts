@@ -19,7 +19,13 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     databaseUrl: testDatabaseUrl(),
     adminToken: ADMIN_TOKEN,
     logLevel: 'silent',
-    rateLimit: { authPerIp: 10_000, loginPerEmail: 10_000, activatePerIp: 10_000, windowMs: 60_000 },
+    rateLimit: {
+      authPerIp: 10_000,
+      loginPerEmail: 10_000,
+      activatePerIp: 10_000,
+      adminPerIp: 10_000,
+      windowMs: 60_000,
+    },
     ...overrides,
   };
 }
@@ -28,6 +34,15 @@ export async function startApp(overrides: Partial<ServerConfig> = {}): Promise<F
   const app = await buildApp({ config: testConfig(overrides), logger: false });
   await app.ready();
   return app;
+}
+
+/** An app whose log lines (pino JSON) are collected, for tests that check what an operator would see. */
+export async function startAppWithLog(overrides: Partial<ServerConfig> = {}) {
+  const lines: Record<string, unknown>[] = [];
+  const stream = { write: (line: string) => void lines.push(JSON.parse(line)) };
+  const app = await buildApp({ config: testConfig(overrides), logger: { level: 'info', stream } });
+  await app.ready();
+  return { app, lines };
 }
 
 export function uniqueEmail(prefix = 'user'): string {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, errorCode, registerUser, startApp } from './helpers.ts';
+import { bearer, errorCode, registerUser, startApp, startAppWithLog } from './helpers.ts';
 
 const WEBHOOK_SECRET = 'whsec_test_secret_for_vmp';
 const stripe = new Stripe('sk_test_unused');
@@ -73,10 +73,11 @@ function webhook(app: FastifyInstance, payload: string, secret = WEBHOOK_SECRET)
 }
 
 let app: FastifyInstance;
+let lines: Record<string, unknown>[];
 let fake: Awaited<ReturnType<typeof fakeStripe>>;
 beforeAll(async () => {
   fake = await fakeStripe();
-  app = await startApp({
+  ({ app, lines } = await startAppWithLog({
     stripe: {
       secretKey: 'sk_test_vmp',
       webhookSecret: WEBHOOK_SECRET,
@@ -88,7 +89,7 @@ beforeAll(async () => {
       starter: { name: 'Starter: 100 credits', credits: 100, unitAmount: 900, currency: 'usd' },
       broken: { name: 'Broken', credits: 1, unitAmount: 100, currency: 'usd' },
     },
-  });
+  }));
 });
 afterAll(async () => {
   await app.close();
@@ -174,6 +175,7 @@ describe('webhook', () => {
       payment_status: 'paid',
       payment_intent: `pi_${user.user.id}`,
       amount_total: 900,
+      currency: 'usd',
     };
     const payload = event(`evt_paid_${user.user.id}`, 'checkout.session.completed', session);
     const deliveries = await Promise.all([webhook(app, payload), webhook(app, payload)]);
@@ -217,6 +219,8 @@ describe('webhook', () => {
       client_reference_id: user.user.id,
       metadata: { pack: 'starter' },
       payment_status: 'paid',
+      amount_total: 900,
+      currency: 'usd',
     });
     const forged = await webhook(app, payload, 'whsec_wrong');
     expect(forged.statusCode).toBe(400);
@@ -240,5 +244,136 @@ describe('webhook', () => {
     // The event id was not recorded: the genuine delivery still counts.
     expect((await webhook(app, payload)).json().duplicate).toBe(false);
     expect(await balance(user)).toBe(100);
+  });
+});
+
+/** A paid Checkout Session of the starter pack (100 credits for 9.00 USD) and its charge. */
+function purchase(userId: string, tag: string) {
+  const session = {
+    id: `cs_${tag}_${userId}`,
+    object: 'checkout.session',
+    client_reference_id: userId,
+    metadata: { pack: 'starter' },
+    payment_status: 'paid',
+    payment_intent: `pi_${tag}_${userId}`,
+    amount_total: 900,
+    currency: 'usd',
+  };
+  const charge = { id: `ch_${tag}_${userId}`, object: 'charge', payment_intent: session.payment_intent, amount: 900 };
+  return {
+    session,
+    completed: (n = 1) => event(`evt_done_${n}_${tag}_${userId}`, 'checkout.session.completed', session),
+    refunded: (refunded: number, n = 1) =>
+      event(`evt_refund_${refunded}_${n}_${tag}_${userId}`, 'charge.refunded', {
+        ...charge,
+        amount_refunded: refunded,
+      }),
+  };
+}
+
+describe('refunds in either order', () => {
+  it('a refund that arrives before its completion takes the credits back when the completion arrives', async () => {
+    const user = await registerUser(app);
+    const p = purchase(user.user.id, 'early');
+    const refund = await webhook(app, p.refunded(900));
+    expect([refund.statusCode, refund.json().duplicate]).toEqual([200, false]);
+    // Retried refund: same event, and the same refund under a new event id.
+    expect((await webhook(app, p.refunded(900))).json().duplicate).toBe(true);
+    expect((await webhook(app, p.refunded(900, 2))).statusCode).toBe(200);
+    expect(await balance(user)).toBe(0);
+    expect((await webhook(app, p.completed())).statusCode).toBe(200);
+    expect(await balance(user)).toBe(0);
+    // Retried completion: same event, then a new event id for the same session.
+    expect((await webhook(app, p.completed())).json().duplicate).toBe(true);
+    expect((await webhook(app, p.completed(2))).json().duplicate).toBe(false);
+    expect((await webhook(app, p.refunded(900, 3))).statusCode).toBe(200);
+    expect(await balance(user)).toBe(0);
+    const tx = (await app.inject({ method: 'GET', url: '/v1/credits', headers: bearer(user) })).json().transactions;
+    expect(tx.map((t: { amount: number; reason: string }) => [t.reason, t.amount])).toEqual([
+      ['refund', -100],
+      ['purchase', 100],
+    ]);
+  });
+
+  it('a partial refund first, then the completion, then the rest', async () => {
+    const user = await registerUser(app);
+    const p = purchase(user.user.id, 'partial');
+    await webhook(app, p.refunded(450));
+    await webhook(app, p.completed());
+    expect(await balance(user)).toBe(50);
+    // A late duplicate of the smaller refund must not give credits back.
+    await webhook(app, p.refunded(450, 2));
+    expect(await balance(user)).toBe(50);
+    await webhook(app, p.refunded(900));
+    await webhook(app, p.refunded(900));
+    expect(await balance(user)).toBe(0);
+  });
+
+  it('completion then refund, with retries of each', async () => {
+    const user = await registerUser(app);
+    const p = purchase(user.user.id, 'inorder');
+    await webhook(app, p.completed());
+    await webhook(app, p.completed());
+    await webhook(app, p.completed(2));
+    expect(await balance(user)).toBe(100);
+    await webhook(app, p.refunded(900));
+    await webhook(app, p.refunded(900));
+    await webhook(app, p.refunded(900, 2));
+    expect(await balance(user)).toBe(0);
+  });
+
+  it('a refund and its completion delivered at the same moment settle to zero', async () => {
+    const user = await registerUser(app);
+    const p = purchase(user.user.id, 'race');
+    const answers = await Promise.all([webhook(app, p.refunded(900)), webhook(app, p.completed())]);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200]);
+    expect(await balance(user)).toBe(0);
+  });
+});
+
+describe('only configured packs, at their price', () => {
+  const cases = [
+    ['an unknown pack', { metadata: { pack: 'mega', credits: '100000' } }, /unknown pack "mega"/],
+    ['too little paid', { amount_total: 1 }, /paid 1 usd but pack "starter" costs 900 usd/],
+    ['another currency', { currency: 'jpy' }, /paid 900 jpy/],
+    ['no amount', { amount_total: null }, /paid nothing/],
+  ] as const;
+  for (const [name, change, message] of cases) {
+    it(`records ${name} without granting, answers 200 and logs it`, async () => {
+      const user = await registerUser(app);
+      const p = purchase(user.user.id, `bad${name.length}`);
+      const payload = event(`evt_bad_${user.user.id}`, 'checkout.session.completed', { ...p.session, ...change });
+      const res = await webhook(app, payload);
+      expect(res.statusCode).toBe(200);
+      expect(await balance(user)).toBe(0);
+      const line = lines.find((l) => l.msg === 'stripe payment not granted' && l.checkoutSessionId === p.session.id);
+      expect(line).toMatchObject({ level: 40, userId: user.user.id });
+      expect(String(line?.problem)).toMatch(message);
+      // Refunding it takes nothing back.
+      await webhook(app, p.refunded(900));
+      expect(await balance(user)).toBe(0);
+    });
+  }
+});
+
+describe('malformed signed events', () => {
+  for (const [name, object] of [
+    ['null', null],
+    ['[]', []],
+    ['no id', { object: 'charge', amount: 1, amount_refunded: 1 }],
+    ['a NUL in the id', { id: 'cs_\u0000', payment_status: 'paid' }],
+  ] as const) {
+    it(`answers 400 with the error shape for data.object ${name}`, async () => {
+      for (const type of ['checkout.session.completed', 'charge.refunded', 'customer.created']) {
+        const res = await webhook(app, event(`evt_malformed_${type}_${name}`, type, object as never));
+        expect(res.statusCode).toBe(400);
+        expect(res.json().error).toMatchObject({ code: 'BAD_WEBHOOK_EVENT', message: expect.stringMatching(/data/) });
+      }
+    });
+  }
+
+  it('answers 400 for a charge without amounts', async () => {
+    const res = await webhook(app, event('evt_noamount', 'charge.refunded', { id: 'ch_x', payment_intent: 'pi_x' }));
+    expect([res.statusCode, errorCode(res)]).toEqual([400, 'BAD_WEBHOOK_EVENT']);
   });
 });

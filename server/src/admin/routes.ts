@@ -11,14 +11,20 @@ import { bearerToken } from '../auth/tokens.ts';
 import { grantInTx } from '../credits/service.ts';
 import { safeEqual } from '../lib/crypto.ts';
 import { createLicense, findUserByEmail, setLicenseStatus } from '../licenses/service.ts';
+import { perIp } from '../rate-limits.ts';
 
 /** Operator endpoints; registered only when VMP_ADMIN_TOKEN is set. */
 export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const token = ctx.config.adminToken!;
+  // Limited per IP before the token is even looked at, so guessing it is slow; every refusal is logged.
+  app.addHook('onRequest', perIp(app, 'admin-ip', ctx.config.rateLimit.adminPerIp));
   app.addHook('onRequest', async (req) => {
     const given = bearerToken(req.headers.authorization);
-    if (!given || !safeEqual(given, token)) throw new UnauthenticatedError('The admin token is missing or wrong.');
+    if (!given || !safeEqual(given, token)) {
+      req.log.warn({ ip: req.ip, url: req.url, given: given ? 'wrong' : 'none' }, 'admin: token refused');
+      throw new UnauthenticatedError('The admin token is missing or wrong.');
+    }
   });
 
   app.post(

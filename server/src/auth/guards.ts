@@ -9,7 +9,7 @@ export async function userGuard(req: FastifyRequest): Promise<void> {
   const token = bearerToken(req.headers.authorization);
   if (!token) throw new UnauthenticatedError();
   const { keys, config } = req.server.ctx;
-  req.userId = verifyAccessToken(keys.accessKey, config.issuer, token);
+  req.userId = await verifyAccessToken(keys.accessKey, config.issuer, token);
 }
 
 /** preValidation hook: an access token, or else a signed machine request. Sets req.userId either way. */

@@ -3,38 +3,31 @@ import {
   Credentials,
   MeResponse,
   normalizeEmail,
-  RateLimitedError,
   RefreshRequest,
   UnauthenticatedError,
 } from '@vmp/shared/http';
 import { eq } from 'drizzle-orm';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { creditSummary } from '../credits/service.ts';
 import { users } from '../db/schema.ts';
 import { licensesOfUser } from '../licenses/service.ts';
+import { perIp, perKey } from '../rate-limits.ts';
 import { userGuard } from './guards.ts';
 import { login, logout, refresh, register } from './service.ts';
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const { rateLimit } = ctx.config;
-  const perIp = app.rateLimit({ max: rateLimit.authPerIp, timeWindow: rateLimit.windowMs });
+  const authPerIp = perIp(app, 'auth-ip', rateLimit.authPerIp);
   // Per email too, so one account cannot be brute-forced from many addresses. (The plugin runs only
-  // one limiter hook per request, hence the manual check.)
-  const emailLimit = app.createRateLimit({
-    max: rateLimit.loginPerEmail,
-    timeWindow: rateLimit.windowMs,
-    keyGenerator: (req) => `login-email:${normalizeEmail((req.body as { email: string }).email)}`,
-  });
-  const perEmail = async (req: FastifyRequest) => {
-    const limit = await emailLimit(req);
-    if (!limit.isAllowed && limit.isExceeded) throw new RateLimitedError(limit.ttlInSeconds);
-  };
+  // one limiter hook per request, hence a check of its own.)
+  const perEmail = perKey(app, 'login-email', rateLimit.loginPerEmail, (req) =>
+    normalizeEmail((req.body as { email: string }).email),
+  );
 
   app.post(
     '/auth/register',
-    { schema: { body: Credentials, response: { 201: AuthResponse } }, preHandler: perIp },
+    { schema: { body: Credentials, response: { 201: AuthResponse } }, preHandler: authPerIp },
     async (req, reply) => {
       reply.status(201);
       return register(ctx, req.body.email, req.body.password);
@@ -43,13 +36,13 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/auth/login',
-    { schema: { body: Credentials, response: { 200: AuthResponse } }, preHandler: [perIp, perEmail] },
+    { schema: { body: Credentials, response: { 200: AuthResponse } }, preHandler: [authPerIp, perEmail] },
     async (req) => login(ctx, req.body.email, req.body.password),
   );
 
   app.post(
     '/auth/refresh',
-    { schema: { body: RefreshRequest, response: { 200: AuthResponse } }, preHandler: perIp },
+    { schema: { body: RefreshRequest, response: { 200: AuthResponse } }, preHandler: authPerIp },
     async (req) => refresh(ctx, req.body.refreshToken),
   );
 

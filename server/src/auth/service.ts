@@ -29,7 +29,12 @@ async function issueTokens(
     tokenHash: hashToken(refreshToken),
     expiresAt: new Date(Date.now() + ctx.config.refreshTokenTtlSeconds * 1000),
   });
-  const accessToken = signAccessToken(ctx.keys.accessKey, ctx.config.issuer, user.id, ctx.config.accessTokenTtlSeconds);
+  const accessToken = await signAccessToken(
+    ctx.keys.accessKey,
+    ctx.config.issuer,
+    user.id,
+    ctx.config.accessTokenTtlSeconds,
+  );
   return { user, accessToken, refreshToken, expiresIn: ctx.config.accessTokenTtlSeconds };
 }
 

@@ -95,7 +95,7 @@ export const creditAccounts = pgTable('credit_accounts', {
   userId: uuid('user_id')
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
-  balance: integer('balance').notNull().default(0),
+  balance: bigint('balance', { mode: 'number' }).notNull().default(0),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -107,7 +107,7 @@ export const creditLedger = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    amount: integer('amount').notNull(),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
     reason: text('reason').notNull(),
     reference: text('reference'),
     idempotencyKey: text('idempotency_key').notNull().unique(),
@@ -124,8 +124,8 @@ export const creditReservations = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     jobId: text('job_id').notNull(),
-    amount: integer('amount').notNull(),
-    used: integer('used'),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+    used: bigint('used', { mode: 'number' }),
     // 'held' past expires_at counts as expired; no sweeper needed.
     status: text('status', { enum: ['held', 'committed', 'released'] })
       .notNull()
@@ -141,18 +141,36 @@ export const creditReservations = pgTable(
   ],
 );
 
-/** Checkout sessions that paid, so a refund can find the user and the credits. */
+/**
+ * Completed checkout sessions, granted or not (`granted` false: the pack, amount or currency did not match,
+ * recorded for an operator), so a refund can find the user and the credits.
+ */
 export const payments = pgTable('payments', {
   checkoutSessionId: text('checkout_session_id').primaryKey(),
   userId: uuid('user_id')
     .notNull()
     .references(() => users.id, { onDelete: 'cascade' }),
   pack: text('pack').notNull(),
-  credits: integer('credits').notNull(),
-  amountTotal: integer('amount_total'),
+  credits: bigint('credits', { mode: 'number' }).notNull(),
+  amountTotal: bigint('amount_total', { mode: 'number' }),
+  currency: text('currency'),
+  granted: boolean('granted').notNull().default(true),
+  /** Why nothing was granted. */
+  problem: text('problem'),
   paymentIntentId: text('payment_intent_id').unique(),
-  refundedCredits: integer('refunded_credits').notNull().default(0),
+  refundedCredits: bigint('refunded_credits', { mode: 'number' }).notNull().default(0),
   createdAt: createdAt(),
+});
+
+/**
+ * What Stripe reported refunded per payment intent, whether or not its checkout completion arrived yet:
+ * whichever of the two arrives second settles the credits.
+ */
+export const chargeRefunds = pgTable('charge_refunds', {
+  paymentIntentId: text('payment_intent_id').primaryKey(),
+  amount: bigint('amount', { mode: 'number' }).notNull(),
+  amountRefunded: bigint('amount_refunded', { mode: 'number' }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 /** Stripe event ids already processed. */

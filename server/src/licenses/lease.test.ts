@@ -24,7 +24,7 @@ describe('lease', () => {
 
   it('signs the documented claims with EdDSA', async () => {
     const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-    const lease = signLease({ ...base, now: new Date() }, KeyObject.from(privateKey), 'k1');
+    const lease = await signLease({ ...base, now: new Date() }, KeyObject.from(privateKey), 'k1');
     const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'EdDSA' }] });
     const { payload, protectedHeader } = await jwtVerify(lease, jwks, { issuer: 'vmp' });
     expect(protectedHeader.alg).toBe('EdDSA');

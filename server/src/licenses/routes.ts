@@ -8,6 +8,7 @@ import {
 } from '@vmp/shared/http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { userGuard } from '../auth/guards.ts';
+import { perIp } from '../rate-limits.ts';
 import { machineGuard, machineGuardAnyStatus, verifySignedRequest } from './machine-auth.ts';
 import { activate, deactivate, findLicenseByKey, removeActivation, validate } from './service.ts';
 
@@ -18,7 +19,7 @@ export const licenseRoutes: FastifyPluginAsyncZod = async (app) => {
     '/licenses/activate',
     {
       schema: { body: ActivateRequest, response: { 201: ActivateResponse } },
-      preHandler: app.rateLimit({ max: ctx.config.rateLimit.activatePerIp, timeWindow: ctx.config.rateLimit.windowMs }),
+      preHandler: perIp(app, 'activate-ip', ctx.config.rateLimit.activatePerIp),
     },
     async (req, reply) => {
       const license = await findLicenseByKey(ctx, req.body.licenseKey);

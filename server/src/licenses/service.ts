@@ -21,7 +21,7 @@ export function issueLease(
   ctx: AppContext,
   activation: Pick<Activation, 'id' | 'machineId'>,
   license: Pick<License, 'id' | 'type' | 'expiresAt'>,
-): string {
+): Promise<string> {
   return signLease(
     {
       activationId: activation.id,
@@ -81,7 +81,7 @@ export async function activate(ctx: AppContext, licenseId: string, input: Activa
     return { license, activation: activation!, created: true };
   });
   if (result.created) ctx.metrics.activations.inc();
-  const lease = issueLease(ctx, result.activation, result.license);
+  const lease = await issueLease(ctx, result.activation, result.license);
   return { activationId: result.activation.id, machineSecret: result.activation.secret, lease };
 }
 
@@ -95,7 +95,7 @@ export async function validate(ctx: AppContext, machine: MachineIdentity, appVer
   }
   const { license } = machine;
   return {
-    lease: issueLease(ctx, { id: machine.activationId, machineId: machine.machineId }, license),
+    lease: await issueLease(ctx, { id: machine.activationId, machineId: machine.machineId }, license),
     license: {
       id: license.id,
       type: license.type,

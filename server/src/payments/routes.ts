@@ -15,7 +15,10 @@ export const paymentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/payments/webhook', { schema: { response: { 200: WebhookResponse } } }, async (req) => {
     const signature = req.headers['stripe-signature'];
     const result = await handleWebhook(ctx, req.rawBody, typeof signature === 'string' ? signature : undefined);
-    req.log.info({ outcome: result.outcome }, 'stripe webhook');
+    if (result.notGranted) {
+      // Money arrived and no credits were granted: the line an operator searches for.
+      req.log.warn({ outcome: result.outcome, ...result.notGranted }, 'stripe payment not granted');
+    } else req.log.info({ outcome: result.outcome }, 'stripe webhook');
     return { received: result.received, duplicate: result.duplicate };
   });
 };

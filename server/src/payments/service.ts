@@ -1,12 +1,13 @@
 import { AppError } from '@vmp/shared/errors';
 import { NotFoundError, ServiceUnavailableError } from '@vmp/shared/http';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import Stripe from 'stripe';
-import type { ServerConfig } from '../config.ts';
+import type { CreditPack, ServerConfig } from '../config.ts';
 import type { AppContext } from '../context.ts';
 import { grantInTx } from '../credits/service.ts';
 import type { Tx } from '../db/index.ts';
-import { payments, stripeEvents, users } from '../db/schema.ts';
+import { chargeRefunds, payments, stripeEvents, users } from '../db/schema.ts';
+import { type Charge, type CheckoutSession, intentId, parseEvent } from './events.ts';
 
 export function stripeClient(config: ServerConfig, apiKey = config.stripe.secretKey): Stripe {
   const { host, port, protocol } = config.stripe;
@@ -54,45 +55,48 @@ export async function createCheckout(ctx: AppContext, userId: string, packId: st
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function onCheckoutCompleted(ctx: AppContext, tx: Tx, session: Stripe.Checkout.Session) {
-  if (session.payment_status !== 'paid') return 'not paid yet';
-  const userId = session.client_reference_id;
-  if (!userId || !UUID.test(userId)) return 'no client_reference_id';
-  const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
-  if (!user) return 'unknown user';
-  const packId = session.metadata?.pack ?? '';
-  const credits = ctx.config.packs[packId]?.credits ?? Number(session.metadata?.credits ?? 0);
-  if (!Number.isInteger(credits) || credits <= 0) return 'unknown pack';
-  const paymentIntent =
-    typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id;
-  await tx
-    .insert(payments)
-    .values({
-      checkoutSessionId: session.id,
-      userId,
-      pack: packId,
-      credits,
-      amountTotal: session.amount_total,
-      paymentIntentId: paymentIntent ?? null,
-    })
-    .onConflictDoNothing();
-  await grantInTx(tx, {
-    userId,
-    amount: credits,
-    reason: 'purchase',
-    reference: session.id,
-    idempotencyKey: `stripe:session:${session.id}`,
-  });
-  return 'granted';
+export interface WebhookResult {
+  received: true;
+  duplicate: boolean;
+  outcome: string;
+  /** Set when money arrived but no credits were granted: logged as a warning for an operator. */
+  notGranted?: Record<string, unknown>;
 }
 
-async function onChargeRefunded(tx: Tx, eventId: string, charge: Stripe.Charge) {
-  const paymentIntent = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
-  if (!paymentIntent) return 'no payment intent';
-  const [payment] = await tx.select().from(payments).where(eq(payments.paymentIntentId, paymentIntent)).for('update');
-  if (!payment) return 'unknown payment';
+/**
+ * Serialises everything about one payment intent (its completion and its refunds) across transactions and
+ * processes, so a refund and its completion arriving at the same moment cannot both miss each other.
+ */
+async function lockPaymentIntent(tx: Tx, paymentIntentId: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`stripe-pi:${paymentIntentId}`}, 0))`);
+}
+
+/** Why a paid session grants nothing, or undefined when it matches a configured pack exactly. */
+export function packProblem(
+  pack: CreditPack | undefined,
+  packId: string,
+  amountTotal: number | null | undefined,
+  currency: string | null | undefined,
+): string | undefined {
+  if (!pack) return `unknown pack "${packId}"`;
+  if (amountTotal !== pack.unitAmount || currency?.toLowerCase() !== pack.currency.toLowerCase()) {
+    return `paid ${amountTotal ?? 'nothing'} ${currency ?? '?'} but pack "${packId}" costs ${pack.unitAmount} ${pack.currency}`;
+  }
+  return undefined;
+}
+
+/**
+ * Takes back the share of a payment's credits that Stripe reported refunded, once both the payment and the
+ * refund are known (in either order). Call under lockPaymentIntent.
+ */
+async function settleRefund(tx: Tx, paymentIntentId: string): Promise<string> {
+  const [payment] = await tx.select().from(payments).where(eq(payments.paymentIntentId, paymentIntentId));
+  const [refund] = await tx.select().from(chargeRefunds).where(eq(chargeRefunds.paymentIntentId, paymentIntentId));
+  if (!refund) return 'nothing refunded';
+  if (!payment) return 'refund recorded; its payment is not known yet';
+  if (!payment.granted) return 'refund of a payment that granted nothing';
   // Partial refunds take back a proportional share; the full refund takes back the whole pack.
-  const share = charge.amount > 0 ? Math.min(1, charge.amount_refunded / charge.amount) : 1;
+  const share = refund.amount > 0 ? Math.min(1, refund.amountRefunded / refund.amount) : 1;
   const target = Math.round(payment.credits * share);
   const delta = target - payment.refundedCredits;
   if (delta <= 0) return 'nothing to remove';
@@ -101,13 +105,82 @@ async function onChargeRefunded(tx: Tx, eventId: string, charge: Stripe.Charge) 
     amount: -delta,
     reason: 'refund',
     reference: payment.checkoutSessionId,
-    idempotencyKey: `stripe:refund:${eventId}`,
+    idempotencyKey: `stripe:refund:${payment.checkoutSessionId}:${target}`,
   });
   await tx
     .update(payments)
     .set({ refundedCredits: target })
     .where(eq(payments.checkoutSessionId, payment.checkoutSessionId));
   return 'removed';
+}
+
+async function onCheckoutCompleted(
+  ctx: AppContext,
+  tx: Tx,
+  session: CheckoutSession,
+): Promise<Pick<WebhookResult, 'outcome' | 'notGranted'>> {
+  if (session.payment_status !== 'paid') return { outcome: 'not paid yet' };
+  const facts = {
+    checkoutSessionId: session.id,
+    pack: session.metadata?.pack,
+    amountTotal: session.amount_total,
+    currency: session.currency,
+  };
+  const userId = session.client_reference_id;
+  if (!userId || !UUID.test(userId)) {
+    return { outcome: 'no client_reference_id', notGranted: { ...facts, problem: 'no client_reference_id' } };
+  }
+  const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
+  if (!user) return { outcome: 'unknown user', notGranted: { ...facts, userId, problem: 'unknown user' } };
+  const packId = session.metadata?.pack ?? '';
+  const pack = Object.hasOwn(ctx.config.packs, packId) ? ctx.config.packs[packId] : undefined;
+  const problem = packProblem(pack, packId, session.amount_total, session.currency);
+  const paymentIntent = intentId(session.payment_intent);
+  if (paymentIntent) await lockPaymentIntent(tx, paymentIntent);
+  await tx
+    .insert(payments)
+    .values({
+      checkoutSessionId: session.id,
+      userId,
+      pack: packId,
+      credits: problem || !pack ? 0 : pack.credits,
+      amountTotal: session.amount_total ?? null,
+      currency: session.currency ?? null,
+      granted: !problem,
+      problem: problem ?? null,
+      paymentIntentId: paymentIntent ?? null,
+    })
+    .onConflictDoNothing();
+  if (problem || !pack) return { outcome: 'recorded without credits', notGranted: { ...facts, userId, problem } };
+  await grantInTx(tx, {
+    userId,
+    amount: pack.credits,
+    reason: 'purchase',
+    reference: session.id,
+    idempotencyKey: `stripe:session:${session.id}`,
+  });
+  // A refund that arrived before this completion is settled now.
+  const refund = paymentIntent ? await settleRefund(tx, paymentIntent) : 'nothing refunded';
+  return { outcome: refund === 'removed' ? 'granted, then refunded' : 'granted' };
+}
+
+async function onChargeRefunded(tx: Tx, charge: Charge): Promise<string> {
+  const paymentIntent = intentId(charge.payment_intent);
+  if (!paymentIntent) return 'no payment intent';
+  await lockPaymentIntent(tx, paymentIntent);
+  // Refund events only ever grow the refunded amount; one delivered late must not shrink it.
+  await tx
+    .insert(chargeRefunds)
+    .values({ paymentIntentId: paymentIntent, amount: charge.amount, amountRefunded: charge.amount_refunded })
+    .onConflictDoUpdate({
+      target: chargeRefunds.paymentIntentId,
+      set: {
+        amount: sql`excluded.amount`,
+        amountRefunded: sql`greatest(${chargeRefunds.amountRefunded}, excluded.amount_refunded)`,
+        updatedAt: new Date(),
+      },
+    });
+  return settleRefund(tx, paymentIntent);
 }
 
 export class WebhookSignatureError extends AppError {
@@ -117,30 +190,34 @@ export class WebhookSignatureError extends AppError {
 }
 
 /** Verifies and applies a Stripe event; each event id is applied once, in the same transaction as its effect. */
-export async function handleWebhook(ctx: AppContext, rawBody: Buffer | undefined, signature: string | undefined) {
+export async function handleWebhook(
+  ctx: AppContext,
+  rawBody: Buffer | undefined,
+  signature: string | undefined,
+): Promise<WebhookResult> {
   const secret = ctx.config.stripe.webhookSecret;
   if (!secret)
     throw new ServiceUnavailableError('Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET is not set).');
   if (!rawBody || !signature) throw new WebhookSignatureError('missing body or Stripe-Signature header');
-  let event: Stripe.Event;
+  let verified: unknown;
   try {
-    event = stripeClient(ctx.config).webhooks.constructEvent(rawBody, signature, secret);
+    verified = stripeClient(ctx.config).webhooks.constructEvent(rawBody, signature, secret);
   } catch (error) {
     throw new WebhookSignatureError((error as Error).message);
   }
+  const event = parseEvent(verified);
   return ctx.db.transaction(async (tx) => {
     const [fresh] = await tx
       .insert(stripeEvents)
-      .values({ id: event.id, type: event.type })
+      .values({ id: event.id, type: event.eventType })
       .onConflictDoNothing()
       .returning({ id: stripeEvents.id });
     if (!fresh) return { received: true, duplicate: true, outcome: 'duplicate' };
-    let outcome = 'ignored';
-    if (event.type === 'checkout.session.completed' || event.type === 'checkout.session.async_payment_succeeded') {
-      outcome = await onCheckoutCompleted(ctx, tx, event.data.object);
-    } else if (event.type === 'charge.refunded') {
-      outcome = await onChargeRefunded(tx, event.id, event.data.object);
+    if (event.type === 'checkout') {
+      return { received: true, duplicate: false, ...(await onCheckoutCompleted(ctx, tx, event.session)) };
     }
-    return { received: true, duplicate: false, outcome };
+    if (event.type === 'refund')
+      return { received: true, duplicate: false, outcome: await onChargeRefunded(tx, event.charge) };
+    return { received: true, duplicate: false, outcome: 'ignored' };
   });
 }

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { text } from './text.ts';
+
+/** Most credits one admin grant may add or remove. */
+export const MAX_ADMIN_GRANT = 1_000_000_000;
+
 import { LicenseStatus, LicenseType } from './licenses.ts';
 
 export const AdminCreateLicenseRequest = z.object({
@@ -26,10 +31,12 @@ export const AdminGrantRequest = z.object({
   amount: z
     .number()
     .int()
+    .min(-MAX_ADMIN_GRANT)
+    .max(MAX_ADMIN_GRANT)
     .refine((n) => n !== 0, 'must not be 0'),
-  reason: z.string().min(1).max(200),
+  reason: text(1, 200),
   /** Makes retries safe; generated when absent. */
-  idempotencyKey: z.string().min(1).max(200).optional(),
+  idempotencyKey: text(1, 200).optional(),
 });
 export type AdminGrantRequest = z.infer<typeof AdminGrantRequest>;
 
@@ -43,4 +50,4 @@ export const AdminGrantResponse = z.object({
 });
 export type AdminGrantResponse = z.infer<typeof AdminGrantResponse>;
 
-export const AdminLicenseKeyParams = z.object({ key: z.string().min(1).max(100) });
+export const AdminLicenseKeyParams = z.object({ key: text(1, 100) });

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import { text } from './text.ts';
+
+/** Most credits one reservation, commit or usage entry may move. */
+export const MAX_CREDIT_AMOUNT = 1_000_000;
+/** Most credits one usage upload may debit in total. */
+export const MAX_USAGE_TOTAL = 10_000_000;
 
 export const CreditTransaction = z.object({
   id: z.string(),
@@ -22,9 +28,12 @@ export type CreditSummary = z.infer<typeof CreditSummary>;
 export const CreditsResponse = CreditSummary.extend({ transactions: z.array(CreditTransaction) });
 export type CreditsResponse = z.infer<typeof CreditsResponse>;
 
-export const JobId = z.string().min(1).max(200);
+export const JobId = text(1, 200);
 
-export const ReservationRequest = z.object({ jobId: JobId, amount: z.number().int().positive().max(1_000_000) });
+export const ReservationRequest = z.object({
+  jobId: JobId,
+  amount: z.number().int().positive().max(MAX_CREDIT_AMOUNT),
+});
 export type ReservationRequest = z.infer<typeof ReservationRequest>;
 
 export const ReservationStatus = z.enum(['held', 'committed', 'released', 'expired']);
@@ -44,20 +53,29 @@ export type Reservation = z.infer<typeof Reservation>;
 export const ReservationParams = z.object({ id: z.uuid() });
 export type ReservationParams = z.infer<typeof ReservationParams>;
 
-export const CommitRequest = z.object({ used: z.number().int().nonnegative() });
+export const CommitRequest = z.object({ used: z.number().int().nonnegative().max(MAX_CREDIT_AMOUNT) });
 export type CommitRequest = z.infer<typeof CommitRequest>;
 
 export const UsageEntry = z.object({
   /** Client-made unique id of the entry: the server debits each id once. */
-  id: z.string().min(1).max(200),
-  amount: z.number().int().positive().max(1_000_000),
+  id: text(1, 200),
+  amount: z.number().int().positive().max(MAX_CREDIT_AMOUNT),
   /** When the render happened (ISO 8601). */
   at: z.iso.datetime({ offset: true }),
   jobId: JobId.optional(),
 });
 export type UsageEntry = z.infer<typeof UsageEntry>;
 
-export const UsageRequest = z.object({ entries: z.array(UsageEntry).min(1).max(1000) });
+export const UsageRequest = z.object({
+  entries: z
+    .array(UsageEntry)
+    .min(1)
+    .max(1000)
+    .refine(
+      (entries) => entries.reduce((sum, e) => sum + e.amount, 0) <= MAX_USAGE_TOTAL,
+      `the amounts must add up to at most ${MAX_USAGE_TOTAL} per request; send fewer entries at a time`,
+    ),
+});
 export type UsageRequest = z.infer<typeof UsageRequest>;
 
 export const UsageResponse = z.object({

@@ -7,3 +7,4 @@ export * from './licenses.ts';
 export * from './me.ts';
 export * from './payments.ts';
 export * from './projects.ts';
+export * from './text.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
 export const LicenseType = z.enum(['TRIAL', 'PRO', 'ENTERPRISE']);
 export type LicenseType = z.infer<typeof LicenseType>;
@@ -7,10 +8,10 @@ export const LicenseStatus = z.enum(['active', 'suspended', 'revoked']);
 export type LicenseStatus = z.infer<typeof LicenseStatus>;
 
 export const ActivateRequest = z.object({
-  licenseKey: z.string().min(1).max(100),
-  machineId: z.string().min(8).max(200),
-  appVersion: z.string().min(1).max(50),
-  platform: z.string().min(1).max(50),
+  licenseKey: text(1, 100),
+  machineId: text(8, 200),
+  appVersion: text(1, 50),
+  platform: text(1, 50),
 });
 export type ActivateRequest = z.infer<typeof ActivateRequest>;
 
@@ -24,7 +25,7 @@ export const ActivateResponse = z.object({
 export type ActivateResponse = z.infer<typeof ActivateResponse>;
 
 /** Heartbeat body: optional, the app may report its current version. */
-export const ValidateRequest = z.object({ appVersion: z.string().min(1).max(50).optional() }).nullish();
+export const ValidateRequest = z.object({ appVersion: text(1, 50).optional() }).nullish();
 export type ValidateRequest = z.infer<typeof ValidateRequest>;
 
 export const ValidateResponse = z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
-export const CheckoutRequest = z.object({ pack: z.string().min(1).max(50) });
+export const CheckoutRequest = z.object({ pack: text(1, 50) });
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
 
 export const CheckoutResponse = z.object({ id: z.string(), url: z.string() });

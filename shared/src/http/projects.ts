@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findDocumentProblem } from './text.ts';
 
 /** Project ids are chosen by the client (e.g. a UUID). */
 export const ProjectId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, - and _ (1–100)');
@@ -38,5 +39,10 @@ export const ProjectDocument = ProjectMeta.extend({ doc: z.unknown() });
 export type ProjectDocument = z.infer<typeof ProjectDocument>;
 
 /** PUT body; send `If-Match: <version>` to update, omit it to create. */
-export const PutProjectRequest = z.object({ doc: z.record(z.string(), z.unknown()) });
+export const PutProjectRequest = z.object({
+  doc: z.record(z.string(), z.unknown()).superRefine((doc, ctx) => {
+    const problem = findDocumentProblem(doc);
+    if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+  }),
+});
 export type PutProjectRequest = z.infer<typeof PutProjectRequest>;
