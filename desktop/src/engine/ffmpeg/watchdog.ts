@@ -6,11 +6,12 @@ import type { Readable, Writable } from 'node:stream';
  * or this process died, even by SIGKILL) it kills the tool at once. FFmpeg itself ignores both a closed stdin and
  * SIGPIPE on its progress pipe (measured with 5.1: still encoding 2 s after its parent was killed), and Linux's
  * PDEATHSIG is not reachable from Node. The tool gets /dev/null as stdin and our stdout/stderr pipes directly.
+ * The sh reaps its watcher before exiting, so nothing of a finished run outlives it (not even a zombie).
  */
 const WATCH_SCRIPT =
   'exec 3<&0 </dev/null; "$@" 3<&- & c=$!; ' +
   '{ read -r _ <&3; kill -KILL $c; } >/dev/null 2>&1 & w=$!; ' +
-  'wait $c; s=$?; kill $w 2>/dev/null; exit $s';
+  'wait $c; s=$?; kill $w 2>/dev/null; wait $w 2>/dev/null; exit $s';
 
 export interface WatchedChild {
   child: ChildProcessByStdio<Writable | null, Readable, Readable>;
