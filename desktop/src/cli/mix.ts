@@ -2,11 +2,12 @@ import { availableParallelism, homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FitMode, OutputFormat, RenderSettings, Strategy } from '@vmp/shared';
-import { type MixOptions, mix } from '../engine/mix.ts';
+import type { MixOptions } from '../engine/mix.ts';
 import { type PlanClip, type PlanInput, planCombinations } from '../engine/plan/planner.ts';
 import type { ClipAnalysis } from '../engine/validate/analyse.ts';
 import { analyseFiles } from './analyse-files.ts';
 import { type CliCommand, type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from './command.ts';
+import { mixKeepingDone } from './disk.ts';
 import { createProgressReporter } from './progress.ts';
 import { type ScannedFolder, scanMixFolder } from './scan.ts';
 
@@ -203,7 +204,7 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     `Making ${plan.count} of ${plan.possible.exact ? '' : 'about '}${plan.possible.value} possible videos (${plan.mode} mode) in ${options.out}\n`,
   );
 
-  const result = await mix({
+  const result = await mixKeepingDone(io, {
     projectName: basename(options.folder),
     sources,
     combinations: plan.combinations,

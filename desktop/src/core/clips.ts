@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { accessSync, constants, type Stats, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { ClipProblem } from '@vmp/shared';
@@ -44,6 +44,12 @@ async function analyseStored(ctx: CoreContext, clip: Clip, path: string): Promis
   return updated;
 }
 
+/** Deletes the stills no clip uses any more; call after removing clip records (a still is shared by content). */
+export async function removeUnusedThumbnails(ctx: CoreContext, files: readonly (string | null)[]): Promise<void> {
+  const unused = [...new Set(files)].filter((f): f is string => !!f && !ctx.store.clips.thumbnailInUse(f));
+  await Promise.all(unused.map((f) => rm(f, { force: true })));
+}
+
 /** Imports cut short by a crash or quit: analyses those clips again, in the background. */
 export function resumeInterruptedAnalyses(ctx: CoreContext): void {
   const interrupted = ctx.store.clips.withStatus('analysing');
@@ -64,7 +70,12 @@ async function recheckOne(
   clip: Clip,
 ): Promise<{ status: Clip['status']; problems: ClipProblem[] } | null> {
   const { store } = ctx;
-  const stats = statSync(clip.path, { throwIfNoEntry: false });
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(clip.path, { throwIfNoEntry: false });
+  } catch {
+    // A symlink loop or a path through a file now: unreachable like a missing file.
+  }
   let next: { status: Clip['status']; problems: ClipProblem[] } | null = null;
   if (!stats?.isFile()) {
     next = {
@@ -100,6 +111,48 @@ async function recheckOne(
   return next;
 }
 
+/** Why a path cannot be used as a clip, naming it; ENOENT keeps its own wording (see callers). */
+function unreadableReason(path: string, error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ELOOP':
+      return `${path} cannot be opened: too many symbolic links (a symlink loop). Choose the video file itself.`;
+    case 'ENOTDIR':
+      return `${path} cannot be opened: a part of this path is a file, not a folder.`;
+    case 'ENAMETOOLONG':
+      return `${path} cannot be opened: the path is too long for this system. Move the file to a shorter path.`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${path} cannot be read (permission denied). Give this app read access to it, or copy it elsewhere.`;
+    default:
+      return `${path} cannot be read (${error.code ?? error.message}).`;
+  }
+}
+
+type PathCheck = { ok: true; stats: Stats } | { ok: false; missing: boolean; reason: string };
+
+/** Whether `path` is a readable regular file; never throws (each bad path is a problem of its own). */
+function checkClipPath(path: string): PathCheck {
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(path, { throwIfNoEntry: false });
+    if (stats?.isFile()) accessSync(path, constants.R_OK);
+  } catch (error) {
+    return { ok: false, missing: false, reason: unreadableReason(path, error as NodeJS.ErrnoException) };
+  }
+  if (!stats) return { ok: false, missing: true, reason: 'File not found.' };
+  if (stats.isDirectory()) {
+    return { ok: false, missing: false, reason: `${path} is a folder; choose the video files inside it.` };
+  }
+  if (!stats.isFile()) {
+    return {
+      ok: false,
+      missing: false,
+      reason: `${path} is not a regular file (a pipe, device or socket): choose a video file.`,
+    };
+  }
+  return { ok: true, stats };
+}
+
 /** clips.*: import (with analysis), remove, relink and recheck clips. */
 export function clipHandlers(ctx: CoreContext): AreaHandlers<'clips'> {
   const { store, hub } = ctx;
@@ -125,17 +178,13 @@ export function clipHandlers(ctx: CoreContext): AreaHandlers<'clips'> {
           continue;
         }
         seen.add(path);
-        const stats = statSync(path, { throwIfNoEntry: false });
-        if (!stats) {
-          skipped.push({ path, reason: 'File not found.' });
-          continue;
-        }
-        if (stats.isDirectory()) {
-          skipped.push({ path, reason: 'This is a folder; choose the video files inside it.' });
+        const check = checkClipPath(path);
+        if (!check.ok) {
+          skipped.push({ path, reason: check.reason });
           continue;
         }
         added.push(
-          store.clips.insert(projectId, { path, name: basename(path), size: stats.size, status: 'analysing' }),
+          store.clips.insert(projectId, { path, name: basename(path), size: check.stats.size, status: 'analysing' }),
         );
       }
       if (groupId && added.length > 0) {
@@ -169,7 +218,7 @@ export function clipHandlers(ctx: CoreContext): AreaHandlers<'clips'> {
         }
       });
       store.clips.remove(projectId, clipIds);
-      await Promise.all(thumbs.map((t) => (t ? rm(t, { force: true }) : undefined)));
+      await removeUnusedThumbnails(ctx, thumbs);
       ctx.projectChanged(projectId);
       return { ok: true as const };
     },
@@ -177,10 +226,11 @@ export function clipHandlers(ctx: CoreContext): AreaHandlers<'clips'> {
       const clip = store.clips.get(clipId);
       if (!isAbsolute(raw)) throw new ValidationError('path: must be an absolute path.', { field: 'path' });
       const path = resolve(raw);
-      const stats = statSync(path, { throwIfNoEntry: false });
-      if (!stats?.isFile()) {
+      const check = checkClipPath(path);
+      if (!check.ok && check.missing) {
         throw new NotFoundError(`path: ${path} was not found (or is not a file).`, { field: 'path', path });
       }
+      if (!check.ok) throw new ValidationError(`path: ${check.reason}`, { field: 'path', path });
       const other = store.clips.findByPath(clip.projectId, path);
       if (other && other.id !== clipId) {
         throw new ValidationError(`path: ${path} is already clip "${other.name}" in this project.`, { field: 'path' });

@@ -1,8 +1,8 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RenderSettings } from '@vmp/shared';
 import { mergeRenderSettings } from '@vmp/shared/api';
 import { sanitizeFileName } from '../engine/render/naming.ts';
+import { removeUnusedThumbnails } from './clips.ts';
 import { type AreaHandlers, type CoreContext, projectDetail } from './context.ts';
 
 export const DEFAULT_GROUPS = ['Hook', 'Body', 'Call to action'];
@@ -47,7 +47,7 @@ export function projectHandlers(ctx: CoreContext): AreaHandlers<'projects'> {
       for (const job of store.jobs.list(projectId)) queue.cancelJob(job.id);
       const thumbs = store.clips.list(projectId).map((c) => store.clips.thumbnail(c.id));
       store.projects.delete(projectId);
-      await Promise.all(thumbs.map((t) => (t ? rm(t, { force: true }) : undefined)));
+      await removeUnusedThumbnails(ctx, thumbs);
       hub.emit({ type: 'projects.changed' });
       return { ok: true as const };
     },

@@ -114,7 +114,16 @@ describe('browser host on loopback', () => {
 
   it('refuses an upload over the limit with 413 naming the file and the limit', async () => {
     const project = await client.ok<Project>('projects.create', { name: 'Too big', mode: 'auto' });
+    const { maxClipBytes } = await client.ok<{ maxClipBytes: number }>('app.getSettings', {});
     await client.ok('app.updateSettings', { maxClipBytes: 1000 });
+    try {
+      await refusesOverLimit(project);
+    } finally {
+      await client.ok('app.updateSettings', { maxClipBytes });
+    }
+  });
+
+  async function refusesOverLimit(project: Project) {
     const body = Buffer.alloc(5000);
     const reply = await http(`${host.url.slice(0, -1)}${HOST_PATHS.upload}?projectId=${project.id}&name=big.mp4`, {
       method: 'POST',
@@ -143,12 +152,41 @@ describe('browser host on loopback', () => {
     expect(chunked).toBe(413);
     const media = host.core.mediaDir(project.id);
     expect(existsSync(media) ? readdirSync(media) : []).toEqual([]);
-    await client.ok('app.updateSettings', { maxClipBytes: 4 * 1024 ** 3 });
-    const missing = await http(`${host.url.slice(0, -1)}${HOST_PATHS.upload}?projectId=nope&name=a.mp4`, {
-      method: 'POST',
-      body: Buffer.alloc(10),
-    });
+  }
+
+  it('answers an upload to a project that cannot be loaded with the error of its cause', async () => {
+    const upload = (query: string) =>
+      http(`${host.url.slice(0, -1)}${HOST_PATHS.upload}?${query}`, { method: 'POST', body: Buffer.alloc(10) });
+    const missing = await upload('projectId=nope&name=a.mp4');
     expect(missing.status).toBe(404);
+    expect(json<{ error: { code: string } }>(missing).error.code).toBe('NOT_FOUND');
+    // No project id at all is a validation error naming the field, not "not found".
+    const invalid = await upload('name=a.mp4');
+    expect(invalid.status).toBe(422);
+    expect(json<{ error: { code: string; message: string } }>(invalid).error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: expect.stringMatching(/projectId/),
+    });
+  });
+
+  it('takes four uploads of the same file name at once, each under its own name', async () => {
+    const project = await client.ok<Project>('projects.create', { name: 'Same name', mode: 'auto' });
+    const body = readFileSync(clipFile);
+    const replies = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        http(`${host.url.slice(0, -1)}${HOST_PATHS.upload}?projectId=${project.id}&name=same.mp4`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(body.length) },
+          body,
+        }),
+      ),
+    );
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const paths = replies.map((r) => json<ImportResult>(r).clips[0]!.path);
+    expect(new Set(paths).size).toBe(4);
+    const media = host.core.mediaDir(project.id);
+    expect(readdirSync(media).sort()).toEqual(['same-2.mp4', 'same-3.mp4', 'same-4.mp4', 'same.mp4']);
+    for (const path of paths) expect(readFileSync(path).equals(body)).toBe(true);
   });
 
   it('serves thumbnails, and outputs with HTTP Range after a real render', async () => {

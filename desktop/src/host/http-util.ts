@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RENDERER_CSP_HEADER } from '@vmp/shared/api';
-import { type SerializedError, serializeError } from '@vmp/shared/errors';
+import { AppError, type SerializedError, serializeError } from '@vmp/shared/errors';
 import { fileReply } from './file-reply.ts';
 
 export { contentType } from './file-reply.ts';
@@ -16,6 +16,24 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
     'content-length': Buffer.byteLength(text),
   });
   res.end(text);
+}
+
+const STATUS_BY_CODE: Record<string, number> = {
+  VALIDATION_ERROR: 422,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  UNSUPPORTED: 501,
+  CANCELLED: 499,
+};
+
+/** HTTP status of a serialized error (a dispatch result carries the code, not the status). */
+export function statusOfCode(code: string): number {
+  return STATUS_BY_CODE[code] ?? 500;
+}
+
+/** A dispatch failure as a throwable AppError that keeps its code, details and status. */
+export function appErrorOf(error: SerializedError): AppError {
+  return new AppError(error.code, error.message, { status: statusOfCode(error.code), details: error.details });
 }
 
 /** Errors over HTTP use the shared ErrorBody shape: { error: { code, message, details? } }. */

@@ -13,7 +13,7 @@ import { type MediaRouteKind, mediaFile, parseMediaPath } from '../core/media.ts
 import { hostPlatform } from '../core/platform.ts';
 import { hostHeaderAllowed, originAllowed, requestToken, TOKEN_COOKIE, tokenMatches } from './auth.ts';
 import { checkBind, DEFAULT_BIND } from './config.ts';
-import { CSP, sendError, sendFile, sendJson, sendPage } from './http-util.ts';
+import { appErrorOf, CSP, sendError, sendFile, sendJson, sendPage, statusOfCode } from './http-util.ts';
 import { receiveUpload } from './upload.ts';
 
 export interface HostOptions extends Omit<CoreOptions, 'dataDir'> {
@@ -166,7 +166,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     try {
       if (!name) throw new AppError('VALIDATION_ERROR', 'name: the file name is required (?name=).', { status: 422 });
       const project = await dispatch(core, 'projects.get', { projectId });
-      if (!project.ok) throw Object.assign(new AppError(project.error.code, project.error.message, { status: 404 }));
+      if (!project.ok) throw appErrorOf(project.error);
       const file = await receiveUpload(req, core.mediaDir(projectId), name, core.settings().maxClipBytes);
       const result = await dispatch(core, 'clips.import', {
         projectId,
@@ -174,7 +174,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         ...(groupId ? { groupId } : {}),
       });
       if (result.ok) sendJson(res, 200, result.output);
-      else sendError(res, result.error.code === 'NOT_FOUND' ? 404 : 422, result.error);
+      else sendError(res, statusOfCode(result.error.code), result.error);
     } catch (error) {
       const status = error instanceof AppError ? error.status : 500;
       res.setHeader('connection', 'close');

@@ -1,5 +1,6 @@
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { constants, createWriteStream } from 'node:fs';
+import { copyFile, link, mkdir, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { extname, join } from 'node:path';
 import { AppError } from '@vmp/shared/errors';
@@ -26,13 +27,35 @@ export function uploadFileName(name: string): string {
   return `${stem}${ext}`;
 }
 
-/** First free name in `dir`: "a.mp4", "a-2.mp4", ... */
-export function freeName(dir: string, name: string): string {
+/** Candidate names in order: "a.mp4", "a-2.mp4", "a-3.mp4", ... */
+export function* candidateNames(name: string): Generator<string> {
   const ext = extname(name);
   const stem = name.slice(0, name.length - ext.length);
-  let candidate = name;
-  for (let n = 2; existsSync(join(dir, candidate)); n++) candidate = `${stem}-${n}${ext}`;
-  return candidate;
+  yield name;
+  for (let n = 2; ; n++) yield `${stem}-${n}${ext}`;
+}
+
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+/**
+ * Gives a complete temporary file its final name without ever replacing a file: link() fails with EEXIST when the
+ * name is taken (also by a concurrent upload of the same name), so each upload ends under a name of its own.
+ */
+async function claimName(temp: string, dir: string, name: string): Promise<string> {
+  for (const candidate of candidateNames(name)) {
+    const final = join(dir, candidate);
+    try {
+      await link(temp, final).catch(async (error: NodeJS.ErrnoException) => {
+        // File systems without hard links (FAT, some network shares): an exclusive copy keeps the same guarantee.
+        if (!NO_LINKS.has(error.code ?? '')) throw error;
+        await copyFile(temp, final, constants.COPYFILE_EXCL);
+      });
+      return final;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  throw new Error('unreachable');
 }
 
 /**
@@ -44,7 +67,7 @@ export async function receiveUpload(req: IncomingMessage, dir: string, name: str
   if (Number.isFinite(declared) && declared > limit) throw new UploadTooLargeError(name, limit);
   await mkdir(dir, { recursive: true });
   const safe = uploadFileName(name);
-  const temp = join(dir, `.${safe}.${process.pid}.${Date.now()}.uploading`);
+  const temp = join(dir, `.${safe}.${randomUUID()}.uploading`);
   const out = createWriteStream(temp, { flags: 'wx' });
   let received = 0;
   try {
@@ -66,11 +89,8 @@ export async function receiveUpload(req: IncomingMessage, dir: string, name: str
       out.on('finish', resolve);
       req.pipe(out);
     });
-    const final = join(dir, freeName(dir, safe));
-    await rename(temp, final);
-    return final;
-  } catch (error) {
+    return await claimName(temp, dir, safe);
+  } finally {
     await rm(temp, { force: true });
-    throw error;
   }
 }

@@ -55,6 +55,11 @@ export class ClipsRepo {
     return this.row(id).thumbnail;
   }
 
+  /** Whether any clip, of any project, still shows this thumbnail file (stills are shared by content hash). */
+  thumbnailInUse(file: string): boolean {
+    return !!this.ctx.db.select({ id: t.clips.id }).from(t.clips).where(eq(t.clips.thumbnail, file)).limit(1).get();
+  }
+
   mtime(id: string): number | null {
     return this.row(id).mtimeMs;
   }

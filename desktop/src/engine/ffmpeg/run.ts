@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { CancelledError, FfmpegFailedError } from '../errors.ts';
 import { createProgressParser, type FfmpegProgress, formatCommand } from './command.ts';
 import { ffmpegPaths } from './locate.ts';
+import { spawnWatched } from './watchdog.ts';
 
 export type CommandLogger = (command: string) => void;
 
@@ -41,7 +41,7 @@ export function runTool(bin: string, args: readonly string[], options: RunOption
       reject(new CancelledError());
       return;
     }
-    const child = spawn(bin, fullArgs, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const { child, stop } = spawnWatched(bin, fullArgs);
     const stdoutChunks: Buffer[] = [];
     let stderr = '';
     const parse = options.onProgress ? createProgressParser(options.onProgress) : undefined;
@@ -53,7 +53,7 @@ export function runTool(bin: string, args: readonly string[], options: RunOption
       stderr += chunk.toString('utf8');
       if (stderr.length > STDERR_TAIL * 2) stderr = stderr.slice(-STDERR_TAIL);
     });
-    const onAbort = () => child.kill('SIGKILL');
+    const onAbort = () => stop();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', (error) => {
       options.signal?.removeEventListener('abort', onAbort);
@@ -74,7 +74,9 @@ export function runTool(bin: string, args: readonly string[], options: RunOption
       }
       const tail = stderr.slice(-STDERR_TAIL);
       if (code !== 0) {
-        reject(new FfmpegFailedError(options.label ?? 'FFmpeg failed', command, tail, code));
+        // 126/127: the watchdog's sh could not run the binary (not executable, gone since it was located).
+        const label = code === 126 || code === 127 ? `${options.label ?? 'Running FFmpeg'} failed to start` : undefined;
+        reject(new FfmpegFailedError(label ?? options.label ?? 'FFmpeg failed', command, tail, code));
         return;
       }
       resolve({ stdout: Buffer.concat(stdoutChunks), stderr: tail, command });
