@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogFile } from './log-file.ts';
+import { createLogFile, rotateIfLarge } from './log-file.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -30,5 +30,16 @@ describe('createLogFile', () => {
     writeFileSync(blocker, '');
     const log = createLogFile({ dir: join(blocker, 'logs') });
     expect(() => log.error('disk full')).not.toThrow();
+  });
+
+  it('rotates a log written elsewhere (FFmpeg commands) only once it is too big', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmp-logs-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'ffmpeg-commands.log'), 'x'.repeat(100));
+    expect(rotateIfLarge(dir, 'ffmpeg-commands.log', 100)).toBe(false);
+    expect(rotateIfLarge(dir, 'missing.log', 100)).toBe(false);
+    writeFileSync(join(dir, 'ffmpeg-commands.log'), 'x'.repeat(101));
+    expect(rotateIfLarge(dir, 'ffmpeg-commands.log', 100)).toBe(true);
+    expect(readdirSync(dir)).toEqual(['ffmpeg-commands.1.log']);
   });
 });

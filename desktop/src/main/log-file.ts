@@ -36,6 +36,17 @@ export function rotate(dir: string, name: string, keep: number): void {
   }
 }
 
+/** Rotates a log another part of the app appends to (core's FFmpeg command log) when it has grown past maxBytes. */
+export function rotateIfLarge(dir: string, name: string, maxBytes: number, keep = 3): boolean {
+  try {
+    if (statSync(join(dir, name)).size <= maxBytes) return false;
+  } catch {
+    return false;
+  }
+  rotate(dir, name, keep);
+  return true;
+}
+
 /**
  * A synchronous line logger (a crash must not lose its last line) that rotates by size. Writing never throws:
  * a full disk must not take the app down with it.

@@ -20,7 +20,7 @@ import { APP_NAME } from '../core/paths.ts';
 import { aboutDetail, NOTICES_PATH, noticesFile } from './about.ts';
 import { createCrashHandler } from './crash.ts';
 import { createIpcCallHandler, producedUrl } from './ipc.ts';
-import { createLogFile } from './log-file.ts';
+import { createLogFile, rotateIfLarge } from './log-file.ts';
 import { APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './media-protocol.ts';
 import { menuTemplate } from './menu.ts';
 import {
@@ -45,6 +45,9 @@ const rendererDir = process.env.VMP_RENDERER_DIR ?? join(here, '..', 'renderer')
 const preload = join(here, '..', 'preload', 'preload.cjs');
 
 app.setName(APP_NAME);
+// Electron derives userData from package.json before this file runs; desktop/package.json (unpackaged runs) has no
+// productName, so pin the folder `vmp serve` shares (core/paths.ts defaultDataDir).
+app.setPath('userData', join(app.getPath('appData'), APP_NAME));
 app.setAppLogsPath();
 const log = createLogFile({ dir: app.getPath('logs'), echo: !app.isPackaged });
 const openLogsFolder = () => void shell.openPath(app.getPath('logs'));
@@ -153,6 +156,7 @@ async function start(): Promise<void> {
   log.info(
     `${APP_NAME} ${app.getVersion()} starting (Electron ${process.versions.electron}, ${process.platform}-${process.arch})`,
   );
+  rotateIfLarge(app.getPath('logs'), 'ffmpeg-commands.log', 5 * 1024 * 1024);
   core = createCore({
     dataDir: process.env.VMP_DATA_DIR || app.getPath('userData'),
     platform: electronPlatform(() => win),
