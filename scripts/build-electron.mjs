@@ -35,6 +35,8 @@ const node = {
     'ffprobe-static',
     'tsx',
     'tsx/*',
+    // Tinypool starts its workers from its own files (entry/worker.js beside its index): it must stay a package.
+    'tinypool',
   ],
   banner: esmBanner,
 };

@@ -1,22 +1,87 @@
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CallMessage, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type ResultMessage } from '@vmp/shared/api';
-import { serializeError } from '@vmp/shared/errors';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '@vmp/shared/api';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  type MenuItemConstructorOptions,
+  protocol,
+  screen,
+  session,
+  shell,
+} from 'electron';
 import { type Core, createCore } from '../core/core.ts';
-import { dispatch, resultMessage } from '../core/dispatch.ts';
-import { PlatformError } from '../core/errors.ts';
+import { dispatch } from '../core/dispatch.ts';
 import { APP_NAME } from '../core/paths.ts';
-import type { Platform } from '../core/platform.ts';
+import { aboutDetail, NOTICES_PATH, noticesFile } from './about.ts';
+import { createCrashHandler } from './crash.ts';
+import { createIpcCallHandler, producedUrl } from './ipc.ts';
+import { createLogFile, rotateIfLarge } from './log-file.ts';
 import { APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './media-protocol.ts';
+import { menuTemplate } from './menu.ts';
+import {
+  createExternalUrlPolicy,
+  denyPermissionCheck,
+  denyPermissionRequest,
+  type GuardedContents,
+  guardContents,
+  isAppUrl,
+} from './navigation.ts';
+import { electronPlatform } from './platform.ts';
+import { startUpdates, type Updater, updateSource } from './updates.ts';
+import { readWindowState, restoreBounds, trackWindowState } from './window-state.ts';
 
-// Thin shell: everything testable lives in core/host; this file only wires Electron APIs to them.
+// Thin shell: every rule lives in a module that takes Electron's objects as parameters; this file wires them.
+
+const HELP_URL = 'https://videomixerpro.com/help/';
+const WINDOW_DEFAULTS = { width: 1280, height: 820, minWidth: 960, minHeight: 600 };
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = process.env.VMP_RENDERER_DIR ?? join(here, '..', 'renderer');
 const preload = join(here, '..', 'preload', 'preload.cjs');
 
 app.setName(APP_NAME);
+// Electron derives userData from package.json before this file runs; desktop/package.json (unpackaged runs) has no
+// productName, so pin the folder `vmp serve` shares (core/paths.ts defaultDataDir).
+app.setPath('userData', join(app.getPath('appData'), APP_NAME));
+app.setAppLogsPath();
+const log = createLogFile({ dir: app.getPath('logs'), echo: !app.isPackaged });
+const openLogsFolder = () => void shell.openPath(app.getPath('logs'));
+
+const onCrash = createCrashHandler({
+  appName: APP_NAME,
+  version: app.getVersion(),
+  log,
+  openLogsFolder,
+  dialog: {
+    async show(title, message, detail) {
+      if (!app.isReady()) {
+        dialog.showErrorBox(title, `${message}\n\n${detail}`);
+        return false;
+      }
+      const { response } = await dialog.showMessageBox({
+        type: 'error',
+        title,
+        message,
+        detail,
+        buttons: ['Open Logs Folder', 'Close'],
+        defaultId: 1,
+        cancelId: 1,
+      });
+      return response === 0;
+    },
+  },
+});
+process.on('uncaughtException', (error) => onCrash(error, 'uncaughtException'));
+process.on('unhandledRejection', (reason) => onCrash(reason, 'unhandledRejection'));
+
+// Worker threads and child processes do not see process.resourcesPath: the FFmpeg lookup reads this instead.
+if (app.isPackaged) process.env.VMP_RESOURCES_DIR = process.resourcesPath;
+
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
@@ -24,56 +89,48 @@ protocol.registerSchemesAsPrivileged([
 let core: Core | undefined;
 let win: BrowserWindow | null = null;
 
-const VIDEO_EXTENSIONS = ['mp4', 'mov', 'm4v', 'mkv', 'webm', 'avi', 'mts', 'm2ts', '3gp'];
+const urls = createExternalUrlPolicy({ helpUrl: HELP_URL, serverUrl: () => process.env.VMP_SERVER_URL });
+const openExternal = (url: string) => {
+  shell.openExternal(url).catch((error: unknown) => log.warn(`could not open ${url}:`, error));
+};
 
-function showOpenDialog(options: Electron.OpenDialogOptions) {
-  return win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options);
-}
-
-function electronPlatform(): Platform {
-  return {
-    transport: 'electron',
-    nativeDialogs: true,
-    canReveal: true,
-    async reveal(path) {
-      shell.showItemInFolder(path);
-    },
-    async open(path) {
-      const error = await shell.openPath(path);
-      if (error) throw new PlatformError(`Could not open ${path}: ${error}`, { path });
-    },
-    async pickClips() {
-      const result = await showOpenDialog({
-        title: 'Add clips',
-        properties: ['openFile', 'multiSelections'],
-        filters: [
-          { name: 'Videos', extensions: VIDEO_EXTENSIONS },
-          { name: 'All files', extensions: ['*'] },
-        ],
-      });
-      return result.canceled ? [] : result.filePaths;
-    },
-    async pickFolder() {
-      const result = await showOpenDialog({
-        title: 'Choose the output folder',
-        properties: ['openDirectory', 'createDirectory'],
-      });
-      return result.canceled ? null : (result.filePaths[0] ?? null);
-    },
+function showAbout(): void {
+  const notices = noticesFile({
+    isPackaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    appPath: app.getAppPath(),
+  });
+  const options = {
+    type: 'info' as const,
+    title: `About ${APP_NAME}`,
+    message: APP_NAME,
+    detail: aboutDetail({ appName: APP_NAME, version: app.getVersion(), versions: process.versions }),
+    buttons: notices ? ['OK', 'Third-Party Notices'] : ['OK'],
+    defaultId: 0,
+    cancelId: 0,
   };
-}
-
-/** Only our own pages may call the API. */
-function trustedSender(frameUrl: string | undefined): boolean {
-  return !!frameUrl && frameUrl.startsWith(`${APP_ORIGIN}/`);
+  void (win ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options)).then(({ response }) => {
+    if (response !== 1) return;
+    const viewer = new BrowserWindow({
+      title: 'Third-Party Notices',
+      width: 760,
+      height: 640,
+      parent: win ?? undefined,
+      webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false },
+    });
+    viewer.setMenuBarVisibility(false);
+    void viewer.loadURL(`${APP_ORIGIN}${NOTICES_PATH}`);
+  });
 }
 
 function createWindow(): void {
+  const stateFile = join(app.getPath('userData'), 'window-state.json');
+  const workAreas = screen.getAllDisplays().map((d) => d.workArea);
+  const restored = restoreBounds(readWindowState(stateFile), workAreas, WINDOW_DEFAULTS);
   win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 960,
-    minHeight: 600,
+    ...restored.bounds,
+    minWidth: WINDOW_DEFAULTS.minWidth,
+    minHeight: WINDOW_DEFAULTS.minHeight,
     title: APP_NAME,
     show: false,
     webPreferences: {
@@ -85,6 +142,8 @@ function createWindow(): void {
       spellcheck: false,
     },
   });
+  if (restored.maximized) win.maximize();
+  trackWindowState(win, stateFile, { onError: (error) => log.warn('could not save the window state:', error) });
   win.once('ready-to-show', () => win?.show());
   win.on('closed', () => {
     win = null;
@@ -94,50 +153,84 @@ function createWindow(): void {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  log.info(
+    `${APP_NAME} ${app.getVersion()} starting (Electron ${process.versions.electron}, ${process.platform}-${process.arch})`,
+  );
+  rotateIfLarge(app.getPath('logs'), 'ffmpeg-commands.log', 5 * 1024 * 1024);
   core = createCore({
     dataDir: process.env.VMP_DATA_DIR || app.getPath('userData'),
-    platform: electronPlatform(),
+    platform: electronPlatform(() => win),
     defaultOutputDir: join(app.getPath('videos'), APP_NAME),
     commandLog: join(app.getPath('logs'), 'ffmpeg-commands.log'),
   });
   const live = core;
-  protocol.handle(APP_SCHEME, createAppProtocolHandler(live, rendererDir));
-  // No camera, microphone, notifications, ...: the app needs none.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-
-  ipcMain.handle(IPC_CALL_CHANNEL, async (event, raw: unknown): Promise<ResultMessage> => {
-    const call = CallMessage.safeParse(raw);
-    const id = call.success ? call.data.id : -1;
-    if (!trustedSender(event.senderFrame?.url)) {
-      return {
-        type: 'result',
-        id,
-        ok: false,
-        error: { code: 'FORBIDDEN', message: 'Calls are only accepted from the app.' },
-      };
-    }
-    if (!call.success) {
-      return { type: 'result', id, ok: false, error: serializeError(new Error('Malformed call message.')) };
-    }
-    const result = await dispatch(live, call.data.method, call.data.input);
-    return resultMessage(id, result);
+  const notices = noticesFile({
+    isPackaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    appPath: app.getAppPath(),
   });
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(live, rendererDir, { noticesFile: notices }));
+  session.defaultSession.setPermissionRequestHandler(denyPermissionRequest);
+  session.defaultSession.setPermissionCheckHandler(denyPermissionCheck);
+  session.defaultSession.setDevicePermissionHandler(denyPermissionCheck);
+
+  const handleCall = createIpcCallHandler({
+    isTrustedSender: (frameUrl) => !!frameUrl && isAppUrl(frameUrl, APP_ORIGIN),
+    dispatch: (method, input) => dispatch(live, method, input),
+    onResult: (method, output) => {
+      const url = producedUrl(method, output);
+      if (url) urls.issue(url);
+    },
+  });
+  ipcMain.handle(IPC_CALL_CHANNEL, (event, raw: unknown) => handleCall(event.senderFrame?.url, raw));
   live.subscribe((event) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_EVENT_CHANNEL, event);
   });
+
+  const template = menuTemplate({
+    appName: APP_NAME,
+    platform: process.platform,
+    devTools: !app.isPackaged,
+    actions: { openLogsFolder, showAbout, openHelp: () => openExternal(HELP_URL) },
+  });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template as MenuItemConstructorOptions[]));
   createWindow();
+
+  const resourcesPath = process.resourcesPath;
+  void startUpdates({
+    source: updateSource({
+      isPackaged: app.isPackaged,
+      env: process.env,
+      hasBuildConfig: existsSync(join(resourcesPath, 'app-update.yml')),
+    }),
+    updater: async () => (await import('electron-updater')).default.autoUpdater as unknown as Updater,
+    log,
+    async askRestart(version) {
+      const options = {
+        type: 'info' as const,
+        message: `${APP_NAME} ${version} is ready to install.`,
+        detail:
+          'Restart now to update, or it installs when you quit. Running renders are queued again after the restart.',
+        buttons: ['Restart Now', 'Later'],
+        defaultId: 0,
+        cancelId: 1,
+      };
+      const { response } = await (win ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options));
+      return response === 0;
+    },
+  }).catch((error: unknown) => log.warn('auto-update could not start:', error));
 }
 
 app.on('web-contents-created', (_event, contents) => {
-  // The app never navigates away or opens windows; links to the web open in the system browser.
-  contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
-  });
-  contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
+  guardContents(contents as unknown as GuardedContents, {
+    appOrigin: APP_ORIGIN,
+    policy: urls,
+    openExternal,
+    onBlocked: (kind, url) => log.warn(`blocked ${kind} to ${url}`),
   });
 });
+app.on('render-process-gone', (_event, _contents, details) => log.error('renderer process gone:', details));
+app.on('child-process-gone', (_event, details) => log.error('child process gone:', details));
 
 // Two app instances on one database would render the same outputs twice.
 if (!app.requestSingleInstanceLock()) {
@@ -146,7 +239,10 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', () => {
     if (win) {
       if (win.isMinimized()) win.restore();
+      win.show();
       win.focus();
+    } else if (core && app.isReady()) {
+      createWindow();
     }
   });
   app.on('window-all-closed', () => {
@@ -164,7 +260,11 @@ if (!app.requestSingleInstanceLock()) {
     void core.close().finally(() => app.exit(0));
   });
   start().catch((error: unknown) => {
-    dialog.showErrorBox(APP_NAME, `The app could not start: ${error instanceof Error ? error.message : String(error)}`);
+    log.error('start failed:', error);
+    dialog.showErrorBox(
+      APP_NAME,
+      `The app could not start: ${error instanceof Error ? error.message : String(error)}\n\nDetails: ${log.file}`,
+    );
     app.exit(1);
   });
 }

@@ -1,15 +1,25 @@
 import { createReadStream } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
+import { RENDERER_CSP_DIRECTIVES } from '@vmp/shared/api';
 import type { Core } from '../core/core.ts';
 import { mediaFile, parseMediaPath } from '../core/media.ts';
 import { fileReply } from '../host/file-reply.ts';
-import { CSP } from '../host/http-util.ts';
+import { NOTICES_PATH } from './about.ts';
 
 // No electron import here: this is plain Request → Response, so it stays small and the same as the host's routes.
 
 export const APP_SCHEME = 'vmp';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
+
+/**
+ * The renderer's CSP in Electron: the shared one, but the API goes over IPC, so the page may connect only to its own
+ * origin (media over vmp://app), never to a WebSocket or another host.
+ */
+export const ELECTRON_CSP = [
+  ...RENDERER_CSP_DIRECTIVES.map((d) => (d.startsWith('connect-src ') ? "connect-src 'self'" : d)),
+  "frame-ancestors 'none'",
+].join('; ');
 
 function fileResponse(request: Request, path: string, extra: Record<string, string> = {}): Response | null {
   const header = (name: string) => request.headers.get(name) ?? undefined;
@@ -27,7 +37,11 @@ function fileResponse(request: Request, path: string, extra: Record<string, stri
  * Serves `vmp://app/...`: the built renderer (so CSP 'self' covers it) and /media/... for thumbnails and outputs,
  * with Range for video seeking. Paths outside the renderer folder are never served.
  */
-export function createAppProtocolHandler(core: Core, rendererDir: string): (request: Request) => Promise<Response> {
+export function createAppProtocolHandler(
+  core: Core,
+  rendererDir: string,
+  options: { noticesFile?: string | null } = {},
+): (request: Request) => Promise<Response> {
   const root = resolve(rendererDir);
   const notFound = () => new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
   return async (request) => {
@@ -37,6 +51,13 @@ export function createAppProtocolHandler(core: Core, rendererDir: string): (requ
     if (media) {
       const file = await mediaFile(core, media.kind, media.id);
       return (file && fileResponse(request, file, { 'cache-control': 'no-cache' })) || notFound();
+    }
+    if (url.pathname === NOTICES_PATH && options.noticesFile) {
+      const notices = fileResponse(request, options.noticesFile, {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-security-policy': "default-src 'none'",
+      });
+      if (notices) return notices;
     }
     let path: string;
     try {
@@ -52,7 +73,7 @@ export function createAppProtocolHandler(core: Core, rendererDir: string): (requ
     }
     return (
       fileResponse(request, join(root, 'index.html'), {
-        'content-security-policy': CSP,
+        'content-security-policy': ELECTRON_CSP,
         'cache-control': 'no-cache',
       }) || new Response('The app UI is not built: run "npm run build:renderer -w desktop".', { status: 503 })
     );

@@ -1,35 +1,18 @@
 import {
-  type ApiClient,
   ApiEvent,
-  apiMethods,
   HOST_PATHS,
   IPC_CALL_CHANNEL,
   IPC_EVENT_CHANNEL,
-  isMethodName,
   type MediaKind,
   ResultMessage,
 } from '@vmp/shared/api';
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type { PreloadBridge } from './bridge.ts';
 
-// Sandboxed preload (bundled to CommonJS): exposes exactly the ApiClient shape, nothing of Node or Electron.
+// Sandboxed preload (bundled to CommonJS): exposes plain-data functions only, nothing of Node or Electron. The
+// renderer wraps them with clientFromBridge (bridge.ts), which throws the same ApiError as the WebSocket client.
 
 let nextId = 1;
-
-/** Calls main; resolves with the ResultMessage envelope (never a raw Electron object). */
-async function invoke(method: string, input: unknown): Promise<ResultMessage> {
-  const id = nextId++;
-  const raw: unknown = await ipcRenderer.invoke(IPC_CALL_CHANNEL, { type: 'call', id, method, input });
-  const parsed = ResultMessage.safeParse(raw);
-  if (!parsed.success) {
-    return {
-      type: 'result',
-      id,
-      ok: false,
-      error: { code: 'BAD_RESPONSE', message: `Malformed answer to ${method}.` },
-    };
-  }
-  return parsed.data;
-}
 
 const MEDIA_PATHS: Record<MediaKind, (id: string) => string> = {
   thumbnail: HOST_PATHS.thumbnail,
@@ -37,16 +20,31 @@ const MEDIA_PATHS: Record<MediaKind, (id: string) => string> = {
   outputThumbnail: HOST_PATHS.outputThumbnail,
 };
 
-const client: ApiClient & { invoke: typeof invoke } = {
-  call: (async (method: string, input: unknown) => {
-    if (!isMethodName(method)) throw new Error(`Unknown method ${method}.`);
-    const result = await invoke(method, input);
-    if (result.ok) return apiMethods[method].output.parse(result.output);
-    // Only an Error's message crosses the context bridge; `invoke` gives the renderer the full envelope with code.
-    throw new Error(result.error.message);
-  }) as ApiClient['call'],
-  invoke,
-  subscribe(listener: (event: ApiEvent) => void) {
+const bridge: PreloadBridge = {
+  async invoke(method, input) {
+    const id = nextId++;
+    try {
+      const raw: unknown = await ipcRenderer.invoke(IPC_CALL_CHANNEL, { type: 'call', id, method, input });
+      const parsed = ResultMessage.safeParse(raw);
+      if (parsed.success) return parsed.data;
+      return {
+        type: 'result',
+        id,
+        ok: false,
+        error: { code: 'PROTOCOL_ERROR', message: `Malformed answer to ${method}.` },
+      };
+    } catch (error) {
+      // ipcRenderer.invoke rejects only when main has no handler or the input cannot be cloned.
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        type: 'result',
+        id,
+        ok: false,
+        error: { code: 'IPC_ERROR', message: `${method} could not be sent: ${message}` },
+      };
+    }
+  },
+  subscribe(listener) {
     const handler = (_event: unknown, payload: unknown) => {
       const event = ApiEvent.safeParse(payload);
       if (event.success) listener(event.data);
@@ -66,4 +64,4 @@ const client: ApiClient & { invoke: typeof invoke } = {
   },
 };
 
-contextBridge.exposeInMainWorld('vmp', client);
+contextBridge.exposeInMainWorld('vmpBridge', bridge);

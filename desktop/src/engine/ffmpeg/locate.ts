@@ -10,8 +10,16 @@ export interface FfmpegPaths {
 
 export interface LocateOptions {
   env?: NodeJS.ProcessEnv;
-  /** Folder holding binaries shipped with the packaged app (Electron `process.resourcesPath`/bin). */
+  /**
+   * Folder holding the binaries shipped with the packaged app. Default: `bundledBinDir()`, i.e. Electron's
+   * `process.resourcesPath`, or VMP_RESOURCES_DIR (the shell sets it for worker threads, which lack resourcesPath).
+   */
   bundledDir?: string;
+}
+
+/** Where a packaged app keeps ffmpeg and ffprobe (electron-builder's extraResources put them in resources/). */
+export function bundledBinDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.VMP_RESOURCES_DIR || (process as { resourcesPath?: string }).resourcesPath || undefined;
 }
 
 const exe = process.platform === 'win32' ? '.exe' : '';
@@ -40,7 +48,7 @@ function staticPackagePath(tool: 'ffmpeg' | 'ffprobe'): string | undefined {
 }
 
 /**
- * Order: explicit env override, binaries bundled with the app, the npm static packages
+ * Order: explicit env override, binaries bundled with the app (resources/), the npm static packages
  * (only if their file really exists: ffmpeg-static never downloads here), then PATH.
  */
 export function locateTool(tool: 'ffmpeg' | 'ffprobe', options: LocateOptions = {}): string {
@@ -52,8 +60,9 @@ export function locateTool(tool: 'ffmpeg' | 'ffprobe', options: LocateOptions = 
     // An explicit override that is wrong is a configuration error, not a reason to silently pick another binary.
     throw new FfmpegNotFoundError(tool, [`${tool === 'ffmpeg' ? 'FFMPEG_PATH' : 'FFPROBE_PATH'}=${override}`]);
   }
+  const bundledDir = options.bundledDir ?? bundledBinDir(env);
   const candidates = [
-    options.bundledDir ? join(options.bundledDir, tool + exe) : undefined,
+    bundledDir ? join(bundledDir, tool + exe) : undefined,
     staticPackagePath(tool),
     ...(env.PATH ?? '')
       .split(delimiter)

@@ -1,18 +1,19 @@
 import type { ApiClient } from '@vmp/shared/api';
+import { clientFromBridge, type PreloadBridge } from '../../preload/bridge.ts';
 import { createBrowserClient, socketUrlForLocation } from './browser-client.ts';
 
 declare global {
   interface Window {
-    /** Exposed by the Electron preload (contextBridge). */
-    vmp?: ApiClient;
+    /** Exposed by the Electron preload (contextBridge); wrapped by clientFromBridge for typed errors. */
+    vmpBridge?: PreloadBridge;
   }
 }
 
 let current: ApiClient | null = null;
 
-/** Electron's preload client when present, otherwise the host's WebSocket on this page's origin. */
+/** Electron's preload bridge when present, otherwise the host's WebSocket on this page's origin. */
 export function createClient(win: Window = window): ApiClient {
-  if (win.vmp) return win.vmp;
+  if (win.vmpBridge) return clientFromBridge(win.vmpBridge);
   return createBrowserClient(socketUrlForLocation(win.location), { httpBase: win.location.origin });
 }
 
