@@ -1,5 +1,6 @@
 export * from './client.ts';
 export * from './entities.ts';
 export * from './events.ts';
+export * from './licensing.ts';
 export * from './methods.ts';
 export * from './transport.ts';

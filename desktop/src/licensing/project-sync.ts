@@ -1,0 +1,308 @@
+import { createHash } from 'node:crypto';
+import type { ApiEvent, SyncConflict, SyncStatus } from '@vmp/shared/api';
+import { AppError } from '@vmp/shared/errors';
+import { VersionConflictError } from '@vmp/shared/http';
+import { OfflineError } from './client.ts';
+import type { CreditLedger } from './ledger.ts';
+import type { Licensing } from './service.ts';
+import { ProjectSyncClient, type PulledChange } from './sync-client.ts';
+
+/** What a project looks like on the server: no paths, no media; clips by content hash. */
+export interface ProjectDoc {
+  schema: 1;
+  name: string;
+  mode: 'manual' | 'auto';
+  settings: Record<string, unknown>;
+  clips: Array<{ hash: string; name: string; size: number; info: unknown }>;
+  groups: Array<{ name: string; clips: string[] }>;
+  rules: Array<[string, string]>;
+  /** Epoch ms of the last local change; not part of the content hash. */
+  modifiedAt: number;
+}
+
+/** The app's side of sync, implemented by the core over its store. */
+export interface ProjectSyncPort {
+  listProjectIds(): string[];
+  exportDoc(projectId: string): ProjectDoc | null;
+  /** Creates the project with this id, or replaces its name, mode, settings, clips, groups and rules. */
+  importDoc(projectId: string, doc: ProjectDoc): void;
+  deleteProject(projectId: string): void;
+}
+
+/** Content hash of a document, ignoring when it was touched. */
+export function docHash(doc: ProjectDoc): string {
+  const { modifiedAt: _ignored, ...content } = doc;
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+interface Row {
+  project_id: string;
+  version: number | null;
+  synced_hash: string | null;
+  deleted: number;
+  conflict: string | null;
+}
+
+interface StoredConflict {
+  version: number;
+  deleted: boolean;
+  doc?: ProjectDoc;
+}
+
+/**
+ * Two-way project sync through /v1/projects: pull changes after the stored cursor, apply those this machine has not
+ * changed since its last sync, push local changes with If-Match. When both sides changed, nothing is overwritten:
+ * the project is marked in conflict until the user keeps one version (`resolve`).
+ */
+export class ProjectSync {
+  private running: Promise<SyncStatus> | null = null;
+  private lastError: string | null = null;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly licensing: Licensing,
+    private readonly port: ProjectSyncPort,
+    private readonly emit: (event: ApiEvent) => void = () => {},
+  ) {}
+
+  private get ledger(): CreditLedger {
+    return this.licensing.ledger;
+  }
+
+  private get remote(): ProjectSyncClient {
+    return new ProjectSyncClient(this.licensing.client);
+  }
+
+  private row(id: string): Row | undefined {
+    return this.ledger.db.prepare('SELECT * FROM sync_projects WHERE project_id = ?').get(id) as Row | undefined;
+  }
+
+  private saveRow(id: string, patch: Partial<Omit<Row, 'project_id'>>): void {
+    const row = this.row(id) ?? { project_id: id, version: null, synced_hash: null, deleted: 0, conflict: null };
+    const next = { ...row, ...patch };
+    this.ledger.db
+      .prepare(
+        'INSERT OR REPLACE INTO sync_projects (project_id, version, synced_hash, deleted, conflict) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(id, next.version, next.synced_hash, next.deleted, next.conflict);
+  }
+
+  /** Background sync every `intervalMs` (and right away); the UI never waits for it. */
+  startAuto(intervalMs: number): void {
+    const run = () => {
+      if (this.licensing.status().state !== 'unlicensed') void this.syncNow().catch(() => {});
+    };
+    setTimeout(run, 0).unref();
+    this.timer = setInterval(run, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  status(): SyncStatus {
+    const enabled = Boolean(this.licensing.status().state !== 'unlicensed');
+    const rows = this.ledger.db.prepare('SELECT * FROM sync_projects').all() as Row[];
+    const byId = new Map(rows.map((r) => [r.project_id, r]));
+    const conflicts: SyncConflict[] = [];
+    const projects: SyncStatus['projects'] = [];
+    for (const id of this.port.listProjectIds()) {
+      const row = byId.get(id);
+      const doc = this.port.exportDoc(id);
+      if (row?.conflict && doc) {
+        const theirs = JSON.parse(row.conflict) as StoredConflict;
+        conflicts.push({
+          projectId: id,
+          mine: { name: doc.name, modifiedAt: doc.modifiedAt },
+          theirs: {
+            name: theirs.doc?.name ?? doc.name,
+            modifiedAt: theirs.doc?.modifiedAt ?? 0,
+            deleted: theirs.deleted,
+          },
+        });
+        projects.push({ projectId: id, state: 'conflict', version: row.version });
+      } else if (!row?.version) {
+        projects.push({ projectId: id, state: enabled ? 'pending' : 'local-only', version: null });
+      } else {
+        const dirty = doc ? docHash(doc) !== row.synced_hash : false;
+        projects.push({ projectId: id, state: dirty ? 'pending' : 'synced', version: row.version });
+      }
+    }
+    return {
+      enabled,
+      online: this.licensing.credits().online,
+      running: this.running !== null,
+      lastSyncedAt: this.ledger.get<number>('sync.lastSyncedAt') ?? null,
+      lastError: this.lastError,
+      projects,
+      conflicts,
+    };
+  }
+
+  syncNow(): Promise<SyncStatus> {
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+      this.emit({ type: 'sync.updated', sync: this.status() });
+    });
+    return this.running;
+  }
+
+  private async run(): Promise<SyncStatus> {
+    if (this.licensing.status().state === 'unlicensed') {
+      throw new AppError('NOT_ACTIVATED', 'Project sync needs an activated license: enter your key in Settings.', {
+        status: 401,
+      });
+    }
+    this.emit({ type: 'sync.updated', sync: { ...this.status(), running: true } });
+    try {
+      await this.pull();
+      await this.push();
+      this.ledger.set('sync.lastSyncedAt', Date.now());
+      this.lastError = null;
+    } catch (error) {
+      this.lastError = error instanceof OfflineError ? 'The server cannot be reached.' : (error as Error).message;
+    }
+    return this.status();
+  }
+
+  private async pull(): Promise<void> {
+    const cursor = this.ledger.get<string>('sync.cursor');
+    const { changes, cursor: next } = await this.remote.pull(cursor);
+    let changed = false;
+    for (const change of changes) changed = this.applyRemote(change) || changed;
+    this.ledger.set('sync.cursor', next);
+    if (changed) this.emit({ type: 'projects.changed' });
+  }
+
+  /** Applies one remote change unless this machine changed the project too (then: conflict). */
+  private applyRemote(change: PulledChange): boolean {
+    const id = change.meta.id;
+    const row = this.row(id);
+    if (row?.version && row.version >= change.meta.version) return false; // Ours, or already applied.
+    const local = this.port.exportDoc(id);
+    const dirty = local !== null && (!row || docHash(local) !== row.synced_hash);
+    const theirs = change.doc as ProjectDoc | undefined;
+    if (dirty) {
+      const conflict: StoredConflict = { version: change.meta.version, deleted: change.meta.deleted, doc: theirs };
+      this.saveRow(id, { conflict: JSON.stringify(conflict) });
+      return true;
+    }
+    if (change.meta.deleted) {
+      if (local) this.port.deleteProject(id);
+      this.saveRow(id, { version: change.meta.version, deleted: 1, synced_hash: null, conflict: null });
+      return true;
+    }
+    if (!theirs) return false;
+    this.port.importDoc(id, theirs);
+    const applied = this.port.exportDoc(id);
+    this.saveRow(id, {
+      version: change.meta.version,
+      synced_hash: applied ? docHash(applied) : null,
+      deleted: 0,
+      conflict: null,
+    });
+    return true;
+  }
+
+  private async push(): Promise<void> {
+    const local = new Set(this.port.listProjectIds());
+    for (const id of local) {
+      const row = this.row(id);
+      if (row?.conflict) continue;
+      const doc = this.port.exportDoc(id);
+      if (!doc) continue;
+      const hash = docHash(doc);
+      if (row?.version && row.synced_hash === hash && !row.deleted) continue;
+      await this.pushOne(
+        id,
+        doc,
+        row?.deleted ? undefined : (row?.version ?? undefined),
+        row?.deleted ? row.version : null,
+      );
+    }
+    // Deleted here since the last sync: a tombstone on the server.
+    const rows = this.ledger.db.prepare('SELECT * FROM sync_projects WHERE deleted = 0').all() as Row[];
+    for (const row of rows) {
+      if (local.has(row.project_id) || !row.version) continue;
+      try {
+        const meta = await this.remote.remove(row.project_id, row.version);
+        this.saveRow(row.project_id, { version: meta.version, deleted: 1, synced_hash: null });
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+        // Changed elsewhere after this machine deleted it: bring that version back rather than destroy it.
+        const current = await this.remote.get(row.project_id);
+        if (current && !current.meta.deleted) {
+          this.port.importDoc(row.project_id, current.doc as unknown as ProjectDoc);
+          const applied = this.port.exportDoc(row.project_id);
+          this.saveRow(row.project_id, {
+            version: current.meta.version,
+            synced_hash: applied ? docHash(applied) : null,
+          });
+          this.emit({
+            type: 'notice',
+            level: 'warning',
+            message: `"${(current.doc as { name?: string }).name ?? row.project_id}" was deleted here but changed on another machine; it was restored.`,
+          });
+        }
+      }
+    }
+  }
+
+  /** Sends one document; a stale base version becomes a conflict with the server's current copy. */
+  private async pushOne(id: string, doc: ProjectDoc, baseVersion?: number, tombstoneVersion?: number | null) {
+    try {
+      const meta = await this.remote.push(
+        id,
+        doc as unknown as Record<string, unknown>,
+        baseVersion ?? tombstoneVersion ?? undefined,
+      );
+      this.saveRow(id, { version: meta.version, synced_hash: docHash(doc), deleted: 0, conflict: null });
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      const current = await this.remote.get(id);
+      const conflict: StoredConflict = current
+        ? { version: current.meta.version, deleted: current.meta.deleted, doc: current.doc as unknown as ProjectDoc }
+        : { version: (error.details as { currentVersion: number }).currentVersion, deleted: true };
+      this.saveRow(id, { conflict: JSON.stringify(conflict) });
+    }
+  }
+
+  /** keep 'mine': this machine's version replaces the server's; 'theirs': the server's replaces this one. */
+  async resolve(projectId: string, keep: 'mine' | 'theirs'): Promise<SyncStatus> {
+    const row = this.row(projectId);
+    if (!row?.conflict) {
+      throw new AppError('NO_CONFLICT', `projectId: project ${projectId} has no sync conflict to resolve.`, {
+        status: 404,
+      });
+    }
+    const theirs = JSON.parse(row.conflict) as StoredConflict;
+    if (keep === 'theirs') {
+      if (theirs.deleted || !theirs.doc) {
+        this.port.deleteProject(projectId);
+        this.saveRow(projectId, { version: theirs.version, deleted: 1, synced_hash: null, conflict: null });
+        this.emit({ type: 'projects.changed' });
+      } else {
+        this.port.importDoc(projectId, theirs.doc);
+        const applied = this.port.exportDoc(projectId);
+        this.saveRow(projectId, {
+          version: theirs.version,
+          synced_hash: applied ? docHash(applied) : null,
+          deleted: 0,
+          conflict: null,
+        });
+        this.emit({ type: 'project.changed', projectId });
+        this.emit({ type: 'projects.changed' });
+      }
+    } else {
+      const doc = this.port.exportDoc(projectId);
+      if (!doc)
+        throw new AppError('NOT_FOUND', `projectId: project ${projectId} no longer exists here.`, { status: 404 });
+      const meta = await this.remote.push(projectId, doc as unknown as Record<string, unknown>, theirs.version);
+      this.saveRow(projectId, { version: meta.version, synced_hash: docHash(doc), deleted: 0, conflict: null });
+    }
+    const status = this.status();
+    this.emit({ type: 'sync.updated', sync: status });
+    return status;
+  }
+}
