@@ -66,7 +66,7 @@ async function withLicensing<T>(dataDir: string | undefined, fn: (l: Licensing) 
   try {
     return await fn(licensing);
   } finally {
-    licensing.close();
+    await licensing.close();
   }
 }
 

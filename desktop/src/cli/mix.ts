@@ -240,7 +240,7 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     writeReport(options, io, rendered.report);
     return rendered.code;
   } finally {
-    licensing.close();
+    await licensing.close();
   }
 }
 

@@ -1,6 +1,7 @@
 export * from './client.ts';
 export * from './errors.ts';
 export * from './fingerprint.ts';
+export * from './handlers.ts';
 export * from './lease.ts';
 export * from './ledger.ts';
 export * from './project-sync.ts';

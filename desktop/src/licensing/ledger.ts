@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS charges (
 );
 CREATE INDEX IF NOT EXISTS charges_unsent ON charges (sent, kind);
 CREATE TABLE IF NOT EXISTS sync_projects (
-  project_id TEXT PRIMARY KEY, version INTEGER, synced_hash TEXT, deleted INTEGER NOT NULL DEFAULT 0,
+  project_id TEXT PRIMARY KEY, local_id TEXT, version INTEGER, synced_hash TEXT, deleted INTEGER NOT NULL DEFAULT 0,
   conflict TEXT
 );
 `;

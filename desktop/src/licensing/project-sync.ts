@@ -24,8 +24,8 @@ export interface ProjectDoc {
 export interface ProjectSyncPort {
   listProjectIds(): string[];
   exportDoc(projectId: string): ProjectDoc | null;
-  /** Creates the project with this id, or replaces its name, mode, settings, clips, groups and rules. */
-  importDoc(projectId: string, doc: ProjectDoc): void;
+  /** Replaces the project's name, mode, settings, clips, groups and rules, or creates it (null); returns its id. */
+  importDoc(projectId: string | null, doc: ProjectDoc): string;
   deleteProject(projectId: string): void;
 }
 
@@ -35,8 +35,10 @@ export function docHash(doc: ProjectDoc): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
+/** Keyed by the server's project id (the id on the machine that created it); `local_id` is this machine's. */
 interface Row {
   project_id: string;
+  local_id: string | null;
   version: number | null;
   synced_hash: string | null;
   deleted: number;
@@ -78,13 +80,51 @@ export class ProjectSync {
   }
 
   private saveRow(id: string, patch: Partial<Omit<Row, 'project_id'>>): void {
-    const row = this.row(id) ?? { project_id: id, version: null, synced_hash: null, deleted: 0, conflict: null };
+    const row = this.row(id) ?? {
+      project_id: id,
+      local_id: null,
+      version: null,
+      synced_hash: null,
+      deleted: 0,
+      conflict: null,
+    };
     const next = { ...row, ...patch };
     this.ledger.db
       .prepare(
-        'INSERT OR REPLACE INTO sync_projects (project_id, version, synced_hash, deleted, conflict) VALUES (?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO sync_projects (project_id, local_id, version, synced_hash, deleted, conflict) VALUES (?, ?, ?, ?, ?, ?)',
       )
-      .run(id, next.version, next.synced_hash, next.deleted, next.conflict);
+      .run(id, next.local_id, next.version, next.synced_hash, next.deleted, next.conflict);
+  }
+
+  /** Server id of a local project: the one it was pulled under, else its own id. */
+  private remoteId(localId: string): string {
+    const row = this.ledger.db.prepare('SELECT project_id FROM sync_projects WHERE local_id = ?').get(localId) as
+      | { project_id: string }
+      | undefined;
+    return row?.project_id ?? localId;
+  }
+
+  /** This machine's project for a server id, if it has one. */
+  private localId(remoteId: string): string | null {
+    const row = this.row(remoteId);
+    if (row?.local_id) return this.port.exportDoc(row.local_id) ? row.local_id : null;
+    return this.port.exportDoc(remoteId) ? remoteId : null;
+  }
+
+  private exportRemote(remoteId: string): ProjectDoc | null {
+    const local = this.localId(remoteId);
+    return local ? this.port.exportDoc(local) : null;
+  }
+
+  private importRemote(remoteId: string, doc: ProjectDoc): ProjectDoc | null {
+    const localId = this.port.importDoc(this.localId(remoteId), doc);
+    this.saveRow(remoteId, { local_id: localId });
+    return this.port.exportDoc(localId);
+  }
+
+  private deleteRemote(remoteId: string): void {
+    const local = this.localId(remoteId);
+    if (local) this.port.deleteProject(local);
   }
 
   /** Background sync every `intervalMs` (and right away); the UI never waits for it. */
@@ -107,13 +147,14 @@ export class ProjectSync {
     const byId = new Map(rows.map((r) => [r.project_id, r]));
     const conflicts: SyncConflict[] = [];
     const projects: SyncStatus['projects'] = [];
-    for (const id of this.port.listProjectIds()) {
+    for (const localId of this.port.listProjectIds()) {
+      const id = this.remoteId(localId);
       const row = byId.get(id);
-      const doc = this.port.exportDoc(id);
+      const doc = this.port.exportDoc(localId);
       if (row?.conflict && doc) {
         const theirs = JSON.parse(row.conflict) as StoredConflict;
         conflicts.push({
-          projectId: id,
+          projectId: localId,
           mine: { name: doc.name, modifiedAt: doc.modifiedAt },
           theirs: {
             name: theirs.doc?.name ?? doc.name,
@@ -121,12 +162,12 @@ export class ProjectSync {
             deleted: theirs.deleted,
           },
         });
-        projects.push({ projectId: id, state: 'conflict', version: row.version });
+        projects.push({ projectId: localId, state: 'conflict', version: row.version });
       } else if (!row?.version) {
-        projects.push({ projectId: id, state: enabled ? 'pending' : 'local-only', version: null });
+        projects.push({ projectId: localId, state: enabled ? 'pending' : 'local-only', version: null });
       } else {
         const dirty = doc ? docHash(doc) !== row.synced_hash : false;
-        projects.push({ projectId: id, state: dirty ? 'pending' : 'synced', version: row.version });
+        projects.push({ projectId: localId, state: dirty ? 'pending' : 'synced', version: row.version });
       }
     }
     return {
@@ -180,7 +221,7 @@ export class ProjectSync {
     const id = change.meta.id;
     const row = this.row(id);
     if (row?.version && row.version >= change.meta.version) return false; // Ours, or already applied.
-    const local = this.port.exportDoc(id);
+    const local = this.exportRemote(id);
     const dirty = local !== null && (!row || docHash(local) !== row.synced_hash);
     const theirs = change.doc as ProjectDoc | undefined;
     if (dirty) {
@@ -189,13 +230,12 @@ export class ProjectSync {
       return true;
     }
     if (change.meta.deleted) {
-      if (local) this.port.deleteProject(id);
+      if (local) this.deleteRemote(id);
       this.saveRow(id, { version: change.meta.version, deleted: 1, synced_hash: null, conflict: null });
       return true;
     }
     if (!theirs) return false;
-    this.port.importDoc(id, theirs);
-    const applied = this.port.exportDoc(id);
+    const applied = this.importRemote(id, theirs);
     this.saveRow(id, {
       version: change.meta.version,
       synced_hash: applied ? docHash(applied) : null,
@@ -206,11 +246,13 @@ export class ProjectSync {
   }
 
   private async push(): Promise<void> {
-    const local = new Set(this.port.listProjectIds());
-    for (const id of local) {
+    const localIds = this.port.listProjectIds();
+    const local = new Set(localIds.map((l) => this.remoteId(l)));
+    for (const localId of localIds) {
+      const id = this.remoteId(localId);
       const row = this.row(id);
       if (row?.conflict) continue;
-      const doc = this.port.exportDoc(id);
+      const doc = this.port.exportDoc(localId);
       if (!doc) continue;
       const hash = docHash(doc);
       if (row?.version && row.synced_hash === hash && !row.deleted) continue;
@@ -233,8 +275,7 @@ export class ProjectSync {
         // Changed elsewhere after this machine deleted it: bring that version back rather than destroy it.
         const current = await this.remote.get(row.project_id);
         if (current && !current.meta.deleted) {
-          this.port.importDoc(row.project_id, current.doc as unknown as ProjectDoc);
-          const applied = this.port.exportDoc(row.project_id);
+          const applied = this.importRemote(row.project_id, current.doc as unknown as ProjectDoc);
           this.saveRow(row.project_id, {
             version: current.meta.version,
             synced_hash: applied ? docHash(applied) : null,
@@ -269,29 +310,29 @@ export class ProjectSync {
   }
 
   /** keep 'mine': this machine's version replaces the server's; 'theirs': the server's replaces this one. */
-  async resolve(projectId: string, keep: 'mine' | 'theirs'): Promise<SyncStatus> {
+  async resolve(localId: string, keep: 'mine' | 'theirs'): Promise<SyncStatus> {
+    const projectId = this.remoteId(localId);
     const row = this.row(projectId);
     if (!row?.conflict) {
-      throw new AppError('NO_CONFLICT', `projectId: project ${projectId} has no sync conflict to resolve.`, {
+      throw new AppError('NO_CONFLICT', `projectId: project ${localId} has no sync conflict to resolve.`, {
         status: 404,
       });
     }
     const theirs = JSON.parse(row.conflict) as StoredConflict;
     if (keep === 'theirs') {
       if (theirs.deleted || !theirs.doc) {
-        this.port.deleteProject(projectId);
+        this.port.deleteProject(localId);
         this.saveRow(projectId, { version: theirs.version, deleted: 1, synced_hash: null, conflict: null });
         this.emit({ type: 'projects.changed' });
       } else {
-        this.port.importDoc(projectId, theirs.doc);
-        const applied = this.port.exportDoc(projectId);
+        const applied = this.importRemote(projectId, theirs.doc);
         this.saveRow(projectId, {
           version: theirs.version,
           synced_hash: applied ? docHash(applied) : null,
           deleted: 0,
           conflict: null,
         });
-        this.emit({ type: 'project.changed', projectId });
+        this.emit({ type: 'project.changed', projectId: localId });
         this.emit({ type: 'projects.changed' });
       }
     } else {

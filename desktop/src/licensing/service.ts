@@ -183,6 +183,7 @@ export class Licensing {
   }
 
   private setOnline(online: boolean): void {
+    if (this.closed) return;
     const was = this.online;
     this.online = online;
     if (online) this.ledger.set('lastSyncedAt', this.now());
@@ -254,6 +255,7 @@ export class Licensing {
   }
 
   credits(): CreditsStatus {
+    if (this.closed) throw new AppError('CLOSED', 'The app is shutting down.', { status: 503 });
     const cache = this.ledger.get<CreditsCache>('credits.cache');
     const pendingUsage = this.ledger.pendingUsage();
     return {
@@ -406,6 +408,7 @@ export class Licensing {
 
   /** One output of a licensed job completed: charged once, whatever calls this how often. */
   outputCompleted(outputId: string, jobId: string): void {
+    if (this.closed) return;
     const job = this.ledger.job(jobId);
     if (!job || !this.ledger.recordOutput(outputId, jobId, creditCost(1))) return;
     if (job.mode === 'offline' || job.state !== 'open') this.changed();
@@ -413,6 +416,7 @@ export class Licensing {
 
   /** The job finished (completed, failed or cancelled): commit what its completed outputs used, free the rest. */
   async jobEnded(jobId: string): Promise<void> {
+    if (this.closed) return;
     const job = this.ledger.beginSettle(jobId);
     if (job?.state !== 'settling') return;
     await this.settle(jobId).catch(() => {});
@@ -450,7 +454,7 @@ export class Licensing {
   }
 
   private async doFlush(): Promise<void> {
-    if (!this.stored.activationId) return;
+    if (!this.stored.activationId || this.closed) return;
     const before = this.ledger.pendingUsage();
     try {
       for (const job of this.ledger.jobs('settling')) await this.settle(job.jobId);
@@ -466,7 +470,7 @@ export class Licensing {
       if (isTransient(error)) this.setOnline(false);
       else if (error instanceof AppError && error.status === 403) await this.refused(error);
     }
-    if (before !== this.ledger.pendingUsage()) this.changed();
+    if (!this.closed && before !== this.ledger.pendingUsage()) this.changed();
   }
 
   /** Balance from the server into the cache; a failure keeps the last one. */
@@ -474,6 +478,7 @@ export class Licensing {
     if (!this.stored.activationId) return this.credits();
     try {
       const res = await this.client.credits();
+      if (this.closed) return this.credits();
       this.ledger.set('credits.cache', { balance: res.balance, held: res.held, available: res.available });
       this.setOnline(true);
       this.emit({ type: 'credits.updated', credits: this.credits() });
@@ -503,10 +508,13 @@ export class Licensing {
     void this.flush();
   }
 
-  close(): void {
+  /** Stops the timers and closes the ledger once in-flight uploads have ended. */
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    await this.flushing?.catch(() => {});
     this.ledger.close();
   }
 }
