@@ -272,8 +272,9 @@ export class Licensing {
 
   /** Remember a server refusal or lease problem so it survives restarts (until the next good heartbeat). */
   private async refused(error: AppError): Promise<void> {
-    const code = error instanceof LeaseInvalidError ? error.reason : error.code;
-    if (code === 'BAD_SIGNATURE' || code === 'UNAUTHENTICATED' || code === 'NOT_FOUND') {
+    const lease = error instanceof LeaseInvalidError;
+    const code = lease ? error.reason : error.code;
+    if (!lease && (code === 'BAD_SIGNATURE' || code === 'UNAUTHENTICATED' || code === 'NOT_FOUND')) {
       // The server no longer knows this activation (seat freed elsewhere): start over.
       await this.client.forget();
       this.stored = await this.client.stored();
@@ -281,9 +282,11 @@ export class Licensing {
     } else {
       const known = PROBLEM_MESSAGES[code];
       const message =
-        code.startsWith('LICENSE_') && !(error instanceof LeaseInvalidError)
+        code.startsWith('LICENSE_') && !lease
           ? `${error.message} Rendering continues unlicensed, with a watermark.`
-          : (known ?? error.message);
+          : lease
+            ? `${known ?? error.message} Rendering continues unlicensed, with a watermark.`
+            : (known ?? error.message);
       this.setProblem({ code, message });
     }
     this.changed();
