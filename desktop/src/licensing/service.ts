@@ -423,6 +423,7 @@ export class Licensing {
     const job = this.ledger.beginSettle(jobId);
     if (job?.state !== 'settling') return;
     await this.settle(jobId).catch(() => {});
+    await this.refreshCredits();
     this.changed();
   }
 
