@@ -3,4 +3,5 @@ export * from './entities.ts';
 export * from './events.ts';
 export * from './licensing.ts';
 export * from './methods.ts';
+export * from './settings-merge.ts';
 export * from './transport.ts';
