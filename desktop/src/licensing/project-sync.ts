@@ -60,6 +60,8 @@ export class ProjectSync {
   private running: Promise<SyncStatus> | null = null;
   private lastError: string | null = null;
   private timer: NodeJS.Timeout | undefined;
+  private first: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly licensing: Licensing,
@@ -130,14 +132,22 @@ export class ProjectSync {
   /** Background sync every `intervalMs` (and right away); the UI never waits for it. */
   startAuto(intervalMs: number): void {
     const run = () => {
-      if (this.licensing.status().state !== 'unlicensed') void this.syncNow().catch(() => {});
+      if (this.stopped) return;
+      try {
+        if (this.licensing.status().state !== 'unlicensed') void this.syncNow().catch(() => {});
+      } catch {
+        // Closing meanwhile.
+      }
     };
-    setTimeout(run, 0).unref();
+    this.first = setTimeout(run, 0);
+    this.first.unref();
     this.timer = setInterval(run, intervalMs);
     this.timer.unref();
   }
 
   stop(): void {
+    this.stopped = true;
+    clearTimeout(this.first);
     clearInterval(this.timer);
   }
 

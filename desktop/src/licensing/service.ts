@@ -297,6 +297,7 @@ export class Licensing {
     if (!this.stored.activationId) return this.status();
     try {
       const { license } = await this.client.heartbeat();
+      if (this.closed) return { state: 'unlicensed', serverUrl: this.client.serverUrl };
       this.stored = await this.client.stored();
       this.ledger.set('license.info', license);
       this.setProblem(undefined);
@@ -304,6 +305,7 @@ export class Licensing {
       this.changed();
       await this.flush();
     } catch (error) {
+      if (this.closed) return { state: 'unlicensed', serverUrl: this.client.serverUrl };
       if (isTransient(error)) this.setOnline(false);
       else if (error instanceof AppError && !(error instanceof NotActivatedError)) await this.refused(error);
     }

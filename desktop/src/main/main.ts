@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CallMessage, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type ResultMessage } from '@vmp/shared/api';
 import { serializeError } from '@vmp/shared/errors';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import { type Core, createCore } from '../core/core.ts';
 import { dispatch, resultMessage } from '../core/dispatch.ts';
 import { PlatformError } from '../core/errors.ts';
@@ -99,6 +99,8 @@ async function start(): Promise<void> {
     platform: electronPlatform(),
     defaultOutputDir: join(app.getPath('videos'), APP_NAME),
     commandLog: join(app.getPath('logs'), 'ffmpeg-commands.log'),
+    // The machine secret is sealed with the OS store Electron wraps (Keychain, DPAPI, libsecret/kwallet).
+    licensing: { safeStorage },
   });
   const live = core;
   protocol.handle(APP_SCHEME, createAppProtocolHandler(live, rendererDir));
