@@ -346,9 +346,9 @@ export class ProjectSync {
         this.emit({ type: 'projects.changed' });
       }
     } else {
-      const doc = this.port.exportDoc(projectId);
+      const doc = this.port.exportDoc(localId);
       if (!doc)
-        throw new AppError('NOT_FOUND', `projectId: project ${projectId} no longer exists here.`, { status: 404 });
+        throw new AppError('NOT_FOUND', `projectId: project ${localId} no longer exists here.`, { status: 404 });
       const meta = await this.remote.push(projectId, doc as unknown as Record<string, unknown>, theirs.version);
       this.saveRow(projectId, { version: meta.version, synced_hash: docHash(doc), deleted: 0, conflict: null });
     }
