@@ -85,7 +85,7 @@ describe('activate once, pay per output', () => {
   it('activates from the first-run prompt', async () => {
     const page = browser.page;
     await page.goto(host!.url);
-    const prompt = page.getByRole('dialog', { name: 'Activate Video Mixer Pro' });
+    const prompt = page.getByRole('region', { name: 'Activate Video Mixer Pro' });
     await prompt.waitFor();
     await screenshot(page, 'licensing-0-first-run');
     await prompt.getByLabel('License key').fill(user.licenseKey);

@@ -88,6 +88,7 @@ export function App() {
           Lost the connection to the Video Mixer Pro host. Reconnecting… Renders keep running on the host.
         </div>
       ) : null}
+      <FirstRunPrompt />
       {info && !info.ffmpeg.ok ? (
         <div className="banner banner-error" role="alert">
           FFmpeg is not available: {info.ffmpeg.error}
@@ -103,7 +104,6 @@ export function App() {
       <Toasts />
       <DialogHost />
       <LicenseDialog />
-      <FirstRunPrompt />
       <ShortfallDialog />
       <ConflictDialog />
       <ShortcutsSheet />

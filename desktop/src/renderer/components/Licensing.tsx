@@ -204,26 +204,21 @@ export function LicenseDialog() {
   );
 }
 
-/** First run: enter a key, or skip and render with a watermark. */
+/** First run: enter a key, or skip and render with a watermark. A banner, not a modal: nothing waits on it. */
 export function FirstRunPrompt() {
   const open = useLicensing((s) => s.firstRunOpen);
   if (!open) return null;
-  const skip = () => useLicensing.getState().skipFirstRun();
   return (
-    <Modal
-      title="Activate Video Mixer Pro"
-      onClose={skip}
-      className="modal-small"
-      footer={
-        <button type="button" className="button" onClick={skip}>
-          Skip — use unlicensed
-        </button>
-      }
-    >
-      <p>Enter your license key once; after that the app works offline too. Each rendered video costs one credit.</p>
-      <p className="muted">Unlicensed, everything works, and outputs carry a small watermark.</p>
-      <ActivateForm autoFocus />
-    </Modal>
+    <section className="banner first-run" aria-label="Activate Video Mixer Pro">
+      <div className="first-run-text">
+        <strong>Activate Video Mixer Pro.</strong> Enter your license key once; after that the app works offline too,
+        and each rendered video costs one credit. Unlicensed, everything works and outputs carry a small watermark.
+      </div>
+      <ActivateForm />
+      <button type="button" className="button small" onClick={() => useLicensing.getState().skipFirstRun()}>
+        Skip — use unlicensed
+      </button>
+    </section>
   );
 }
 
