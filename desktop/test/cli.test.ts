@@ -21,7 +21,7 @@ let cache: string;
 function vmp(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, VMP_CACHE_DIR: cache, FORCE_COLOR: '0' },
+      env: { ...process.env, VMP_CACHE_DIR: cache, VMP_DATA_DIR: join(dir, 'data'), FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -67,6 +67,8 @@ export const RenderSettings = z.object({
   clipsPerOutput: z.number().int().min(1).max(20).default(3),
   /** Placeholders: {project} {index} {clips} {seed} {format}. */
   nameTemplate: z.string().min(1).max(200).default(DEFAULT_NAME_TEMPLATE),
+  /** Text burned into every output (unlicensed renders); set by the app at job start, never by the user. */
+  watermark: z.string().nullable().optional(),
 });
 export type RenderSettings = z.infer<typeof RenderSettings>;
 export type RenderSettingsInput = z.input<typeof RenderSettings>;

@@ -22,6 +22,14 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
   },
   mix: { summary: 'mix a folder of clips into many videos', load: async () => (await import('./mix.ts')).mixCommand },
   serve: { summary: 'run the app in your browser', load: async () => (await import('./serve.ts')).serveCommand },
+  license: {
+    summary: 'activate, check or deactivate this machine',
+    load: async () => (await import('./licensing.ts')).licenseCommand,
+  },
+  credits: {
+    summary: 'credit balance and offline usage',
+    load: async () => (await import('./licensing.ts')).creditsCommand,
+  },
 };
 
 /** "source" when this module is the TypeScript file (run through tsx), "bundled" when it is the esbuild output. */

@@ -5,9 +5,11 @@ import { FitMode, OutputFormat, RenderSettings, Strategy } from '@vmp/shared';
 import type { MixOptions } from '../engine/mix.ts';
 import { type PlanClip, type PlanInput, planCombinations } from '../engine/plan/planner.ts';
 import type { ClipAnalysis } from '../engine/validate/analyse.ts';
+import type { JobPayment, Licensing } from '../licensing/service.ts';
 import { analyseFiles } from './analyse-files.ts';
 import { type CliCommand, type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from './command.ts';
 import { mixKeepingDone } from './disk.ts';
+import { openLicensing } from './licensing.ts';
 import { createProgressReporter } from './progress.ts';
 import { type ScannedFolder, scanMixFolder } from './scan.ts';
 
@@ -146,6 +148,22 @@ export interface MixReport {
   outputs: Array<{ path: string; sources: string[]; duration: number }>;
   skipped: Array<{ path: string; reason: string }>;
   failed?: Array<{ index: number; error: string }>;
+  credits: { mode: JobPayment['mode']; cost: number; charged: number; watermark: string | null };
+}
+
+/** The line `vmp mix` prints before rendering: what the job costs and what is left, or why it is free. */
+export function costLine(payment: JobPayment, count: number, licensing: Licensing): string {
+  const credits = licensing.credits();
+  const cost = count * credits.creditsPerOutput;
+  const plural = (n: number) => `${n} credit${n === 1 ? '' : 's'}`;
+  if (payment.mode === 'unlicensed') {
+    const why = licensing.status().message ?? 'This machine is not activated (vmp license activate <key>).';
+    return `Unlicensed: every video carries a "${payment.watermark}" watermark and nothing is charged. ${why}\n`;
+  }
+  if (payment.mode === 'offline') {
+    return `Cost: ${plural(cost)}. Offline: recorded on this machine (${credits.pendingUsage} already waiting) and debited when the server is reachable.\n`;
+  }
+  return `Cost: ${plural(cost)} (${credits.creditsPerOutput} per video). Balance: ${credits.balance ?? 'unknown'}; available after this job: ${credits.available ?? 'unknown'}.\n`;
 }
 
 export const mixCommand: CliCommand = {
@@ -200,6 +218,46 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     clipsPerOutput: options.clipsPerOutput,
     count: plan.count,
   });
+  const licensing = await openLicensing();
+  try {
+    await licensing.heartbeat();
+    // Throws INSUFFICIENT_CREDITS ("This job needs 4 credits; 2 are available.") before anything renders.
+    const payment = await licensing.beforeJob(plan.count);
+    if (payment.mode === 'reserved') await licensing.refreshCredits();
+    io.stderr.write(costLine(payment, plan.count, licensing));
+    const job = { plan, sources, settings: { ...settings, watermark: payment.watermark }, skipped };
+    let rendered: Awaited<ReturnType<typeof renderMix>>;
+    try {
+      rendered = await renderMix(options, io, job, (index) =>
+        licensing.outputCompleted(`${payment.key}:${index}`, payment.key),
+      );
+    } finally {
+      // Completed videos are paid, the rest of the hold is freed, also when cancelled.
+      await licensing.jobEnded(payment.key);
+      await licensing.flush();
+    }
+    const charged = licensing.ledger.chargedCount(payment.key);
+    rendered.report.credits = { mode: payment.mode, cost: plan.count, charged, watermark: payment.watermark };
+    writeReport(options, io, rendered.report);
+    return rendered.code;
+  } finally {
+    await licensing.close();
+  }
+}
+
+async function renderMix(
+  options: MixCliOptions,
+  io: CliIo,
+  job: {
+    plan: ReturnType<typeof planCombinations>;
+    sources: MixOptions['sources'];
+    settings: RenderSettings;
+    skipped: Array<{ path: string; reason: string }>;
+  },
+  completed: (index: number) => void,
+): Promise<{ code: number; report: MixReport }> {
+  const { plan, sources, settings, skipped } = job;
+  const progress = createProgressReporter(io.stderr);
   io.stderr.write(
     `Making ${plan.count} of ${plan.possible.exact ? '' : 'about '}${plan.possible.value} possible videos (${plan.mode} mode) in ${options.out}\n`,
   );
@@ -213,15 +271,18 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     cacheDir: options.cacheDir,
     concurrency: options.concurrency,
     signal: io.signal,
-    onProgress: (p) =>
+    onProgress: (p) => {
+      if (p.phase === 'done') completed(p.index);
       progress.update({
         label: 'Rendering',
         fraction: p.overall,
         done: p.completed,
         total: p.total,
         etaSeconds: p.etaSeconds,
-      }),
+      });
+    },
   });
+  for (const o of result.outputs) completed(o.index);
   const total = plan.combinations.length;
   const finished = result.outputs.length + result.failed.length;
   progress.update({ label: 'Rendering', fraction: 1, done: finished, total, etaSeconds: 0 });
@@ -233,16 +294,21 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
       .map((o) => ({ path: resolve(o.path), sources: o.clipIds.map((id) => resolve(id)), duration: o.duration })),
     skipped: skipped.map((s) => ({ path: resolve(s.path), reason: s.reason })),
     ...(result.failed.length ? { failed: result.failed.map((f) => ({ index: f.index, error: f.error.message })) } : {}),
+    credits: { mode: 'unlicensed', cost: 0, charged: 0, watermark: settings.watermark ?? null },
   };
+  for (const f of result.failed) io.stderr.write(`Video ${f.index + 1} failed: ${f.error.message}\n`);
+  return { code: result.failed.length > 0 ? EXIT_FAILURE : EXIT_OK, report };
+}
+
+function writeReport(options: MixCliOptions, io: CliIo, report: MixReport): void {
   if (options.json) {
     io.stdout.write(`${JSON.stringify(report)}\n`);
   } else {
     for (const o of report.outputs) io.stdout.write(`${o.path}\n`);
     io.stderr.write(
       `Made ${report.outputs.length} video${report.outputs.length === 1 ? '' : 's'} in ${options.out}` +
-        `${skipped.length ? `; skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'}` : ''}.\n`,
+        `${report.skipped.length ? `; skipped ${report.skipped.length} file${report.skipped.length === 1 ? '' : 's'}` : ''}` +
+        `${report.credits.charged ? `; ${report.credits.charged} credit${report.credits.charged === 1 ? '' : 's'} used` : ''}.\n`,
     );
   }
-  for (const f of result.failed) io.stderr.write(`Video ${f.index + 1} failed: ${f.error.message}\n`);
-  return result.failed.length > 0 ? EXIT_FAILURE : EXIT_OK;
 }

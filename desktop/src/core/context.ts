@@ -1,11 +1,13 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ApiHandlers, AppSettings, Job, Output } from '@vmp/shared/api';
+import type { JobPayment } from '../licensing/service.ts';
 import { RenderQueue } from '../queue/queue.ts';
 import type { RenderOutputFn } from '../queue/types.ts';
 import { Store } from '../store/store.ts';
 import { type EnginePort, realEngine } from './engine-port.ts';
 import { EventHub } from './events.ts';
+import type { CoreLicensingOptions } from './licensing.ts';
 import { lockDataDir } from './lock.ts';
 import { hostPlatform, type Platform } from './platform.ts';
 import { defaultAppSettings, defaultOutputRoot, resolveAppSettings } from './settings.ts';
@@ -14,6 +16,11 @@ import { defaultAppSettings, defaultOutputRoot, resolveAppSettings } from './set
 export interface CreditsPort {
   jobQueued?(job: Job, creditCost: number): Promise<void>;
   outputCompleted?(output: Output): Promise<void>;
+  /** Before anything is queued: how the job is paid (a hold, offline, or unlicensed with a watermark); may refuse. */
+  beforeJob?(outputs: number): Promise<JobPayment>;
+  jobCreated?(payment: JobPayment, jobId: string): void;
+  /** The job could not be created after `beforeJob`: give its hold back. */
+  jobAbandoned?(payment: JobPayment): Promise<void>;
 }
 
 export interface CoreOptions {
@@ -29,6 +36,8 @@ export interface CoreOptions {
   migrationsDir?: string;
   /** Appends every FFmpeg command the renderer runs to this file (support, and the crash test's evidence). */
   commandLog?: string;
+  /** Licensing of this data folder (server from VMP_SERVER_URL); tests pass a machine id, clock, intervals. */
+  licensing?: CoreLicensingOptions;
 }
 
 export const SETTINGS_KEY = 'app.settings';

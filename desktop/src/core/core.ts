@@ -8,6 +8,7 @@ import { type CoreOptions, createContext } from './context.ts';
 import type { EventHub } from './events.ts';
 import { groupHandlers } from './groups.ts';
 import { jobHandlers } from './jobs.ts';
+import { licensingModule } from './licensing.ts';
 import { mediaFiles, outputHandlers } from './outputs.ts';
 import type { Platform } from './platform.ts';
 import { projectHandlers } from './projects.ts';
@@ -35,7 +36,8 @@ export interface Core extends ApiHandlers {
 
 /** The app API as one object: each API area's handlers over one shared context (store, queue, engine, ...). */
 export function createCore(options: CoreOptions): Core {
-  const ctx = createContext(options);
+  const licensing = licensingModule(options.dataDir, options.licensing);
+  const ctx = createContext({ ...options, credits: options.credits ?? licensing.port });
   const handlers: ApiHandlers = {
     ...appHandlers(ctx),
     ...projectHandlers(ctx),
@@ -43,7 +45,9 @@ export function createCore(options: CoreOptions): Core {
     ...groupHandlers(ctx),
     ...jobHandlers(ctx),
     ...outputHandlers(ctx),
+    ...licensing.handlers,
   };
+  licensing.attach(ctx);
   ctx.queue.start();
   resumeInterruptedAnalyses(ctx);
   return {
@@ -57,6 +61,9 @@ export function createCore(options: CoreOptions): Core {
     emit: ctx.hub.emit,
     settings: ctx.settings,
     mediaDir: (projectId) => join(ctx.dataDir, 'media', projectId),
-    close: () => ctx.close(),
+    async close() {
+      await ctx.close();
+      await licensing.close();
+    },
   };
 }

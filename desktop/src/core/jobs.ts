@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Job } from '@vmp/shared/api';
+import type { Clip, Job } from '@vmp/shared/api';
 import { AppError, ValidationError } from '@vmp/shared/errors';
 import { dedupeFileNames, sanitizeFileName } from '../engine/render/naming.ts';
+import type { JobPayment } from '../licensing/service.ts';
 import type { JobPlanSnapshot, RenderSource } from '../queue/types.ts';
 import { type AreaHandlers, type CoreContext, projectDetail } from './context.ts';
 import { countWarnings, planInputFor } from './plan.ts';
@@ -12,11 +13,13 @@ function stamp(at: Date): string {
   return `${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}-${p(at.getHours())}${p(at.getMinutes())}${p(at.getSeconds())}`;
 }
 
-/** Plans the project, snapshots its sources, creates the job with its outputs and hands it to the queue. */
-function startJob(ctx: CoreContext, projectId: string): Job {
-  const { store, engine } = ctx;
+/**
+ * Plans the project, snapshots its sources, has the job paid for (credits hold, offline, or unlicensed with a
+ * watermark; refused when the balance is short), creates the job with its outputs and hands it to the queue.
+ */
+async function startJob(ctx: CoreContext, projectId: string): Promise<Job> {
+  const { engine } = ctx;
   const d = projectDetail(ctx, projectId);
-  const { project } = d;
   const { input } = planInputFor(d);
   const plan = engine.plan(input);
   if (plan.count === 0) throw new ValidationError('Nothing to render: the plan has no combinations.');
@@ -31,7 +34,30 @@ function startJob(ctx: CoreContext, projectId: string): Job {
     }
     sources.push({ id, path: clip.path, hash: clip.hash, info: clip.info });
   }
-  const settingsAtStart = project.settings;
+  const payment = await ctx.credits?.beforeJob?.(plan.count);
+  try {
+    return createJob(ctx, { d, plan, byId, sources, payment });
+  } catch (error) {
+    if (payment) await ctx.credits?.jobAbandoned?.(payment);
+    throw error;
+  }
+}
+
+function createJob(
+  ctx: CoreContext,
+  job: {
+    d: ReturnType<typeof projectDetail>;
+    plan: ReturnType<CoreContext['engine']['plan']>;
+    byId: Map<string, Clip>;
+    sources: RenderSource[];
+    payment: JobPayment | undefined;
+  },
+): Job {
+  const { store, engine } = ctx;
+  const { d, plan, byId, sources, payment } = job;
+  const { project } = d;
+  const projectId = project.id;
+  const settingsAtStart = payment?.watermark ? { ...project.settings, watermark: payment.watermark } : project.settings;
   const at = new Date();
   // One folder per job, never shared: two jobs started in the same second get "-2", "-3", ...
   const base = join(project.outputDir, `${sanitizeFileName(project.name, 60)}-${stamp(at)}`);
@@ -72,11 +98,14 @@ function startJob(ctx: CoreContext, projectId: string): Job {
       duration: c.clipIds.reduce((sum, id) => sum + (durations.get(id) ?? 0), 0),
     })),
   });
+  if (payment) ctx.credits?.jobCreated?.(payment, jobId);
   ctx.queue.jobAdded(jobId);
   ctx.projectChanged(projectId);
-  const job = store.jobs.get(jobId);
-  ctx.credits?.jobQueued?.(job, plan.creditCost).catch((e: unknown) => ctx.warn(`Credits: ${(e as Error).message}`));
-  return job;
+  const created = store.jobs.get(jobId);
+  ctx.credits
+    ?.jobQueued?.(created, plan.creditCost)
+    .catch((e: unknown) => ctx.warn(`Credits: ${(e as Error).message}`));
+  return created;
 }
 
 /** plan.*, jobs.* and queue.*: preview the plan, start and follow jobs, pause and resume the queue. */

@@ -2,6 +2,7 @@ import { creditCost } from '@vmp/shared';
 import { AppError } from '@vmp/shared/errors';
 import {
   ActivateResponse,
+  CheckoutResponse,
   CreditsResponse,
   errorFromBody,
   Jwks,
@@ -38,6 +39,14 @@ export interface LicensingClientOptions {
   fetch?: typeof fetch;
   /** Expected lease issuer. */
   issuer?: string;
+  /** Per-attempt timeout, ms (default 8000). */
+  timeoutMs?: number;
+  /** Extra attempts after a network error, 429 or 5xx (default 2), with backoff. */
+  retries?: number;
+  /** Backoff before retry n (1-based), ms; default 300 · 3^(n-1). */
+  backoffMs?: (attempt: number) => number;
+  /** Clock in epoch ms (signing timestamps and lease expiry); default Date.now. Tests move it. */
+  now?: () => number;
 }
 
 export interface RequestOptions {
@@ -79,16 +88,54 @@ export class LicensingClient {
     return next;
   }
 
-  /** Sends a request (signed with `key` when given) and returns status, headers and parsed body; throws typed errors. */
+  get serverUrl(): string {
+    return this.base;
+  }
+
+  private nowMs(): number {
+    return this.options.now ? this.options.now() : Date.now();
+  }
+
+  /**
+   * Sends a request (signed with `key` when given) and returns status, headers and parsed body; throws typed errors.
+   * Each attempt has a timeout; network errors, 429 and 5xx are retried with backoff, signed afresh (new nonce), so
+   * a retried reservation or usage upload is safe: the server keys those on jobId / entry id.
+   */
   async send(request: RequestOptions, key?: string, activationId?: string): Promise<RawResponse> {
+    const retries = this.options.retries ?? 2;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sendOnce(request, key, activationId);
+      } catch (error) {
+        const transient =
+          error instanceof OfflineError || (error instanceof AppError && (error.status >= 500 || error.status === 429));
+        if (!transient || attempt >= retries) throw error;
+        const wait = this.options.backoffMs ? this.options.backoffMs(attempt + 1) : 300 * 3 ** attempt;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  private async sendOnce(request: RequestOptions, key?: string, activationId?: string): Promise<RawResponse> {
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
     const headers: Record<string, string> = { ...request.headers };
     if (payload !== undefined) headers['content-type'] = 'application/json';
-    if (key) Object.assign(headers, signRequest({ key, method: request.method, path: request.path, body: payload }));
+    if (key) {
+      const timestamp = Math.floor(this.nowMs() / 1000);
+      Object.assign(
+        headers,
+        signRequest({ key, method: request.method, path: request.path, body: payload, timestamp }),
+      );
+    }
     if (activationId) headers[SIGNATURE_HEADERS.activation] = activationId;
     let res: Response;
     try {
-      res = await this.fetchImpl(this.base + request.path, { method: request.method, headers, body: payload });
+      res = await this.fetchImpl(this.base + request.path, {
+        method: request.method,
+        headers,
+        body: payload,
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 8000),
+      });
     } catch (error) {
       throw new OfflineError(error);
     }
@@ -147,31 +194,45 @@ export class LicensingClient {
     return jwks;
   }
 
-  /** Checks the stored lease without any network: signature against the cached JWKS, expiry, machine. */
+  /** Checks the stored lease without any network: signature against the JWKS pinned at activation, expiry, machine. */
   async verifyOffline(now?: number): Promise<LeaseClaims> {
     const { lease, jwks } = await this.current();
     if (!lease) throw new NotActivatedError();
-    if (!jwks) throw new LeaseInvalidError('UNKNOWN_KEY', 'No cached server keys; connect once to fetch them.');
-    return verifyLease(lease, jwks, { machineId: this.options.machineId, issuer: this.options.issuer, now });
+    if (!jwks) throw new LeaseInvalidError('UNKNOWN_KEY', 'No pinned server keys; activate this machine again.');
+    return verifyLease(lease, jwks, {
+      machineId: this.options.machineId,
+      issuer: this.options.issuer,
+      now: now ?? Math.floor(this.nowMs() / 1000),
+    });
   }
 
-  /** Heartbeat: a fresh lease when online. */
+  /** The stored state (lease, activation); no network. */
+  async stored(): Promise<LicenseState> {
+    return { ...(await this.current()) };
+  }
+
+  /**
+   * Heartbeat: a fresh lease when online. The new lease must verify against the keys pinned at activation: a server
+   * answering with another key is not trusted (the lease is kept out of the store and LEASE_INVALID is thrown).
+   */
   async validate(): Promise<LeaseClaims> {
+    return (await this.heartbeat()).claims;
+  }
+
+  async heartbeat(): Promise<{ claims: LeaseClaims; license: ValidateResponse['license'] }> {
     const res = await this.machineRequest(
       { method: 'POST', path: '/v1/licenses/validate', body: { appVersion: this.options.appVersion } },
       ValidateResponse,
     );
+    const { jwks } = await this.current();
+    if (!jwks) throw new LeaseInvalidError('UNKNOWN_KEY', 'No pinned server keys; activate this machine again.');
+    const claims = verifyLease(res.lease, jwks, {
+      machineId: this.options.machineId,
+      issuer: this.options.issuer,
+      now: Math.floor(this.nowMs() / 1000),
+    });
     await this.update({ lease: res.lease });
-    try {
-      return await this.verifyOffline();
-    } catch (error) {
-      // A new signing key on the server: fetch it once and retry.
-      if (error instanceof LeaseInvalidError && error.reason === 'UNKNOWN_KEY') {
-        await this.refreshJwks();
-        return this.verifyOffline();
-      }
-      throw error;
-    }
+    return { claims, license: res.license };
   }
 
   /**
@@ -191,7 +252,16 @@ export class LicensingClient {
 
   async deactivate(): Promise<void> {
     await this.machineRequestRaw({ method: 'POST', path: '/v1/licenses/deactivate' });
+    await this.forget();
+  }
+
+  /** Drops the activation locally (after the server freed the seat, or refused this machine for good). */
+  async forget(): Promise<void> {
     await this.update({ activationId: undefined, machineSecret: undefined, lease: undefined });
+  }
+
+  checkout(pack: string) {
+    return this.machineRequest({ method: 'POST', path: '/v1/payments/checkout', body: { pack } }, CheckoutResponse);
   }
 
   credits() {

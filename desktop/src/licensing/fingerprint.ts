@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { arch, cpus, hostname, platform, totalmem } from 'node:os';
-import { promisify } from 'node:util';
+import nodeMachineId from 'node-machine-id';
 
-const run = promisify(execFile);
+const { machineId } = nodeMachineId;
 
 /** Stable identifiers of this machine, strongest first. Missing ones are simply absent. */
 export interface MachineSources {
@@ -31,24 +29,18 @@ export function fingerprintFrom(sources: MachineSources, salt: string): string {
     .digest('hex')}`;
 }
 
+/**
+ * The OS machine id through `node-machine-id` (the design card's choice): /var/lib/dbus/machine-id or /etc/machine-id
+ * on Linux, IOPlatformUUID on macOS, MachineGuid on Windows. Its raw value is hashed below with the app salt.
+ */
 async function osMachineId(): Promise<string | undefined> {
   try {
-    if (platform() === 'linux') {
-      for (const file of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
-        const id = (await readFile(file, 'utf8').catch(() => '')).trim();
-        if (id) return id;
-      }
-    } else if (platform() === 'darwin') {
-      const { stdout } = await run('ioreg', ['-rd1', '-c', 'IOPlatformExpertDevice']);
-      return /"IOPlatformUUID"\s*=\s*"([^"]+)"/.exec(stdout)?.[1];
-    } else if (platform() === 'win32') {
-      const { stdout } = await run('reg', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Cryptography', '/v', 'MachineGuid']);
-      return /MachineGuid\s+REG_SZ\s+(\S+)/.exec(stdout)?.[1];
-    }
+    const id = (await machineId(true)).trim();
+    // Its Linux fallback is the hostname; only a real machine id counts as the strong source.
+    return id && id !== hostname() ? id : undefined;
   } catch {
-    // Fall back to the weaker sources.
+    return undefined;
   }
-  return undefined;
 }
 
 export async function collectMachineSources(): Promise<MachineSources> {

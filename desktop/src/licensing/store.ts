@@ -1,13 +1,14 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Jwks } from '@vmp/shared/http';
+import type { SecretBox } from './secret-box.ts';
 
 /** What the app keeps between runs to work offline. */
 export interface LicenseState {
   serverUrl?: string;
   machineId?: string;
   activationId?: string;
-  /** HMAC key of this machine. The Electron shell should keep this file under safeStorage encryption. */
+  /** HMAC key of this machine; SealedLicenseStore keeps it encrypted on disk. */
   machineSecret?: string;
   lease?: string;
   jwks?: Jwks;
@@ -47,5 +48,34 @@ export class MemoryLicenseStore implements LicenseStore {
   }
   async save(state: LicenseState) {
     this.state = structuredClone(state);
+  }
+}
+
+/**
+ * The license file with the machine secret sealed by a SecretBox (safeStorage, OS keychain or a key file kept
+ * elsewhere): copying the data folder alone does not copy a usable activation.
+ */
+export class SealedLicenseStore implements LicenseStore {
+  private readonly file: FileLicenseStore;
+  constructor(
+    path: string,
+    private readonly box: SecretBox,
+  ) {
+    this.file = new FileLicenseStore(path);
+  }
+
+  async load(): Promise<LicenseState> {
+    const { machineSecretSealed, ...rest } = (await this.file.load()) as LicenseState & {
+      machineSecretSealed?: string;
+    };
+    if (rest.machineSecret) return rest; // Written before sealing existed: sealed at the next save.
+    if (!machineSecretSealed) return rest;
+    return { ...rest, machineSecret: await this.box.open(machineSecretSealed) };
+  }
+
+  async save(state: LicenseState): Promise<void> {
+    const { machineSecret, ...rest } = state;
+    const sealed = machineSecret ? { machineSecretSealed: await this.box.seal(machineSecret) } : {};
+    await this.file.save({ ...rest, ...sealed } as LicenseState);
   }
 }

@@ -10,6 +10,7 @@ import {
   Menu,
   type MenuItemConstructorOptions,
   protocol,
+  safeStorage,
   screen,
   session,
   shell,
@@ -162,6 +163,8 @@ async function start(): Promise<void> {
     platform: electronPlatform(() => win),
     defaultOutputDir: join(app.getPath('videos'), APP_NAME),
     commandLog: join(app.getPath('logs'), 'ffmpeg-commands.log'),
+    // The machine secret is sealed with the OS store Electron wraps (Keychain, DPAPI, libsecret/kwallet).
+    licensing: { safeStorage },
   });
   const live = core;
   const notices = noticesFile({

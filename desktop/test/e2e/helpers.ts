@@ -159,6 +159,8 @@ export async function startHostProcess(options: {
   dataDir: string;
   outputDir: string;
   port?: number;
+  /** Extra environment (licensing tests: VMP_SERVER_URL, VMP_MACHINE_ID, ...). */
+  env?: Record<string, string>;
 }): Promise<HostProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(desktopDir, 'test', 'e2e', 'host-process.ts')], {
     cwd: desktopDir,
@@ -167,6 +169,7 @@ export async function startHostProcess(options: {
       VMP_E2E_DATA_DIR: options.dataDir,
       VMP_E2E_OUTPUT_DIR: options.outputDir,
       VMP_E2E_PORT: String(options.port ?? 0),
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

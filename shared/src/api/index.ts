@@ -1,6 +1,7 @@
 export * from './client.ts';
 export * from './entities.ts';
 export * from './events.ts';
+export * from './licensing.ts';
 export * from './methods.ts';
 export * from './settings-merge.ts';
 export * from './transport.ts';

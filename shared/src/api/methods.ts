@@ -16,6 +16,7 @@ import {
   QueueState,
   Rule,
 } from './entities.ts';
+import { CreditsStatus, LicenseStatus, SyncStatus } from './licensing.ts';
 
 const Id = z.string().min(1).max(64);
 const ProjectRef = z.object({ projectId: Id });
@@ -161,6 +162,37 @@ export const apiMethods = {
   'outputs.retry': method(z.object({ outputId: Id }), Output, 'Queue one failed or cancelled output again.'),
   'outputs.reveal': method(z.object({ outputId: Id }), Ok, 'Show the file in the system file manager.'),
   'outputs.open': method(z.object({ outputId: Id }), Ok, 'Open the file in the default player.'),
+
+  'license.status': method(None, LicenseStatus, 'License state of this machine, from the stored lease (no network).'),
+  'license.activate': method(
+    z.object({ licenseKey: z.string().trim().min(1, 'enter a license key').max(100) }),
+    LicenseStatus,
+    'Activate this machine with a license key; errors keep the server code (ACTIVATION_LIMIT, LICENSE_REVOKED...).',
+  ),
+  'license.deactivate': method(None, LicenseStatus, "Free this machine's seat on the server; the app runs unlicensed."),
+  'license.setServer': method(
+    z.object({ serverUrl: z.url({ protocol: /^https?$/ }).max(500) }),
+    LicenseStatus,
+    'Change the licensing server address (takes effect at once; VMP_SERVER_URL overrides it).',
+  ),
+  'credits.status': method(
+    None,
+    CreditsStatus,
+    'Balance, holds and offline usage not yet debited (cached, no waiting).',
+  ),
+  'credits.refresh': method(None, CreditsStatus, 'Ask the server for the balance now and upload pending usage.'),
+  'credits.checkoutUrl': method(
+    z.object({ pack: z.string().min(1).max(50).default('starter') }),
+    z.object({ url: z.string() }),
+    'A Stripe Checkout page for a credit pack, to open in the system browser.',
+  ),
+  'sync.status': method(None, SyncStatus, 'Project sync state, per project, with open conflicts.'),
+  'sync.now': method(None, SyncStatus, 'Push local changes and pull remote ones now.'),
+  'sync.resolve': method(
+    z.object({ projectId: Id, keep: z.enum(['mine', 'theirs']) }),
+    SyncStatus,
+    "Settle a conflict: keep this machine's version or take the other one.",
+  ),
 
   'dialog.pickClips': method(None, z.array(AbsolutePath), 'Native file picker (Electron only).'),
   'dialog.pickFolder': method(None, AbsolutePath.nullable(), 'Native folder picker (Electron only).'),

@@ -4,6 +4,7 @@ import { isMacPlatform, isTypingTarget, shortcutFor } from '../lib/shortcuts.ts'
 import { screenFromHash, useApp } from '../stores/app.ts';
 import { DialogHost } from './Dialogs.tsx';
 import { Icon } from './Icon.tsx';
+import { ConflictDialog, FirstRunPrompt, LicenseDialog, LicensingBar, ShortfallDialog } from './Licensing.tsx';
 import { ProjectsScreen } from './ProjectsScreen.tsx';
 import { ShortcutsSheet } from './ShortcutsSheet.tsx';
 import { Toasts } from './Toasts.tsx';
@@ -70,6 +71,7 @@ export function App() {
           <span className="brand-name">Video Mixer Pro</span>
         </button>
         <div className="titlebar-spacer" />
+        <LicensingBar />
         <ConnectionBadge />
         <button
           type="button"
@@ -86,6 +88,7 @@ export function App() {
           Lost the connection to the Video Mixer Pro host. Reconnecting… Renders keep running on the host.
         </div>
       ) : null}
+      <FirstRunPrompt />
       {info && !info.ffmpeg.ok ? (
         <div className="banner banner-error" role="alert">
           FFmpeg is not available: {info.ffmpeg.error}
@@ -100,6 +103,9 @@ export function App() {
       </main>
       <Toasts />
       <DialogHost />
+      <LicenseDialog />
+      <ShortfallDialog />
+      <ConflictDialog />
       <ShortcutsSheet />
     </div>
   );

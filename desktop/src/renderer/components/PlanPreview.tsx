@@ -1,14 +1,17 @@
 import { importClips, render } from '../actions.ts';
 import { formatCount, formatDuration } from '../lib/format.ts';
+import { affordability, useLicensing } from '../stores/licensing.ts';
 import { usePlan } from '../stores/plan.ts';
 import { useUi } from '../stores/ui.ts';
 import { useWorkspace } from '../stores/workspace.ts';
 import { Icon } from './Icon.tsx';
+import { ShortfallActions } from './Licensing.tsx';
 
 export function PlanPreviewView() {
   const preview = usePlan((s) => s.preview);
   const error = usePlan((s) => s.error);
   const loading = usePlan((s) => s.loading);
+  const credits = useLicensing((s) => s.credits);
   const detail = useWorkspace((s) => s.detail);
   if (!detail) return null;
   const clips = new Map(detail.clips.map((c) => [c.id, c]));
@@ -64,6 +67,13 @@ export function PlanPreviewView() {
           sub={`~${formatDuration(avg)} each`}
         />
         <Stat label="Credit cost" value={formatCount(preview.creditCost)} />
+        {credits?.licensed ? (
+          <Stat
+            label="Available credits"
+            value={credits.available === null ? '—' : formatCount(Math.max(0, credits.available))}
+            {...(credits.pendingUsage ? { sub: `${credits.pendingUsage} pending sync` } : {})}
+          />
+        ) : null}
         <Stat label="Seed" value={String(preview.seed)} />
       </div>
       <Warnings warnings={preview.warnings} />
@@ -114,11 +124,52 @@ export function PlanPreviewView() {
           </p>
         ) : null}
       </div>
+      <CreditsLine cost={preview.creditCost} credits={credits} />
       <div className="preview-footer">
         <button type="button" className="button primary" onClick={() => void render()}>
           <Icon name="render" /> Render {formatCount(preview.count)} output{preview.count === 1 ? '' : 's'}
         </button>
       </div>
+    </div>
+  );
+}
+
+function CreditsLine({
+  cost,
+  credits,
+}: {
+  cost: number;
+  credits: ReturnType<typeof useLicensing.getState>['credits'];
+}) {
+  const verdict = affordability(cost, credits);
+  if (verdict.kind === 'free') {
+    return (
+      <p className="plan-credits" data-testid="plan-credits">
+        Unlicensed: outputs carry a “Video Mixer Pro — unlicensed” watermark; nothing is charged.
+      </p>
+    );
+  }
+  if (verdict.kind === 'unknown') {
+    return (
+      <p className="plan-credits" data-testid="plan-credits">
+        Costs {formatCount(cost)} credit{cost === 1 ? '' : 's'}; the balance is not known yet.
+      </p>
+    );
+  }
+  if (verdict.kind === 'ok') {
+    return (
+      <p className="plan-credits" data-testid="plan-credits">
+        Costs {formatCount(cost)} of your {formatCount(verdict.available)} available credits.
+      </p>
+    );
+  }
+  return (
+    <div className="plan-credits is-short" role="alert" data-testid="plan-credits">
+      <p>
+        This job cannot be paid: it needs {formatCount(cost)} credit{cost === 1 ? '' : 's'};{' '}
+        {formatCount(verdict.available)} {verdict.available === 1 ? 'is' : 'are'} available.
+      </p>
+      <ShortfallActions needed={cost} available={verdict.available} />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { formatRelativeTime, plural } from '../lib/format.ts';
 import { isMacPlatform } from '../lib/shortcuts.ts';
 import { useApp } from '../stores/app.ts';
 import { useDialog } from '../stores/dialog.ts';
+import { useLicensing } from '../stores/licensing.ts';
 import { useProjects } from '../stores/projects.ts';
 import { Icon } from './Icon.tsx';
 
@@ -61,7 +62,10 @@ export function ProjectsScreen() {
   );
 }
 
+const SYNC_LABEL = { synced: 'Synced', pending: 'Not synced yet', conflict: 'Sync conflict', error: 'Sync failed' };
+
 function ProjectRow({ project }: { project: ProjectSummary }) {
+  const sync = useLicensing((s) => s.sync?.projects.find((p) => p.projectId === project.id)?.state);
   const open = () => useApp.getState().open({ name: 'project', projectId: project.id });
   const rename = async () => {
     const name = await useDialog.getState().prompt({
@@ -95,6 +99,14 @@ function ProjectRow({ project }: { project: ProjectSummary }) {
             <span>{project.mode === 'manual' ? 'Groups' : 'Auto mix'}</span>
             <span aria-hidden="true">·</span>
             <span>{project.settings.format}</span>
+            {sync && sync !== 'local-only' ? (
+              <>
+                <span aria-hidden="true">·</span>
+                <span className={`sync-state is-${sync}`} data-testid="project-sync">
+                  {SYNC_LABEL[sync]}
+                </span>
+              </>
+            ) : null}
           </span>
         </span>
         <span className="project-updated" title={new Date(project.updatedAt).toLocaleString()}>

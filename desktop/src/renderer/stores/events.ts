@@ -1,6 +1,7 @@
 import type { ApiClient, ApiEvent } from '@vmp/shared/api';
 import { useApp } from './app.ts';
 import { useJobs } from './jobs.ts';
+import { useLicensing } from './licensing.ts';
 import { useProjects } from './projects.ts';
 import { toast } from './toasts.ts';
 import { useWorkspace } from './workspace.ts';
@@ -26,6 +27,15 @@ export function dispatchEvent(event: ApiEvent): void {
     case 'queue.updated':
       useJobs.getState().onQueue(event.queue);
       return;
+    case 'license.updated':
+      useLicensing.getState().onLicense(event.license);
+      return;
+    case 'credits.updated':
+      useLicensing.getState().onCredits(event.credits);
+      return;
+    case 'sync.updated':
+      useLicensing.getState().onSync(event.sync);
+      return;
     case 'notice':
       if (event.level === 'error') toast.error(event.message);
       else if (event.level === 'warning') toast.warning(event.message);
@@ -37,6 +47,7 @@ export function dispatchEvent(event: ApiEvent): void {
 /** After a reconnect, events may have been missed: fetch whatever is on screen again. */
 export function resync(): void {
   void useApp.getState().loadInfo();
+  void useLicensing.getState().load();
   const screen = useApp.getState().screen;
   if (screen.name === 'projects') void useProjects.getState().load();
   else {

@@ -1,6 +1,8 @@
 import type { Job, Output, QueueState } from '@vmp/shared/api';
 import { create } from 'zustand';
 import { api } from '../api/client.ts';
+import { ApiError } from '../api/errors.ts';
+import { useLicensing } from './licensing.ts';
 import { applyOutput, OUTPUT_PAGE, type OutputPages, upsertJob } from './reducers.ts';
 import { attempt, toast } from './toasts.ts';
 
@@ -81,8 +83,19 @@ export const useJobs = create<JobsState>((set, get) => {
     async start() {
       const projectId = get().projectId;
       if (!projectId) return undefined;
-      const job = await attempt(() => api().call('jobs.start', { projectId }));
-      if (!job) return undefined;
+      let job: Job;
+      try {
+        job = await api().call('jobs.start', { projectId });
+      } catch (error) {
+        // Not enough credits: the dialog offers "Render N" and "Buy credits" instead of a bare error.
+        const details = error instanceof ApiError ? (error.details as { needed?: number; available?: number }) : null;
+        if (error instanceof ApiError && error.code === 'INSUFFICIENT_CREDITS' && details?.needed !== undefined) {
+          useLicensing
+            .getState()
+            .setShortfall({ projectId, needed: details.needed, available: details.available ?? 0 });
+        } else toast.error(error);
+        return undefined;
+      }
       set((s) => ({ jobs: upsertJob(s.jobs, job) }));
       await get().selectJob(job.id);
       toast.success(`Queued ${job.total} output${job.total === 1 ? '' : 's'}.`);

@@ -1,0 +1,88 @@
+import type { Job } from '@vmp/shared/api';
+import pkg from '../../package.json' with { type: 'json' };
+import { type LicensingHandlers, licensingHandlers } from '../licensing/handlers.ts';
+import { ProjectSync } from '../licensing/project-sync.ts';
+import { type JobPayment, Licensing, type LicensingOptions } from '../licensing/service.ts';
+import type { CoreContext, CreditsPort } from './context.ts';
+import { syncPort } from './sync-port.ts';
+
+const FINISHED: ReadonlySet<Job['status']> = new Set(['completed', 'failed', 'cancelled']);
+
+/** Extra licensing options of the core (tests: machine id, clock, intervals); env is read otherwise. */
+export type CoreLicensingOptions = Partial<Omit<LicensingOptions, 'dataDir' | 'appVersion' | 'emit'>>;
+
+export interface LicensingModule {
+  /** Plugged into the context: reserve before queueing, one charge per completed output. */
+  port: Required<Pick<CreditsPort, 'beforeJob' | 'jobCreated' | 'jobAbandoned' | 'outputCompleted'>>;
+  handlers: LicensingHandlers;
+  /** Opens the licensing state of the data folder, reconciles the ledger with the queue, starts heartbeat + sync. */
+  attach(ctx: CoreContext): void;
+  close(): Promise<void>;
+}
+
+/**
+ * license.*, credits.* and sync.* of the core, and the credits seam of jobs.start and the queue. The licensing state
+ * opens asynchronously (secret store, fingerprint); calls made before that wait for it, never for the network.
+ */
+export function licensingModule(dataDir: string, options: CoreLicensingOptions = {}): LicensingModule {
+  let attached: (ctx: CoreContext) => void = () => {};
+  const context = new Promise<CoreContext>((resolve) => {
+    attached = resolve;
+  });
+  const ready = context.then(async (ctx) => {
+    const licensing = await Licensing.open({ ...options, dataDir, appVersion: pkg.version, emit: ctx.hub.emit });
+    const sync = new ProjectSync(licensing, syncPort(ctx), ctx.hub.emit);
+    return { licensing, sync, ctx };
+  });
+  // Keep a failure to open from becoming an unhandled rejection; each call still sees it.
+  ready.catch(() => {});
+  let unsubscribe = () => {};
+
+  return {
+    port: {
+      async beforeJob(outputs: number): Promise<JobPayment> {
+        return (await ready).licensing.beforeJob(outputs);
+      },
+      jobCreated(payment: JobPayment, jobId: string) {
+        void ready.then(({ licensing }) => licensing.jobCreated(payment, jobId));
+      },
+      async jobAbandoned(payment: JobPayment) {
+        await (await ready).licensing.jobAbandoned(payment);
+      },
+      async outputCompleted(output) {
+        (await ready).licensing.outputCompleted(output.id, output.jobId);
+      },
+    },
+    handlers: licensingHandlers(ready),
+    attach(ctx) {
+      attached(ctx);
+      void ready.then(async ({ licensing, sync }) => {
+        unsubscribe = ctx.hub.subscribe((event) => {
+          if (event.type === 'job.updated' && FINISHED.has(event.job.status)) void licensing.jobEnded(event.job.id);
+        });
+        await licensing.reconcile({
+          job(jobId) {
+            try {
+              const job = ctx.store.jobs.get(jobId);
+              return {
+                finished: FINISHED.has(job.status),
+                completedOutputIds: ctx.store.outputs.withStatus('completed', jobId).map((o) => o.id),
+              };
+            } catch {
+              return null;
+            }
+          },
+        });
+        if (options.background !== false) {
+          sync.startAuto(Number(process.env.VMP_SYNC_INTERVAL_MS) || 60_000);
+        }
+      });
+    },
+    async close() {
+      unsubscribe();
+      const opened = await ready.catch(() => null);
+      opened?.sync.stop();
+      await opened?.licensing.close();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClipProblem } from '@vmp/shared';
+import { RenderSettings } from '@vmp/shared';
+import type { Clip } from '@vmp/shared/api';
+import { sanitizeFileName } from '../engine/render/naming.ts';
+import type { ProjectDoc, ProjectSyncPort } from '../licensing/project-sync.ts';
+import type { CoreContext } from './context.ts';
+
+function exists(ctx: CoreContext, projectId: string): boolean {
+  try {
+    ctx.store.projects.get(projectId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A file with this content somewhere on this machine (another project, or the old place), or null. */
+function localCopy(ctx: CoreContext, hash: string): Clip | null {
+  for (const project of ctx.store.projects.list()) {
+    for (const clip of ctx.store.clips.list(project.id)) {
+      if (clip.hash === hash && clip.status === 'ok' && existsSync(clip.path)) return clip;
+    }
+  }
+  return null;
+}
+
+/**
+ * Projects as sync documents and back, over the store. Membership is by content hash: a clip whose content is not
+ * on this machine is added as missing (the library offers relink), never as a path from another machine.
+ */
+export function syncPort(ctx: CoreContext): ProjectSyncPort {
+  const { store } = ctx;
+  return {
+    listProjectIds: () => store.projects.list().map((p) => p.id),
+    exportDoc(projectId) {
+      if (!exists(ctx, projectId)) return null;
+      const project = store.projects.get(projectId);
+      const clips = store.clips.list(projectId).filter((c) => c.hash);
+      const hashOf = new Map(clips.map((c) => [c.id, c.hash!]));
+      const seen = new Set<string>();
+      const docClips: ProjectDoc['clips'] = [];
+      for (const c of [...clips].sort((a, b) => (a.hash! < b.hash! ? -1 : 1))) {
+        if (seen.has(c.hash!)) continue;
+        seen.add(c.hash!);
+        docClips.push({ hash: c.hash!, name: c.name, size: c.size, info: c.info });
+      }
+      const { watermark: _w, ...settings } = project.settings;
+      return {
+        schema: 1,
+        name: project.name,
+        mode: project.mode,
+        settings,
+        clips: docClips,
+        groups: [...store.groups.list(projectId)]
+          .sort((a, b) => a.position - b.position)
+          .map((g) => ({ name: g.name, clips: g.clipIds.flatMap((id) => (hashOf.has(id) ? [hashOf.get(id)!] : [])) })),
+        rules: store.rules
+          .list(projectId)
+          .flatMap((r) =>
+            hashOf.has(r.clipA) && hashOf.has(r.clipB) ? [[hashOf.get(r.clipA)!, hashOf.get(r.clipB)!]] : [],
+          )
+          .map(([a, b]) => [a, b] as [string, string]),
+        modifiedAt: project.updatedAt,
+      };
+    },
+    importDoc(localId, doc) {
+      const settings = RenderSettings.parse(doc.settings);
+      const id = store.transaction(() => {
+        const projectId =
+          localId && exists(ctx, localId)
+            ? store.projects.update(localId, { name: doc.name, mode: doc.mode, settings }).id
+            : store.projects.create({
+                name: doc.name,
+                mode: doc.mode,
+                settings,
+                outputDir: join(ctx.settings().defaultOutputDir, sanitizeFileName(doc.name, 60)),
+              }).id;
+        const wanted = new Set(doc.clips.map((c) => c.hash));
+        const byHash = new Map<string, string>();
+        const stale: string[] = [];
+        for (const clip of store.clips.list(projectId)) {
+          if (clip.hash && wanted.has(clip.hash) && !byHash.has(clip.hash)) byHash.set(clip.hash, clip.id);
+          else if (clip.hash) stale.push(clip.id);
+        }
+        if (stale.length) store.clips.remove(projectId, stale);
+        for (const c of doc.clips) {
+          if (byHash.has(c.hash)) continue;
+          const copy = localCopy(ctx, c.hash);
+          const missing: ClipProblem = {
+            code: 'MISSING',
+            message: `"${c.name}" is not on this machine (synced from another one): relink it to its file.`,
+          };
+          const clip = store.clips.insert(
+            projectId,
+            copy
+              ? { path: copy.path, name: copy.name, hash: c.hash, size: copy.size, info: copy.info, status: 'ok' }
+              : {
+                  // A placeholder path inside the data folder: unique per clip, never a file.
+                  path: join(ctx.dataDir, 'missing-media', c.hash.slice(0, 24), c.name),
+                  name: c.name,
+                  hash: c.hash,
+                  size: c.size,
+                  info: (c.info as Clip['info']) ?? null,
+                  problems: [missing],
+                  status: 'missing',
+                },
+          );
+          byHash.set(c.hash, clip.id);
+        }
+        for (const g of store.groups.list(projectId)) store.groups.delete(g.id);
+        for (const g of doc.groups) {
+          const group = store.groups.create(projectId, g.name);
+          store.groups.setClips(
+            group.id,
+            g.clips.flatMap((h) => (byHash.has(h) ? [byHash.get(h)!] : [])),
+          );
+        }
+        for (const r of store.rules.list(projectId)) store.rules.remove(r.id);
+        for (const [a, b] of doc.rules) {
+          const clipA = byHash.get(a);
+          const clipB = byHash.get(b);
+          if (clipA && clipB) store.rules.add(projectId, clipA, clipB);
+        }
+        return projectId;
+      });
+      ctx.hub.emit({ type: 'project.changed', projectId: id });
+      ctx.hub.emit({ type: 'projects.changed' });
+      return id;
+    },
+    deleteProject(projectId) {
+      if (!exists(ctx, projectId)) return;
+      for (const job of store.jobs.list(projectId)) ctx.queue.cancelJob(job.id);
+      store.projects.delete(projectId);
+      ctx.hub.emit({ type: 'projects.changed' });
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { AppError } from '@vmp/shared/errors';
+
+/** The job's cost is more than the credits available: nothing was queued. */
+export class JobNotPayableError extends AppError {
+  constructor(needed: number, available: number) {
+    super(
+      'INSUFFICIENT_CREDITS',
+      `This job needs ${needed} credit${needed === 1 ? '' : 's'}; ${available} ${available === 1 ? 'is' : 'are'} available.`,
+      { status: 402, details: { needed, available } },
+    );
+  }
+}
+
+/** Messages a user can act on, per server or lease problem code. */
+export const PROBLEM_MESSAGES: Record<string, string> = {
+  LICENSE_REVOKED: 'This license has been revoked. Rendering continues unlicensed, with a watermark.',
+  LICENSE_SUSPENDED: 'This license is suspended; contact support. Rendering continues unlicensed, with a watermark.',
+  LICENSE_EXPIRED: 'This license has expired; renew it to render without a watermark.',
+  STALE_REQUEST:
+    "This computer's clock is more than 5 minutes away from the licensing server's. Set the correct date and time; until then rendering is unlicensed, with a watermark.",
+  EXPIRED: 'The offline grace period is over: connect to the internet so the license can be checked again.',
+  BAD_SIGNATURE: 'The stored lease was altered and cannot be trusted. Connect to the internet, or activate again.',
+  WRONG_MACHINE: 'The stored lease belongs to another machine. Activate this machine with your license key.',
+  UNKNOWN_KEY:
+    'The lease is not signed by the server key pinned at activation (wrong server?). Check the server address, then activate again.',
+  MALFORMED: 'The stored lease is damaged. Connect to the internet, or activate again.',
+  WRONG_ISSUER: 'The lease comes from another issuer. Check the server address, then activate again.',
+  DEACTIVATED: "This machine's activation was removed on the server. Activate again to render without a watermark.",
+};

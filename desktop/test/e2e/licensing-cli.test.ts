@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeClip } from '../fixtures/media.ts';
+import { desktopDir, tempDir } from './helpers.ts';
+import { customer, freePort, type ServerProcess, startServerProcess } from './server-process.ts';
+
+// `vmp license`, `vmp credits` and the money side of `vmp mix`, as a user runs them, against the real server.
+let dir: string;
+let server: ServerProcess;
+let clips: string;
+
+function vmp(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(desktopDir, 'bin', 'vmp.mjs'), ...args], {
+      env: {
+        ...process.env,
+        VMP_DATA_DIR: join(dir, 'data'),
+        VMP_CACHE_DIR: join(dir, 'cache'),
+        VMP_SERVER_URL: server.url,
+        VMP_MACHINE_ID: 'm1-e2e-cli-machine',
+        VMP_SECRET_STORE: 'key-file',
+        VMP_KEY_DIR: join(dir, 'keys'),
+        FORCE_COLOR: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  dir = await tempDir('licensing-cli');
+  server = await startServerProcess({ dataDir: join(dir, 'server'), port: await freePort() });
+  clips = join(dir, 'clips');
+  for (const color of ['red', 'green', 'blue']) await makeClip(clips, color, { color, duration: 0.4 });
+}, 180_000);
+
+afterAll(async () => {
+  await server?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('vmp license, vmp credits, vmp mix with credits', () => {
+  it('mixes unlicensed with a watermark, then activates and pays one credit per video', async () => {
+    const user = await customer(server.url, { credits: 3 });
+    const mixArgs = (out: string, count: number) => [
+      'mix',
+      clips,
+      '--out',
+      join(dir, out),
+      '--count',
+      String(count),
+      '--clips-per-output',
+      '2',
+      '--concurrency',
+      '1',
+      '--json',
+    ];
+    const free = await vmp(mixArgs('free', 1));
+    expect(free.code, free.stderr).toBe(0);
+    expect(free.stderr).toMatch(/Unlicensed: every video carries a "Video Mixer Pro — unlicensed" watermark/);
+    expect(JSON.parse(free.stdout).credits).toMatchObject({ mode: 'unlicensed', charged: 0 });
+
+    const activated = await vmp(['license', 'activate', user.licenseKey, '--json']);
+    expect(activated.code, activated.stderr).toBe(0);
+    expect(JSON.parse(activated.stdout)).toMatchObject({ state: 'active', licenseType: 'PRO' });
+    const status = await vmp(['license', 'status']);
+    expect(status.stdout).toMatch(/License: active \(PRO\)/);
+    expect(status.stdout).toMatch(/Machine secret: key-file/);
+
+    const paid = await vmp(mixArgs('paid', 2));
+    expect(paid.code, paid.stderr).toBe(0);
+    expect(paid.stderr).toMatch(/Cost: 2 credits \(1 per video\)\. Balance: 3; available after this job: 1\./);
+    expect(JSON.parse(paid.stdout).credits).toMatchObject({ mode: 'reserved', cost: 2, charged: 2 });
+    expect(await user.balance()).toBe(1);
+
+    const short = await vmp(mixArgs('short', 2));
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/This job needs 2 credits; 1 is available\./);
+    expect(await user.balance()).toBe(1);
+
+    const credits = await vmp(['credits', '--json']);
+    expect(JSON.parse(credits.stdout)).toMatchObject({ balance: 1, held: 0, pendingUsage: 0, online: true });
+    const text = await vmp(['credits']);
+    expect(text.stdout).toMatch(/Balance: 1/);
+
+    const gone = await vmp(['license', 'deactivate', '--json']);
+    expect(JSON.parse(gone.stdout)).toMatchObject({ state: 'unlicensed' });
+  }, 300_000);
+});
