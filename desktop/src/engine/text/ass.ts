@@ -112,7 +112,6 @@ export function buildAss(input: AssInput): string {
   };
   const wmLine = styleLine('Watermark', watermark, canvas, 0).split(',');
   // Bottom-left corner: the right edge of 9:16 is where the platforms put their buttons.
-  wmLine[3] = assColour('#FFFFFF', 0x40);
   wmLine[18] = '1';
   const styles = {
     caption: { name: 'Caption', style: input.captionStyle, lift },

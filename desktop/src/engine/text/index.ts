@@ -4,4 +4,5 @@ export { TextFileError } from './errors.ts';
 export { bundledFontFiles, prepareFonts, type TextFonts } from './fonts.ts';
 export { type HeadlineLine, parseHeadlines } from './headlines.ts';
 export { SAFE_ZONES, wrapText } from './layout.ts';
+export { loadCaptions, loadHeadlines } from './load.ts';
 export { type ClipText, clipTextFor, subtitlesFilter, textKey } from './overlay.ts';
