@@ -2,7 +2,7 @@
 // Bundles the Electron shell and the CLI with esbuild:
 //   desktop/dist/main/main.mjs        Electron main (ESM), + ffmpeg-worker.mjs beside it
 //   desktop/dist/preload/preload.cjs  sandboxed preload (CommonJS: sandboxed preloads cannot be ESM)
-//   desktop/dist/cli/main.mjs         the vmp CLI (bin/vmp.mjs prefers it), + ffmpeg-worker.mjs beside it
+//   desktop/dist/cli/main.mjs         the vmp CLI (bin/vmp.mjs runs it when packaged), + ffmpeg-worker.mjs beside it
 // Native and optional modules stay external (better-sqlite3 is loaded from node_modules; Electron from the runtime).
 // The renderer is built separately by Vite (npm run build:renderer -w desktop).
 import { mkdirSync } from 'node:fs';

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// `vmp` entry: the packaged app ships a bundled build; in the repo the TypeScript source runs through tsx.
+// `vmp` entry. In the repository (src/ beside bin/) the TypeScript source runs through tsx, so a dist/ bundle left
+// from an earlier build can never run stale code; packaged (no src/) the bundle runs. `vmp --version` says which.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const built = new URL('../dist/cli/main.mjs', import.meta.url);
-if (existsSync(fileURLToPath(built))) {
-  await import(built.href);
-} else {
+const source = new URL('../src/cli/main.ts', import.meta.url);
+if (existsSync(fileURLToPath(source))) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import('../src/cli/main.ts');
+  await import(source.href);
+} else {
+  await import(new URL('../dist/cli/main.mjs', import.meta.url).href);
 }

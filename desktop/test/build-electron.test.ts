@@ -12,7 +12,7 @@ const exec = promisify(execFile);
 const desktopDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repo = join(desktopDir, '..');
 // Inside desktop/dist (git-ignored) so the bundles resolve node_modules like the real build, but not at
-// desktop/dist/cli itself: bin/vmp.mjs would then prefer a bundle built from this test's snapshot of the source.
+// desktop/dist/cli itself, which a real build owns.
 const outDir = join(desktopDir, 'dist', `build-test-${process.pid}`);
 const dataDir = mkdtempSync(join(tmpdir(), 'vmp-build-'));
 
@@ -64,5 +64,8 @@ describe('scripts/build-electron.mjs', () => {
     client.close();
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+
+    const version = await exec(process.execPath, [join(outDir, 'cli', 'main.mjs'), '--version']);
+    expect(version.stdout).toMatch(/^vmp \d+\.\d+\.\d+ \(bundled\)\n$/);
   });
 });

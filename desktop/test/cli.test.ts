@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,23 @@ function vmp(args: string[], onStderr?: (text: string, child: ReturnType<typeof 
     child.stderr.on('data', (c: Buffer) => {
       stderr += c.toString();
       onStderr?.(stderr, child);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs a Node script with arguments (the entry-point tests use copies of bin/vmp.mjs). */
+function node(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
@@ -79,6 +96,35 @@ describe('vmp usage', () => {
     const missing = await vmp(['mix', join(dir, 'nope'), '--out', join(dir, 'x')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/Folder ".*nope" was not found/);
+  });
+});
+
+describe('vmp entry', () => {
+  it('runs the sources in the repository even when a dist/ bundle is there, the bundle when packaged', async () => {
+    // A copy of bin/vmp.mjs in a repo-like layout whose source and bundle say which one ran.
+    const root = join(dir, 'entry');
+    const desktop = join(root, 'desktop');
+    await mkdir(join(desktop, 'bin'), { recursive: true });
+    await copyFile(BIN, join(desktop, 'bin', 'vmp.mjs'));
+    await writeFile(join(desktop, 'package.json'), '{ "type": "module" }\n');
+    await symlink(fileURLToPath(new URL('../../node_modules', import.meta.url)), join(root, 'node_modules'));
+    await mkdir(join(desktop, 'src', 'cli'), { recursive: true });
+    await writeFile(join(desktop, 'src', 'cli', 'main.ts'), "const ran: string = 'source';\nconsole.log(ran);\n");
+    await mkdir(join(desktop, 'dist', 'cli'), { recursive: true });
+    await writeFile(join(desktop, 'dist', 'cli', 'main.mjs'), "console.log('stale bundle');\n");
+    const inRepo = await node([join(desktop, 'bin', 'vmp.mjs')]);
+    expect(inRepo.stderr).toBe('');
+    expect(inRepo.stdout.trim()).toBe('source');
+    await rm(join(desktop, 'src'), { recursive: true });
+    const packaged = await node([join(desktop, 'bin', 'vmp.mjs')]);
+    expect(packaged.stdout.trim()).toBe('stale bundle');
+  });
+
+  it('--version names the version and whether the sources or the bundle run', async () => {
+    const pkg = JSON.parse(await readFile(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'));
+    const run = await vmp(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`vmp ${pkg.version} (source)\n`);
   });
 });
 

@@ -92,17 +92,17 @@ describe('crash safety of vmp serve', () => {
     const job = await c1.ok<Job>('jobs.start', { projectId: project.id });
     // Kill as soon as one output is done and the next one has started.
     const completed = await c1.events.some<Extract<ApiEvent, { type: 'output.updated' }>>(
-      (e) => e.type === 'output.updated' && e.output.status === 'COMPLETED',
+      (e) => e.type === 'output.updated' && e.output.status === 'completed',
     );
     await c1.events.some(
-      (e) => e.type === 'output.updated' && e.output.status === 'PROCESSING' && e.output.id !== completed.output.id,
+      (e) => e.type === 'output.updated' && e.output.status === 'processing' && e.output.id !== completed.output.id,
     );
     process.kill(-first.child.pid!, 'SIGKILL');
     await first.exited;
 
     const atCrash = outputsInDb(dataDir);
-    const doneBefore = atCrash.filter((o) => o.status === 'COMPLETED');
-    const interrupted = atCrash.filter((o) => o.status === 'PROCESSING');
+    const doneBefore = atCrash.filter((o) => o.status === 'completed');
+    const interrupted = atCrash.filter((o) => o.status === 'processing');
     expect(doneBefore.length).toBeGreaterThanOrEqual(1);
     expect(interrupted.length).toBe(1);
     const before = new Map(doneBefore.map((o) => [o.id, statSync(o.path!)]));
@@ -123,7 +123,7 @@ describe('crash safety of vmp serve', () => {
     expect(finished).toMatchObject({ completed: 4, failed: 0, total: 4 });
 
     const after = outputsInDb(dataDir);
-    expect(after.every((o) => o.status === 'COMPLETED')).toBe(true);
+    expect(after.every((o) => o.status === 'completed')).toBe(true);
     const jobDir = dirname(after[0]!.path!);
     expect(readdirSync(jobDir).sort()).toEqual(after.map((o) => basename(o.path!)).sort());
     for (const o of after) {
@@ -174,13 +174,13 @@ describe('crash safety of vmp serve', () => {
       settings: { clipsPerOutput: 2, count: 2, strategy: 'unique', format: '1:1' },
     });
     await c.ok<Job>('jobs.start', { projectId: project.id });
-    await c.events.some((e) => e.type === 'output.updated' && e.output.status === 'PROCESSING');
+    await c.events.some((e) => e.type === 'output.updated' && e.output.status === 'processing');
     process.kill(run.child.pid!, 'SIGTERM');
     expect(await run.exited).toBe(0);
 
     const outputs = outputsInDb(dataDir);
-    expect(outputs.some((o) => o.status === 'PROCESSING')).toBe(false);
-    const interrupted = outputs.filter((o) => o.status === 'PENDING');
+    expect(outputs.some((o) => o.status === 'processing')).toBe(false);
+    const interrupted = outputs.filter((o) => o.status === 'pending');
     expect(interrupted.length).toBeGreaterThanOrEqual(1);
     for (const o of interrupted) expect(o.attempts).toBe(0);
     const jobDir = dirname(outputs[0]!.path!);

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { mapLimit } from '../engine/probe/concurrency.ts';
 import { analyseClip, type ClipAnalysis } from '../engine/validate/analyse.ts';
+import { mapLimit } from '../util/map-limit.ts';
 
 /** Analyses files in parallel (about one ffprobe/ffmpeg per core), reporting each one as it finishes. */
 export async function analyseFiles(

@@ -1,4 +1,5 @@
 import { AppError, ValidationError } from '@vmp/shared/errors';
+import pkg from '../../package.json' with { type: 'json' };
 import { CancelledError, FfmpegNotFoundError } from '../engine/errors.ts';
 import {
   type CliCommand,
@@ -20,9 +21,13 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     load: async () => (await import('./probe.ts')).probeCommand,
   },
   mix: { summary: 'mix a folder of clips into many videos', load: async () => (await import('./mix.ts')).mixCommand },
-  // serve: owned by the app-core engineer (desktop/src/cli/serve.ts).
   serve: { summary: 'run the app in your browser', load: async () => (await import('./serve.ts')).serveCommand },
 };
+
+/** "source" when this module is the TypeScript file (run through tsx), "bundled" when it is the esbuild output. */
+export function buildKind(moduleUrl: string = import.meta.url): 'source' | 'bundled' {
+  return moduleUrl.endsWith('.ts') ? 'source' : 'bundled';
+}
 
 function help(): string {
   const lines = ['Usage: vmp <command> [options]', '', 'Commands:'];
@@ -37,6 +42,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     (name ? io.stdout : io.stderr).write(help());
     return name ? EXIT_OK : EXIT_USAGE;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout.write(`vmp ${pkg.version} (${buildKind()})\n`);
+    return EXIT_OK;
   }
   const entry = commands[name];
   if (!entry) {

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ApiEvent, Project } from '@vmp/shared/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobeJson, makeClip } from '../../test/fixtures/media.ts';
@@ -39,6 +39,26 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+type Clips = typeof clips;
+
+/**
+ * A project of its own over its own copies of the clips (tests rename and overwrite them):
+ * Hook holds hook-a and hook-b, Body holds body, Call to action holds cta; notes.txt is in no group.
+ */
+async function newProject(name: string): Promise<{ project: Project; clips: Clips }> {
+  const dir = mkdtempSync(join(root, 'clips-'));
+  const own = Object.fromEntries(Object.entries(clips).map(([k, p]) => [k, join(dir, basename(p))])) as Clips;
+  await Promise.all(Object.keys(clips).map((k) => copyFile(clips[k as keyof Clips], own[k as keyof Clips])));
+  const project = await call(core, 'projects.create', { name });
+  const [hook, body, cta] = (await call(core, 'projects.get', { projectId: project.id })).groups;
+  const projectId = project.id;
+  await call(core, 'clips.import', { projectId, paths: [own.hookA, own.hookB], groupId: hook!.id });
+  await call(core, 'clips.import', { projectId, paths: [own.text] });
+  await call(core, 'clips.import', { projectId, paths: [own.body], groupId: body!.id });
+  await call(core, 'clips.import', { projectId, paths: [own.cta], groupId: cta!.id });
+  return { project, clips: own };
+}
+
 describe('core through dispatch', () => {
   it('rejects unknown methods and bad input, naming the field', async () => {
     expect(await callFails(core, 'nope.nothing', {})).toMatchObject({ code: 'VALIDATION_ERROR' });
@@ -65,9 +85,8 @@ describe('core through dispatch', () => {
     expect(await callFails(core, 'dialog.pickClips', {})).toMatchObject({ code: 'UNSUPPORTED' });
   });
 
-  let project: Project;
   it('creates a manual project with Hook, Body and Call to action, imports clips into groups', async () => {
-    project = await call(core, 'projects.create', { name: 'Spring sale' });
+    const project = await call(core, 'projects.create', { name: 'Spring sale' });
     expect(project.outputDir).toBe(join(root, 'out', 'Spring sale'));
     const { groups } = await call(core, 'projects.get', { projectId: project.id });
     expect(groups.map((g) => g.name)).toEqual(['Hook', 'Body', 'Call to action']);
@@ -97,9 +116,17 @@ describe('core through dispatch', () => {
   });
 
   it('moves clips between groups, adds rules and previews the plan with its credit cost', async () => {
+    const { project } = await newProject('Moves');
+    const start = await call(core, 'projects.get', { projectId: project.id });
+    const text = start.clips.find((c) => c.name === 'notes.txt')!;
+    await call(core, 'groups.moveClip', {
+      clipId: text.id,
+      fromGroupId: null,
+      toGroupId: start.groups[0]!.id,
+      index: 2,
+    });
     const before = await call(core, 'projects.get', { projectId: project.id });
     const [hook, body] = before.groups;
-    const text = before.clips.find((c) => c.name === 'notes.txt')!;
     const moved = await call(core, 'groups.moveClip', {
       clipId: text.id,
       fromGroupId: hook!.id,
@@ -129,7 +156,8 @@ describe('core through dispatch', () => {
     await call(core, 'groups.delete', { groupId: empty.id });
   });
 
-  it('renders a job with the real engine: every output COMPLETED, files playable, events with progress', async () => {
+  it('renders a job with the real engine: every output completed, files playable, events with progress', async () => {
+    const { project, clips } = await newProject('Renders');
     await call(core, 'projects.update', { projectId: project.id, settings: { format: '1:1', fps: 15 } });
     const job = await call(core, 'jobs.start', { projectId: project.id });
     expect(job).toMatchObject({ total: 2, status: expect.stringMatching(/queued|running/) });
@@ -140,13 +168,14 @@ describe('core through dispatch', () => {
     const { items, total } = await call(core, 'outputs.list', { jobId: job.id });
     expect(total).toBe(2);
     for (const output of items) {
-      expect(output).toMatchObject({ status: 'COMPLETED', attempts: 1, error: null });
+      expect(output).toMatchObject({ status: 'completed', attempts: 1, error: null });
       const probe = await ffprobeJson(output.path!);
       expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 1080, height: 1080 });
       expect(core.outputFile(output.id)).toBe(output.path);
     }
-    expect(log.events.some((e) => e.type === 'output.updated' && e.output.status === 'PROCESSING')).toBe(true);
-    expect((await call(core, 'projects.list', {}))[0]).toMatchObject({ id: project.id, outputCount: 2, clipCount: 5 });
+    expect(log.events.some((e) => e.type === 'output.updated' && e.output.status === 'processing')).toBe(true);
+    const summary = (await call(core, 'projects.list', {})).find((p) => p.id === project.id);
+    expect(summary).toMatchObject({ outputCount: 2, clipCount: 5 });
     // Reveal on a host without a desktop answers a typed error that gives the path.
     const reveal = await callFails(core, 'outputs.reveal', { outputId: items[0]!.id });
     expect(reveal).toMatchObject({ code: 'UNSUPPORTED' });
@@ -171,7 +200,8 @@ describe('core through dispatch', () => {
   });
 
   it('flags moved and changed clips and relinks them', async () => {
-    const moved = join(root, 'media', 'hook-a-moved.mp4');
+    const { project, clips } = await newProject('Relinks');
+    const moved = join(dirname(clips.hookA), 'hook-a-moved.mp4');
     renameSync(clips.hookA, moved);
     await copyFile(clips.hookB, clips.cta);
     const rechecked = await call(core, 'clips.recheck', { projectId: project.id });
@@ -188,9 +218,14 @@ describe('core through dispatch', () => {
   });
 
   it('deletes a project and its records, not its files', async () => {
-    const outputs = await call(core, 'outputs.list', { projectId: project.id, status: 'COMPLETED' });
+    const { project } = await newProject('Deletes');
+    const job = await call(core, 'jobs.start', { projectId: project.id });
+    await log.some((e) => e.type === 'job.updated' && e.job.id === job.id && e.job.status === 'completed');
+    const outputs = await call(core, 'outputs.list', { projectId: project.id, status: 'completed' });
+    expect(outputs.total).toBe(2);
     await call(core, 'projects.delete', { projectId: project.id });
-    expect(await call(core, 'projects.list', {})).toEqual([]);
+    expect((await call(core, 'projects.list', {})).map((p) => p.id)).not.toContain(project.id);
+    expect(await call(core, 'outputs.list', { projectId: project.id })).toEqual({ items: [], total: 0 });
     expect(existsSync(outputs.items[0]!.path!)).toBe(true);
   });
 });

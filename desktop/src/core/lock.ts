@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '@vmp/shared/errors';
+import { processAlive } from '../util/process-alive.ts';
 
 export class DataDirInUseError extends AppError {
   constructor(dataDir: string, pid: number) {
@@ -9,16 +10,6 @@ export class DataDirInUseError extends AppError {
       `Video Mixer Pro is already running on ${dataDir} (process ${pid}). Close it first, or use another --data-dir.`,
       { status: 409, details: { dataDir, pid } },
     );
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -41,7 +32,7 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid))
         throw new DataDirInUseError(dataDir, pid);
       rmSync(file, { force: true }); // Stale (crashed owner) or our own: take it over.
     }

@@ -18,13 +18,13 @@ describe('core start', () => {
     const dataDir = join(root, 'data');
     const file = await makeClip(join(root, 'media'), 'late', { duration: 0.5 });
     const store = Store.open(dataDir);
-    const project = store.createProject({
+    const project = store.projects.create({
       name: 'P',
       mode: 'auto',
       outputDir: root,
       settings: RenderSettings.parse({}),
     });
-    const clip = store.insertClip(project.id, { path: file, name: 'late.mp4', status: 'analysing' });
+    const clip = store.clips.insert(project.id, { path: file, name: 'late.mp4', status: 'analysing' });
     store.close();
 
     const core = createCore({ dataDir, platform: hostPlatform({}, 'linux') });

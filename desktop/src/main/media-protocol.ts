@@ -1,10 +1,10 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Core } from '../core/core.ts';
 import { mediaFile, parseMediaPath } from '../core/media.ts';
-import { CSP, contentType } from '../host/http-util.ts';
-import { parseRange } from '../host/range.ts';
+import { fileReply } from '../host/file-reply.ts';
+import { CSP } from '../host/http-util.ts';
 
 // No electron import here: this is plain Request → Response, so it stays small and the same as the host's routes.
 
@@ -12,30 +12,15 @@ export const APP_SCHEME = 'vmp';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
 
 function fileResponse(request: Request, path: string, extra: Record<string, string> = {}): Response | null {
-  let size: number;
-  try {
-    const stats = statSync(path);
-    if (!stats.isFile()) return null;
-    size = stats.size;
-  } catch {
-    return null;
-  }
-  const headers: Record<string, string> = {
-    'content-type': contentType(path),
-    'accept-ranges': 'bytes',
-    'x-content-type-options': 'nosniff',
-    ...extra,
-  };
-  const range = parseRange(request.headers.get('range') ?? undefined, size);
-  if (range.kind === 'unsatisfiable') {
-    return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${size}` } });
-  }
-  const [start, end, status] = range.kind === 'partial' ? [range.start, range.end, 206] : [0, size - 1, 200];
-  if (range.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${size}`;
-  headers['content-length'] = String(size === 0 ? 0 : end - start + 1);
-  if (size === 0) return new Response(null, { status, headers });
-  const body = Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream;
-  return new Response(body, { status, headers });
+  const header = (name: string) => request.headers.get(name) ?? undefined;
+  const reply = fileReply(
+    path,
+    { method: request.method, range: header('range'), ifNoneMatch: header('if-none-match') },
+    extra,
+  );
+  if (!reply) return null;
+  const body = reply.body ? (Readable.toWeb(createReadStream(path, reply.body)) as ReadableStream) : null;
+  return new Response(body, { status: reply.status, headers: reply.headers });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { isPartFile } from '../engine/render/part-file.ts';
 import { afterFailure, backoffDelay } from './backoff.ts';
-import { isPartFile } from './spec.ts';
 import { EtaTracker, KeyedThrottle } from './throttle.ts';
 
 describe('backoff', () => {

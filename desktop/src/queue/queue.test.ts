@@ -54,7 +54,7 @@ function tinyRenderer(options: { gated?: boolean; failures?: Record<number, numb
       }
       if (options.gated) {
         await new Promise<void>((resolve, reject) => {
-          const onAbort = () => reject(new AppError('CANCELLED', 'Cancelled.'));
+          const onAbort = () => reject(new AppError('cancelled', 'Cancelled.'));
           if (signal?.aborted) onAbort();
           signal?.addEventListener('abort', onAbort, { once: true });
           gate(index).promise.then(resolve);
@@ -85,14 +85,14 @@ function setup(count: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'vmp-queue-'));
   dirs.push(dataDir);
   const store = Store.open(dataDir);
-  const project = store.createProject({
+  const project = store.projects.create({
     name: 'Queue',
     mode: 'auto',
     outputDir: join(dataDir, 'out'),
     settings: RenderSettings.parse({}),
   });
   const outDir = join(dataDir, 'out', 'job');
-  const jobId = store.createJob({
+  const jobId = store.jobs.create({
     projectId: project.id,
     settings: RenderSettings.parse({}),
     seed: 1,
@@ -129,7 +129,7 @@ describe('RenderQueue', () => {
     expect(r.maxActive).toBeLessThanOrEqual(2);
     expect(r.calls.sort()).toEqual([0, 1, 2, 3, 4]);
     expect(readdirSync(outDir).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `out-${i}.mp4`));
-    expect(store.outputsWithStatus('COMPLETED').map((o) => o.attempts)).toEqual([1, 1, 1, 1, 1]);
+    expect(store.outputs.withStatus('completed').map((o) => o.attempts)).toEqual([1, 1, 1, 1, 1]);
     expect(log.events.some((e) => e.type === 'output.updated' && e.output.progress === 0.5)).toBe(true);
     await queue.whenIdle();
     store.close();
@@ -144,19 +144,19 @@ describe('RenderQueue', () => {
     queue.jobAdded(jobId);
     const done = await log.some<JobEvent>(jobDone(jobId));
     expect(done.job).toMatchObject({ status: 'failed', completed: 1, failed: 1 });
-    const [first, second] = store.listOutputs({ jobId }).items;
-    expect(first).toMatchObject({ status: 'COMPLETED', attempts: 3, error: null });
-    expect(second).toMatchObject({ status: 'FAILED', attempts: 3, error: 'Output 1 broke on purpose' });
+    const [first, second] = store.outputs.list({ jobId }).items;
+    expect(first).toMatchObject({ status: 'completed', attempts: 3, error: null });
+    expect(second).toMatchObject({ status: 'failed', attempts: 3, error: 'Output 1 broke on purpose' });
     expect(r.calls.filter((i) => i === 1)).toHaveLength(3);
     expect(log.events.some((e) => e.type === 'notice' && /Output #2 failed after 3 attempts/.test(e.message))).toBe(
       true,
     );
     // Retrying a failed output starts it again from zero attempts.
-    expect(() => queue.retryOutput(first!.id)).toThrow(/COMPLETED; only FAILED or CANCELLED/);
+    expect(() => queue.retryOutput(first!.id)).toThrow(/completed; only failed or cancelled/);
     const retried = queue.retryOutput(second!.id);
-    expect(retried.status === 'PENDING' || retried.status === 'PROCESSING').toBe(true);
+    expect(retried.status === 'pending' || retried.status === 'processing').toBe(true);
     await queue.whenIdle();
-    expect(store.getOutput(second!.id)).toMatchObject({ status: 'FAILED', attempts: 3 });
+    expect(store.outputs.get(second!.id)).toMatchObject({ status: 'failed', attempts: 3 });
     store.close();
   });
 
@@ -168,28 +168,28 @@ describe('RenderQueue', () => {
     queue.start();
     queue.jobAdded(jobId);
     await r.started(0);
-    const first = store.listOutputs({ jobId }).items[0]!;
-    expect(first.status).toBe('PROCESSING');
+    const first = store.outputs.list({ jobId }).items[0]!;
+    expect(first.status).toBe('processing');
     expect(existsSync(`${first.path}.part`)).toBe(true);
-    expect(queue.cancelOutput(first.id).status).toBe('CANCELLED');
+    expect(queue.cancelOutput(first.id).status).toBe('cancelled');
     await r.started(1);
     expect(existsSync(`${first.path}.part`)).toBe(false);
     queue.cancelJob(jobId);
     await queue.whenIdle();
-    expect(store.listOutputs({ jobId }).items.map((o) => o.status)).toEqual([
-      'CANCELLED',
-      'CANCELLED',
-      'CANCELLED',
-      'CANCELLED',
+    expect(store.outputs.list({ jobId }).items.map((o) => o.status)).toEqual([
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'cancelled',
     ]);
-    expect(store.getJob(jobId).status).toBe('cancelled');
+    expect(store.jobs.get(jobId).status).toBe('cancelled');
     expect(readdirSync(outDir)).toEqual([]);
-    expect(() => queue.cancelOutput(first.id)).toThrow(/CANCELLED; only PENDING or PROCESSING/);
+    expect(() => queue.cancelOutput(first.id)).toThrow(/cancelled; only pending or processing/);
     // Retry failed/cancelled brings them all back.
     queue.retryFailed(jobId);
     for (const i of [0, 1, 2, 3]) r.release(i);
     await log.some<JobEvent>((e) => jobDone(jobId)(e) && e.type === 'job.updated' && e.job.status === 'completed');
-    expect(store.getJob(jobId).completed).toBe(4);
+    expect(store.jobs.get(jobId).completed).toBe(4);
     await queue.whenIdle();
     store.close();
   });
@@ -206,7 +206,7 @@ describe('RenderQueue', () => {
     r.release(0);
     await queue.whenIdle();
     expect(r.calls).toEqual([0]);
-    expect(store.getJob(jobId)).toMatchObject({ status: 'paused', completed: 1 });
+    expect(store.jobs.get(jobId)).toMatchObject({ status: 'paused', completed: 1 });
     // The pause is persisted: a new queue on the same database starts paused.
     expect(new RenderQueue({ store, render: r.render, emit: () => {} }).state().paused).toBe(true);
     r.release(1);
@@ -228,12 +228,12 @@ describe('RenderQueue', () => {
     await r.started(0);
     await r.started(1);
     r.release(0);
-    await log.some((e) => e.type === 'output.updated' && e.output.index === 0 && e.output.status === 'COMPLETED');
+    await log.some((e) => e.type === 'output.updated' && e.output.index === 0 && e.output.status === 'completed');
     await r.started(2);
     // "Crash": the first queue is abandoned mid-render, never stopped. Output 1 is left PROCESSING with a .part file;
     // output 2 is PROCESSING too but its renamed final file made it to disk just before the crash.
-    const outputs = store.listOutputs({ jobId }).items;
-    expect(outputs.map((o) => o.status)).toEqual(['COMPLETED', 'PROCESSING', 'PROCESSING', 'PENDING']);
+    const outputs = store.outputs.list({ jobId }).items;
+    expect(outputs.map((o) => o.status)).toEqual(['completed', 'processing', 'processing', 'pending']);
     writeFileSync(outputs[2]!.path!, 'finished before the crash');
     const completedMtime = statSync(outputs[0]!.path!).mtimeMs;
     mkdirSync(outDir, { recursive: true });
@@ -245,21 +245,21 @@ describe('RenderQueue', () => {
     const queue = makeQueue(reopened, r2.render, log2, 2);
     queue.recover();
     expect(readdirSync(outDir).filter((n) => n.includes('.part'))).toEqual([]);
-    expect(reopened.listOutputs({ jobId }).items.map((o) => o.status)).toEqual([
-      'COMPLETED',
-      'PENDING',
-      'COMPLETED',
-      'PENDING',
+    expect(reopened.outputs.list({ jobId }).items.map((o) => o.status)).toEqual([
+      'completed',
+      'pending',
+      'completed',
+      'pending',
     ]);
     queue.start();
     await log2.some(jobDone(jobId));
     expect(r2.calls.sort()).toEqual([1, 3]);
-    const after = reopened.listOutputs({ jobId }).items;
+    const after = reopened.outputs.list({ jobId }).items;
     expect(after.map((o) => [o.status, o.attempts])).toEqual([
-      ['COMPLETED', 1],
-      ['COMPLETED', 2],
-      ['COMPLETED', 1],
-      ['COMPLETED', 1],
+      ['completed', 1],
+      ['completed', 2],
+      ['completed', 1],
+      ['completed', 1],
     ]);
     expect(statSync(after[0]!.path!).mtimeMs).toBe(completedMtime);
     await queue.whenIdle();
@@ -278,10 +278,10 @@ describe('RenderQueue', () => {
     await r.started(0);
     await r.started(1);
     await queue.stop();
-    const outputs = store.listOutputs({ jobId }).items;
+    const outputs = store.outputs.list({ jobId }).items;
     expect(outputs.map((o) => [o.status, o.attempts])).toEqual([
-      ['PENDING', 0],
-      ['PENDING', 0],
+      ['pending', 0],
+      ['pending', 0],
     ]);
     for (const o of outputs) expect(existsSync(`${o.path}.part`)).toBe(false);
     store.close();

@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { ApiEvent, Output, QueueState } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
+import { removePartFilesIn, removePartOf } from '../engine/render/part-file.ts';
 import type { Store } from '../store/store.ts';
 import { afterFailure, BACKOFF_BASE_MS, MAX_ATTEMPTS } from './backoff.ts';
-import { buildRenderSpec, isPartFile } from './spec.ts';
+import { buildRenderSpec } from './spec.ts';
 import { EtaTracker, KeyedThrottle } from './throttle.ts';
 import type { RenderOutputFn } from './types.ts';
 
@@ -78,7 +78,7 @@ export class RenderQueue {
     this.hooks = options.hooks ?? {};
     this.throttle = new KeyedThrottle(options.progressIntervalMs ?? 100, this.now);
     this.eta = new EtaTracker(this.now);
-    this.paused = this.store.getSetting<boolean>(PAUSED_KEY) ?? false;
+    this.paused = this.store.settings.get<boolean>(PAUSED_KEY) ?? false;
   }
 
   /** Recovers from a previous run (crash or not), then starts rendering. */
@@ -96,36 +96,26 @@ export class RenderQueue {
    */
   recover(): void {
     const jobIds = new Set<string>();
-    for (const output of this.store.outputsWithStatus('PROCESSING')) {
+    for (const output of this.store.outputs.withStatus('processing')) {
       jobIds.add(output.jobId);
       if (output.path && existsSync(output.path)) {
-        this.store.transitionOutput(output.id, ['PROCESSING'], { status: 'COMPLETED', progress: 1, error: null });
+        this.store.outputs.transition(output.id, ['processing'], { status: 'completed', progress: 1, error: null });
       } else {
-        this.store.transitionOutput(output.id, ['PROCESSING'], { status: 'PENDING', progress: 0 });
+        this.store.outputs.transition(output.id, ['processing'], { status: 'pending', progress: 0 });
       }
     }
-    for (const jobId of this.store.openJobIds()) jobIds.add(jobId);
+    for (const jobId of this.store.jobs.openIds()) jobIds.add(jobId);
     for (const jobId of jobIds) {
-      this.removePartFiles(this.store.jobRow(jobId).outputDir);
-      this.store.refreshJobStatus(jobId, this.paused);
+      removePartFilesIn(this.store.jobs.row(jobId).outputDir);
+      this.store.jobs.refreshStatus(jobId, this.paused);
     }
-  }
-
-  private removePartFiles(dir: string): void {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return; // Folder not created yet, or gone.
-    }
-    for (const name of names) if (isPartFile(name)) rmSync(join(dir, name), { force: true });
   }
 
   state(): QueueState {
     return {
       paused: this.paused,
       running: this.running.size,
-      pending: this.store.countOutputs('PENDING'),
+      pending: this.store.outputs.count('pending'),
       concurrency: this.concurrency,
     };
   }
@@ -147,8 +137,8 @@ export class RenderQueue {
 
   private setPaused(paused: boolean): void {
     this.paused = paused;
-    this.store.setSetting(PAUSED_KEY, paused);
-    for (const jobId of this.store.openJobIds()) this.refreshJob(jobId, true);
+    this.store.settings.set(PAUSED_KEY, paused);
+    for (const jobId of this.store.jobs.openIds()) this.refreshJob(jobId, true);
     this.emitQueue();
     this.checkIdle();
   }
@@ -165,14 +155,14 @@ export class RenderQueue {
   }
 
   cancelOutput(outputId: string): Output {
-    const output = this.store.getOutput(outputId);
-    this.store.assertOutputStatus(output, ['PENDING', 'PROCESSING'], 'cancelled');
-    const cancelled = this.store.transitionOutput(outputId, ['PENDING', 'PROCESSING'], {
-      status: 'CANCELLED',
+    const output = this.store.outputs.get(outputId);
+    this.store.outputs.assertStatus(output, ['pending', 'processing'], 'cancelled');
+    const cancelled = this.store.outputs.transition(outputId, ['pending', 'processing'], {
+      status: 'cancelled',
       progress: 0,
     });
     this.abort(outputId);
-    const result = cancelled ?? this.store.getOutput(outputId);
+    const result = cancelled ?? this.store.outputs.get(outputId);
     this.emit({ type: 'output.updated', output: result });
     this.refreshJob(result.jobId, true);
     this.emitQueue();
@@ -181,10 +171,10 @@ export class RenderQueue {
   }
 
   cancelJob(jobId: string): void {
-    this.store.jobRow(jobId);
-    for (const status of ['PENDING', 'PROCESSING'] as const) {
-      for (const output of this.store.outputsWithStatus(status, jobId)) {
-        const cancelled = this.store.transitionOutput(output.id, [status], { status: 'CANCELLED', progress: 0 });
+    this.store.jobs.row(jobId);
+    for (const status of ['pending', 'processing'] as const) {
+      for (const output of this.store.outputs.withStatus(status, jobId)) {
+        const cancelled = this.store.outputs.transition(output.id, [status], { status: 'cancelled', progress: 0 });
         this.abort(output.id);
         if (cancelled) this.emit({ type: 'output.updated', output: cancelled });
       }
@@ -195,26 +185,26 @@ export class RenderQueue {
   }
 
   retryOutput(outputId: string): Output {
-    const output = this.store.getOutput(outputId);
-    this.store.assertOutputStatus(output, ['FAILED', 'CANCELLED'], 'retried');
+    const output = this.store.outputs.get(outputId);
+    this.store.outputs.assertStatus(output, ['failed', 'cancelled'], 'retried');
     const queued = this.requeue(output);
     this.refreshJob(output.jobId, true);
     this.pump();
-    return queued ?? this.store.getOutput(outputId);
+    return queued ?? this.store.outputs.get(outputId);
   }
 
   retryFailed(jobId: string): void {
-    this.store.jobRow(jobId);
-    for (const status of ['FAILED', 'CANCELLED'] as const) {
-      for (const output of this.store.outputsWithStatus(status, jobId)) this.requeue(output);
+    this.store.jobs.row(jobId);
+    for (const status of ['failed', 'cancelled'] as const) {
+      for (const output of this.store.outputs.withStatus(status, jobId)) this.requeue(output);
     }
     this.refreshJob(jobId, true);
     this.pump();
   }
 
   private requeue(output: Output): Output | null {
-    const queued = this.store.transitionOutput(output.id, [output.status], {
-      status: 'PENDING',
+    const queued = this.store.outputs.transition(output.id, [output.status], {
+      status: 'pending',
       attempts: 0,
       error: null,
       progress: 0,
@@ -233,9 +223,9 @@ export class RenderQueue {
     clearTimeout(this.timer);
     const settling: Promise<void>[] = [];
     for (const [outputId, entry] of this.running) {
-      const output = this.store.getOutput(outputId);
-      this.store.transitionOutput(outputId, ['PROCESSING'], {
-        status: 'PENDING',
+      const output = this.store.outputs.get(outputId);
+      this.store.outputs.transition(outputId, ['processing'], {
+        status: 'pending',
         attempts: Math.max(0, output.attempts - 1),
         progress: 0,
       });
@@ -253,7 +243,7 @@ export class RenderQueue {
   }
 
   private isIdle(): boolean {
-    return this.running.size === 0 && (this.paused || !this.started || this.store.countOutputs('PENDING') === 0);
+    return this.running.size === 0 && (this.paused || !this.started || this.store.outputs.count('pending') === 0);
   }
 
   private checkIdle(): void {
@@ -276,10 +266,10 @@ export class RenderQueue {
       // One clock reading for both queries: an output not ready at `at` is then surely found as a future retry.
       const at = this.now();
       const free = this.concurrency - this.running.size;
-      const ready = this.store.nextPending(free, at, new Set(this.running.keys()));
+      const ready = this.store.outputs.nextPending(free, at, new Set(this.running.keys()));
       for (const output of ready) this.launch(output);
       if (this.running.size < this.concurrency) {
-        const due = this.store.nextRetryAt(at);
+        const due = this.store.outputs.nextRetryAt(at);
         // Backoff: wake up when the earliest retry is due.
         if (due !== null) this.timer = setTimeout(() => this.pump(), Math.max(0, due - this.now()));
       }
@@ -288,8 +278,8 @@ export class RenderQueue {
   }
 
   private launch(pending: Output): void {
-    const output = this.store.transitionOutput(pending.id, ['PENDING'], {
-      status: 'PROCESSING',
+    const output = this.store.outputs.transition(pending.id, ['pending'], {
+      status: 'processing',
       attempts: pending.attempts + 1,
       progress: 0,
       error: null,
@@ -304,10 +294,10 @@ export class RenderQueue {
     entry.done = this.run(output, entry).finally(() => {
       this.running.delete(output.id);
       this.throttle.forget(output.id);
-      const current = this.store.getOutput(output.id);
+      const current = this.store.outputs.get(output.id);
       // A finished file is only ever the renamed, complete one; anything else left by this attempt goes.
-      if (current.status !== 'COMPLETED' && current.path) {
-        rmSync(`${current.path}.part`, { force: true });
+      if (current.status !== 'completed' && current.path) {
+        removePartOf(current.path);
       }
       this.emitQueue();
       if (this.started) this.pump();
@@ -317,14 +307,14 @@ export class RenderQueue {
 
   private async run(output: Output, entry: Running): Promise<void> {
     try {
-      const spec = buildRenderSpec(this.store.jobRow(output.jobId), output);
+      const spec = buildRenderSpec(this.store.jobs.row(output.jobId), output);
       const result = await this.render(spec, {
         signal: entry.controller.signal,
         onProgress: ({ fraction }) => this.progress(output, fraction),
       });
       // A complete file is kept even if a cancel or stop raced with its last moment.
-      const done = this.store.transitionOutput(output.id, ['PROCESSING', 'CANCELLED', 'PENDING'], {
-        status: 'COMPLETED',
+      const done = this.store.outputs.transition(output.id, ['processing', 'cancelled', 'pending'], {
+        status: 'completed',
         progress: 1,
         error: null,
         duration: result.duration,
@@ -347,12 +337,12 @@ export class RenderQueue {
       baseMs: this.backoffBaseMs,
     });
     const message = errorText(error);
-    const updated = this.store.transitionOutput(
+    const updated = this.store.outputs.transition(
       output.id,
-      ['PROCESSING'],
+      ['processing'],
       next.retry
-        ? { status: 'PENDING', notBefore: next.notBefore, error: message, progress: 0 }
-        : { status: 'FAILED', error: message, progress: 0 },
+        ? { status: 'pending', notBefore: next.notBefore, error: message, progress: 0 }
+        : { status: 'failed', error: message, progress: 0 },
     );
     if (!updated) return;
     this.emit({ type: 'output.updated', output: updated });
@@ -367,7 +357,7 @@ export class RenderQueue {
 
   private progress(output: Output, fraction: number): void {
     if (!this.throttle.pass(output.id)) return;
-    const updated = this.store.transitionOutput(output.id, ['PROCESSING'], {
+    const updated = this.store.outputs.transition(output.id, ['processing'], {
       progress: Math.min(1, Math.max(0, fraction)),
     });
     if (!updated) return;
@@ -379,12 +369,12 @@ export class RenderQueue {
   private refreshJob(jobId: string, force: boolean): void {
     let changed: boolean;
     try {
-      changed = this.store.refreshJobStatus(jobId, this.paused);
+      changed = this.store.jobs.refreshStatus(jobId, this.paused);
     } catch {
       return; // The job was deleted with its project.
     }
     if (!this.throttle.pass(`job:${jobId}`, force || changed)) return;
-    const base = this.store.getJob(jobId);
+    const base = this.store.jobs.get(jobId);
     const finished = base.status === 'completed' || base.status === 'failed' || base.status === 'cancelled';
     if (finished) this.eta.forget(jobId);
     const etaSeconds = finished || base.status !== 'running' ? null : this.eta.eta(jobId, base.progress);

@@ -17,8 +17,3 @@ export function buildRenderSpec(job: JobRow, output: Output): RenderSpec {
     fileName: basename(output.path ?? `${output.index}.mp4`),
   };
 }
-
-/** Partial files a render leaves while writing ("x.mp4.part", "x.part.mp4"); never a finished output. */
-export function isPartFile(name: string): boolean {
-  return /\.part(\.[^.]+)?$/i.test(name);
-}

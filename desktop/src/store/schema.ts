@@ -110,7 +110,7 @@ export const outputs = sqliteTable(
     projectId: text('project_id').notNull(),
     index: integer('idx').notNull(),
     clipIds: text('clip_ids', { mode: 'json' }).notNull(),
-    status: text('status', { enum: ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'] }).notNull(),
+    status: text('status', { enum: ['pending', 'processing', 'completed', 'failed', 'cancelled'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     error: text('error'),
     progress: real('progress').notNull().default(0),

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RenderSettings } from '@vmp/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultMigrationsDir } from './db.ts';
 import { Store } from './store.ts';
 
 const dirs: string[] = [];
@@ -16,7 +17,7 @@ afterEach(() => {
 });
 
 function newProject(store: Store, groups = ['Hook', 'Body', 'Call to action']) {
-  return store.createProject({
+  return store.projects.create({
     name: 'Spring sale',
     mode: 'manual',
     outputDir: '/tmp/out',
@@ -34,21 +35,21 @@ describe('Store', () => {
     const project = newProject(store);
     store.close();
     const again = Store.open(dir);
-    expect(again.getProject(project.id).name).toBe('Spring sale');
+    expect(again.projects.get(project.id).name).toBe('Spring sale');
     again.close();
   });
 
   it('creates projects with ordered groups and summarises them', () => {
     const store = Store.open(tempDir());
     const project = newProject(store);
-    expect(store.listGroups(project.id).map((g) => [g.name, g.position])).toEqual([
+    expect(store.groups.list(project.id).map((g) => [g.name, g.position])).toEqual([
       ['Hook', 0],
       ['Body', 1],
       ['Call to action', 2],
     ]);
-    store.insertClip(project.id, { path: '/a.mp4', name: 'a.mp4', status: 'ok' });
-    expect(store.listProjects()).toMatchObject([{ id: project.id, clipCount: 1, outputCount: 0 }]);
-    expect(() => store.getProject('nope')).toThrow(/Project nope does not exist/);
+    store.clips.insert(project.id, { path: '/a.mp4', name: 'a.mp4', status: 'ok' });
+    expect(store.projects.list()).toMatchObject([{ id: project.id, clipCount: 1, outputCount: 0 }]);
+    expect(() => store.projects.get('nope')).toThrow(/Project nope does not exist/);
     store.close();
   });
 
@@ -56,44 +57,44 @@ describe('Store', () => {
     const store = Store.open(tempDir());
     const project = newProject(store);
     const other = newProject(store, []);
-    const [hook, body] = store.listGroups(project.id);
-    const a = store.insertClip(project.id, { path: '/a.mp4', name: 'a', status: 'ok' });
-    const b = store.insertClip(project.id, { path: '/b.mp4', name: 'b', status: 'ok' });
-    const foreign = store.insertClip(other.id, { path: '/c.mp4', name: 'c', status: 'ok' });
-    expect(store.setGroupClips(hook!.id, [b.id, a.id]).clipIds).toEqual([b.id, a.id]);
-    expect(() => store.setGroupClips(hook!.id, [foreign.id])).toThrow(/clipIds: clip .* is not part of this project/);
-    expect(() => store.setGroupClips(hook!.id, [a.id, a.id])).toThrow(/only once/);
-    const reordered = store.reorderGroups(project.id, [body!.id, hook!.id, store.listGroups(project.id)[2]!.id]);
+    const [hook, body] = store.groups.list(project.id);
+    const a = store.clips.insert(project.id, { path: '/a.mp4', name: 'a', status: 'ok' });
+    const b = store.clips.insert(project.id, { path: '/b.mp4', name: 'b', status: 'ok' });
+    const foreign = store.clips.insert(other.id, { path: '/c.mp4', name: 'c', status: 'ok' });
+    expect(store.groups.setClips(hook!.id, [b.id, a.id]).clipIds).toEqual([b.id, a.id]);
+    expect(() => store.groups.setClips(hook!.id, [foreign.id])).toThrow(/clipIds: clip .* is not part of this project/);
+    expect(() => store.groups.setClips(hook!.id, [a.id, a.id])).toThrow(/only once/);
+    const reordered = store.groups.reorder(project.id, [body!.id, hook!.id, store.groups.list(project.id)[2]!.id]);
     expect(reordered.map((g) => g.name)).toEqual(['Body', 'Hook', 'Call to action']);
-    expect(() => store.reorderGroups(project.id, [body!.id])).toThrow(/groupIds/);
-    store.deleteGroup(body!.id);
-    expect(store.listGroups(project.id).map((g) => [g.name, g.position])).toEqual([
+    expect(() => store.groups.reorder(project.id, [body!.id])).toThrow(/groupIds/);
+    store.groups.delete(body!.id);
+    expect(store.groups.list(project.id).map((g) => [g.name, g.position])).toEqual([
       ['Hook', 0],
       ['Call to action', 1],
     ]);
     // Removing a clip removes it from groups and rules (foreign keys cascade).
-    store.addRule(project.id, a.id, b.id);
-    store.removeClips(project.id, [a.id]);
-    expect(store.getGroup(hook!.id).clipIds).toEqual([b.id]);
-    expect(store.listRules(project.id)).toEqual([]);
+    store.rules.add(project.id, a.id, b.id);
+    store.clips.remove(project.id, [a.id]);
+    expect(store.groups.get(hook!.id).clipIds).toEqual([b.id]);
+    expect(store.rules.list(project.id)).toEqual([]);
     store.close();
   });
 
   it('adds a rule once whichever order the clips are given', () => {
     const store = Store.open(tempDir());
     const project = newProject(store);
-    const a = store.insertClip(project.id, { path: '/a.mp4', name: 'a', status: 'ok' });
-    const b = store.insertClip(project.id, { path: '/b.mp4', name: 'b', status: 'ok' });
-    const rule = store.addRule(project.id, a.id, b.id);
-    expect(store.addRule(project.id, b.id, a.id).id).toBe(rule.id);
-    expect(() => store.addRule(project.id, a.id, a.id)).toThrow(/clipB/);
+    const a = store.clips.insert(project.id, { path: '/a.mp4', name: 'a', status: 'ok' });
+    const b = store.clips.insert(project.id, { path: '/b.mp4', name: 'b', status: 'ok' });
+    const rule = store.rules.add(project.id, a.id, b.id);
+    expect(store.rules.add(project.id, b.id, a.id).id).toBe(rule.id);
+    expect(() => store.rules.add(project.id, a.id, a.id)).toThrow(/clipB/);
     store.close();
   });
 
   it('stores jobs with outputs and derives counts, progress and status', () => {
     const store = Store.open(tempDir());
     const project = newProject(store);
-    const jobId = store.createJob({
+    const jobId = store.jobs.create({
       projectId: project.id,
       settings: RenderSettings.parse({}),
       seed: 7,
@@ -101,20 +102,51 @@ describe('Store', () => {
       outputDir: '/tmp/out/job',
       outputs: [0, 1, 2, 3].map((index) => ({ index, clipIds: ['x'], path: `/tmp/out/job/${index}.mp4`, duration: 1 })),
     });
-    expect(store.getJob(jobId)).toMatchObject({ status: 'queued', total: 4, progress: 0 });
-    const [o0, o1, o2] = store.outputsWithStatus('PENDING');
-    store.updateOutput(o0!.id, { status: 'COMPLETED', progress: 1 });
-    store.updateOutput(o1!.id, { status: 'PROCESSING', progress: 0.5 });
-    store.refreshJobStatus(jobId, false);
-    expect(store.getJob(jobId)).toMatchObject({ status: 'running', completed: 1, progress: 1.5 / 4 });
-    expect(store.transitionOutput(o0!.id, ['PENDING'], { status: 'CANCELLED' })).toBeNull();
-    store.updateOutput(o1!.id, { status: 'FAILED' });
-    store.updateOutput(o2!.id, { status: 'CANCELLED' });
-    store.refreshJobStatus(jobId, true);
-    expect(store.getJob(jobId).status).toBe('paused');
-    expect(store.listOutputs({ jobId, status: 'PENDING' }).total).toBe(1);
-    expect(store.listOutputs({ projectId: project.id, limit: 2, offset: 1 }).items.map((o) => o.index)).toEqual([1, 2]);
+    expect(store.jobs.get(jobId)).toMatchObject({ status: 'queued', total: 4, progress: 0 });
+    const [o0, o1, o2] = store.outputs.withStatus('pending');
+    store.outputs.update(o0!.id, { status: 'completed', progress: 1 });
+    store.outputs.update(o1!.id, { status: 'processing', progress: 0.5 });
+    store.jobs.refreshStatus(jobId, false);
+    expect(store.jobs.get(jobId)).toMatchObject({ status: 'running', completed: 1, progress: 1.5 / 4 });
+    expect(store.outputs.transition(o0!.id, ['pending'], { status: 'cancelled' })).toBeNull();
+    store.outputs.update(o1!.id, { status: 'failed' });
+    store.outputs.update(o2!.id, { status: 'cancelled' });
+    store.jobs.refreshStatus(jobId, true);
+    expect(store.jobs.get(jobId).status).toBe('paused');
+    expect(store.outputs.list({ jobId, status: 'pending' }).total).toBe(1);
+    expect(store.outputs.list({ projectId: project.id, limit: 2, offset: 1 }).items.map((o) => o.index)).toEqual([
+      1, 2,
+    ]);
     store.close();
+  });
+});
+
+describe('migrations', () => {
+  it('rewrites output statuses stored in the old upper case to the lower case jobs and clips use', () => {
+    // A database made by the first release: only migration 0000 applied, outputs stored as 'COMPLETED' etc.
+    const dir = tempDir();
+    const first = join(dir, 'migrations-0000');
+    mkdirSync(join(first, 'meta'), { recursive: true });
+    const all = defaultMigrationsDir();
+    copyFileSync(join(all, '0000_init.sql'), join(first, '0000_init.sql'));
+    const journal = JSON.parse(readFileSync(join(all, 'meta', '_journal.json'), 'utf8'));
+    journal.entries = journal.entries.slice(0, 1);
+    writeFileSync(join(first, 'meta', '_journal.json'), JSON.stringify(journal));
+    const old = Store.open(join(dir, 'data'), { migrationsDir: first });
+    const project = newProject(old);
+    const jobId = old.jobs.create({
+      projectId: project.id,
+      settings: RenderSettings.parse({}),
+      seed: 1,
+      plan: {},
+      outputDir: '/o/job',
+      outputs: [0, 1].map((index) => ({ index, clipIds: [], path: `/o/job/${index}.mp4`, duration: 1 })),
+    });
+    old.opened.sqlite.prepare("UPDATE outputs SET status = CASE idx WHEN 0 THEN 'COMPLETED' ELSE 'PENDING' END").run();
+    old.close();
+    const upgraded = Store.open(join(dir, 'data'));
+    expect(upgraded.outputs.list({ jobId }).items.map((o) => o.status)).toEqual(['completed', 'pending']);
+    upgraded.close();
   });
 });
 
@@ -122,7 +154,7 @@ describe('Store.jobUsesFolder', () => {
   it('knows the folders jobs write into', () => {
     const store = Store.open(tempDir());
     const project = newProject(store);
-    store.createJob({
+    store.jobs.create({
       projectId: project.id,
       settings: RenderSettings.parse({}),
       seed: 1,
@@ -130,8 +162,8 @@ describe('Store.jobUsesFolder', () => {
       outputDir: '/o/job-1',
       outputs: [],
     });
-    expect(store.jobUsesFolder('/o/job-1')).toBe(true);
-    expect(store.jobUsesFolder('/o/job-2')).toBe(false);
+    expect(store.jobs.usesFolder('/o/job-1')).toBe(true);
+    expect(store.jobs.usesFolder('/o/job-2')).toBe(false);
     store.close();
   });
 });

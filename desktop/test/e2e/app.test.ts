@@ -211,7 +211,7 @@ describe('Video Mixer Pro in the browser', () => {
       120_000,
     );
     await until(
-      async () => (await page.locator('[data-testid="output-card"][data-status="COMPLETED"]').count()) === 4,
+      async () => (await page.locator('[data-testid="output-card"][data-status="completed"]').count()) === 4,
       'four outputs',
     );
     await until(
@@ -254,7 +254,7 @@ describe('Video Mixer Pro in the browser', () => {
       'job after reload',
     );
     await until(
-      async () => (await page.locator('[data-testid="output-card"][data-status="COMPLETED"]').count()) === 4,
+      async () => (await page.locator('[data-testid="output-card"][data-status="completed"]').count()) === 4,
       'count 4',
     );
 

@@ -83,7 +83,7 @@ describe('host crash during a render', () => {
     }, 'a job part-way through');
     const job = jobs[0] as Job;
     await screenshot(page, '4-queue-in-progress');
-    const before = await api.call('outputs.list', { jobId: job.id, status: 'COMPLETED', limit: 100 });
+    const before = await api.call('outputs.list', { jobId: job.id, status: 'completed', limit: 100 });
     await host.kill();
     api.close();
     expect(before.items.length).toBeGreaterThanOrEqual(2);
@@ -104,7 +104,7 @@ describe('host crash during a render', () => {
       180_000,
     );
     await until(
-      async () => (await page.locator('[data-testid="output-card"][data-status="COMPLETED"]').count()) === 6,
+      async () => (await page.locator('[data-testid="output-card"][data-status="completed"]').count()) === 6,
       'six outputs',
     );
 
@@ -113,7 +113,7 @@ describe('host crash during a render', () => {
     const all = await after.call('outputs.list', { jobId: job.id, limit: 100 });
     after.close();
     expect(finished).toMatchObject({ status: 'completed', completed: 6, failed: 0 });
-    expect(all.items.every((o) => o.status === 'COMPLETED')).toBe(true);
+    expect(all.items.every((o) => o.status === 'completed')).toBe(true);
     // Outputs finished before the crash were not rendered again: same file, untouched.
     for (const o of before.items) {
       expect((await stat(o.path!)).mtimeMs, o.path!).toBe(stamps.get(o.id));

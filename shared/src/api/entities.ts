@@ -68,7 +68,7 @@ export const ProjectDetail = z.object({
 });
 export type ProjectDetail = z.infer<typeof ProjectDetail>;
 
-export const OutputStatus = z.enum(['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED']);
+export const OutputStatus = z.enum(['pending', 'processing', 'completed', 'failed', 'cancelled']);
 export type OutputStatus = z.infer<typeof OutputStatus>;
 
 export const JobStatus = z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled']);

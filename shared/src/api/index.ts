@@ -2,4 +2,5 @@ export * from './client.ts';
 export * from './entities.ts';
 export * from './events.ts';
 export * from './methods.ts';
+export * from './settings-merge.ts';
 export * from './transport.ts';

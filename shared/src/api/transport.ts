@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ImportResult } from './entities.ts';
 import { ApiEvent } from './events.ts';
 
 /** Wire error: same shape as SerializedError in errors.ts. */
@@ -42,8 +41,6 @@ export const HOST_PATHS = {
   output: (outputId: string) => `/media/output/${encodeURIComponent(outputId)}`,
   outputThumbnail: (outputId: string) => `/media/output-thumbnail/${encodeURIComponent(outputId)}`,
 } as const;
-
-export const UploadResult = ImportResult;
 
 /**
  * The renderer's Content-Security-Policy: no inline scripts, no eval, only this origin. The renderer build puts it in

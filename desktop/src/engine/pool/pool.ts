@@ -9,12 +9,8 @@ import type { FfmpegProgress } from '../ffmpeg/command.ts';
 import { CANCEL_MESSAGE, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.ts';
 
 /**
- * FFmpeg processes at once: one per core. Measured on the idle 2-core box with `npm run bench -- --sweep` (the
- * benchmark's 12 sources, 1080×1920): normalising all 12, concurrency 1: 24.9 s wall / 42.0 CPU-s, concurrency 2:
- * 21.0 / 41.0; assembling 64 outputs (batch 8), c1 0.30 s wall / 0.36 CPU-s per output, c2 0.23 / 0.42, c3 0.23 / 0.43.
- * One x264 process leaves part of the second core idle (decoding and filtering are serial), and assembly is mostly one
- * AAC encoder thread per process, so a second process buys wall time for a little CPU. On a box already loaded by
- * other work (load 9–14) the two were level, and c2 cost 7–15 % more CPU: lower it in settings on a shared machine.
+ * FFmpeg processes at once: one per core, since one process leaves part of a second core idle (figures in
+ * scripts/bench/README.md). On a machine busy with other work, lower it in settings.
  */
 export const DEFAULT_CONCURRENCY = Math.max(1, availableParallelism());
 

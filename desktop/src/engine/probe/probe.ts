@@ -2,9 +2,9 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { MediaInfo } from '@vmp/shared';
 import { AppError } from '@vmp/shared/errors';
+import { mapLimit } from '../../util/map-limit.ts';
 import { CancelledError, FfmpegFailedError } from '../errors.ts';
 import { runFfprobe } from '../ffmpeg/run.ts';
-import { mapLimit } from './concurrency.ts';
 import { type FfprobeOutput, parseFfprobe } from './parse.ts';
 
 /** ffprobe could not read the file: it is not media, or it is damaged (e.g. an MP4 cut off before its index). */

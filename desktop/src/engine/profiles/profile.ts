@@ -69,9 +69,8 @@ export function videoEncoderArgs(fps: number): string[] {
 
 /**
  * AAC for delivered files: one encode per output (never per intermediate: see assemble-args.ts). This encode is
- * most of what an extra output costs in the fast strategy, and FFmpeg's native encoder's CPU grows with the bitrate
- * (measured here on 8 × 12 s outputs: 160k ≈ 4.1, 128k ≈ 3.3, 96k ≈ 2.6 CPU-s). 128k: what the social platforms
- * re-encode to anyway, and clean for stereo AAC-LC.
+ * most of what an extra output costs, and its CPU grows with the bitrate. 128k: what the social platforms re-encode
+ * to anyway (figures in scripts/bench/README.md).
  */
 export const AUDIO_OUTPUT_ARGS = ['-c:a', 'aac', '-b:a', '128k', '-ar', String(AUDIO_RATE), '-ac', '2'];
 

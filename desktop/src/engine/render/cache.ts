@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '../../util/process-alive.ts';
 import { CancelledError } from '../errors.ts';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
 import type { FfmpegJob, JobOptions } from '../pool/pool.ts';
@@ -37,17 +38,6 @@ export function isStaleLeftover(name: string, ageMs: number, isAlive: (pid: numb
   if (ageMs > STALE_TEMP_MS) return true;
   const pid = /\.(\d+)-[0-9a-f]+\.tmp$/.exec(name)?.[1];
   return pid !== undefined && !isAlive(Number(pid));
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive but someone else's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Removes stale leftovers in the cache folder and its concat-list folder; returns how many went. Best effort. */

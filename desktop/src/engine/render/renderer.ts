@@ -10,6 +10,7 @@ import { NormaliseCache } from './cache.ts';
 import { NormaliseFailedError, RenderFailedError } from './errors.ts';
 import { normaliseFileName, outputFileName, outputSeed, shortClipName } from './naming.ts';
 import { normalisePlan } from './normalise-args.ts';
+import { discardPart, partPathOf } from './part-file.ts';
 import { prepareTextFilter } from './text-overlay.ts';
 import type {
   BatchOptions,
@@ -25,12 +26,8 @@ import type {
 import { drawVariation, uniqueArgs, variedFrames } from './unique-args.ts';
 
 /**
- * Outputs per assembly process (fast strategy). Measured on the idle 2-core box, 64 outputs of ~12 s, warm cache
- * (`npm run bench -- --sweep`), per output at concurrency 2: 1 per process 0.33 s wall / 0.65 CPU-s, 4 per process
- * 0.24 / 0.45, 8 per process 0.23 / 0.42, 16 per process 0.31 / 0.37 (64 outputs make only 4 batches of 16, so the
- * two processes finish unevenly). What is left is the work itself: about 0.26 CPU-s of AAC encoding (FFmpeg's native
- * encoder, ~46× real time) and 0.1 of demuxing and muxing. A failed batch is retried one output at a time, so a
- * bigger batch only costs more when something breaks.
+ * Outputs per assembly process (fast strategy): 8 shares process start-up without leaving one process with all the
+ * work (figures in scripts/bench/README.md). A failed batch is retried one output at a time.
  */
 export const DEFAULT_ASSEMBLY_BATCH = 8;
 
@@ -92,7 +89,7 @@ function prepare(spec: OutputSpec): Prepared {
     clips,
     texts: clips.map((clip, k) => clipTextFor(clip.captions, combination.headlines?.[k], settings)),
     finalPath,
-    partPath: `${finalPath}.part`,
+    partPath: partPathOf(finalPath),
     seed,
     frames,
     samples,
@@ -125,14 +122,6 @@ function failure(item: Prepared, error: unknown): Error {
     { index: item.index, output },
     error,
   );
-}
-
-/**
- * Removes an output's .part file. Best effort: whatever sits at that path and cannot go (a folder of the user's, a
- * locked file) already made that output fail with FFmpeg's own message, and must not stop the other outputs.
- */
-async function discardPart(path: string): Promise<void> {
-  await rm(path, { force: true }).catch(() => undefined);
 }
 
 /** Same audio treatment, so several outputs can share one assembly process. */

@@ -37,17 +37,18 @@ describe('burned-in text (real FFmpeg + OCR)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  const clip = (s: RenderSource) => ({ id: s.id, duration: s.info.duration });
   const plan = () =>
     planCombinations({
       mode: 'manual',
       groups: [
         {
           name: 'hook',
-          clips: [src.hook1!, src.hook2!],
+          clips: [clip(src.hook1!), clip(src.hook2!)],
           headlines: HEADLINES.map((text, i) => ({ id: `h${i}`, text })),
         },
-        { name: 'body', clips: [src.body1!, src.body2!] },
-        { name: 'cta', clips: [src.cta1!, src.cta2!] },
+        { name: 'body', clips: [clip(src.body1!), clip(src.body2!)] },
+        { name: 'cta', clips: [clip(src.cta1!), clip(src.cta2!)] },
       ],
     });
 

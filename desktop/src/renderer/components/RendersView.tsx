@@ -22,11 +22,11 @@ const JOB_STATUS: Record<Job['status'], string> = {
   cancelled: 'Cancelled',
 };
 const OUTPUT_STATUS: Record<Output['status'], string> = {
-  PENDING: 'Waiting',
-  PROCESSING: 'Rendering',
-  COMPLETED: 'Done',
-  FAILED: 'Failed',
-  CANCELLED: 'Cancelled',
+  pending: 'Waiting',
+  processing: 'Rendering',
+  completed: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
 };
 
 export function RendersView() {
@@ -245,7 +245,7 @@ function OutputCard({ output, height }: { output: Output; height: number }) {
   const reveal = useApp((s) => s.info?.capabilities.reveal ?? false);
   // A thumbnail that failed (host busy or restarting) falls back to the index; an update retries it.
   const [brokenAt, setBrokenAt] = useState<number | null>(null);
-  const done = output.status === 'COMPLETED';
+  const done = output.status === 'completed';
   const showImage = done && brokenAt !== output.updatedAt;
   const name = basename(output.path) ?? `Output ${output.index + 1}`;
   return (
@@ -288,9 +288,9 @@ function OutputCard({ output, height }: { output: Output; height: number }) {
         </span>
         <div className="output-status">
           <span className={`pill pill-${output.status.toLowerCase()}`}>{OUTPUT_STATUS[output.status]}</span>
-          {output.status === 'PROCESSING' ? <span className="muted">{formatPercent(output.progress)}</span> : null}
+          {output.status === 'processing' ? <span className="muted">{formatPercent(output.progress)}</span> : null}
           <div className="titlebar-spacer" />
-          {output.status === 'PENDING' || output.status === 'PROCESSING' ? (
+          {output.status === 'pending' || output.status === 'processing' ? (
             <button
               type="button"
               className="icon-button small"
@@ -301,7 +301,7 @@ function OutputCard({ output, height }: { output: Output; height: number }) {
               <Icon name="stop" size={13} />
             </button>
           ) : null}
-          {output.status === 'FAILED' || output.status === 'CANCELLED' ? (
+          {output.status === 'failed' || output.status === 'cancelled' ? (
             <button
               type="button"
               className="icon-button small"
@@ -324,7 +324,7 @@ function OutputCard({ output, height }: { output: Output; height: number }) {
             </button>
           ) : null}
         </div>
-        {output.status === 'PROCESSING' || output.status === 'PENDING' ? (
+        {output.status === 'processing' || output.status === 'pending' ? (
           <span className="progress thin" aria-hidden="true">
             <span className="progress-fill" style={{ width: `${output.progress * 100}%` }} />
           </span>

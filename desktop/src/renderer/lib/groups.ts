@@ -1,4 +1,4 @@
-import type { Clip, Group } from '@vmp/shared/api';
+import type { Group } from '@vmp/shared/api';
 
 export interface ClipMove {
   clipId: string;
@@ -80,12 +80,6 @@ export function reorder<T>(list: readonly T[], from: number, to: number): T[] {
   const [item] = next.splice(from, 1);
   next.splice(Math.min(Math.max(0, to), next.length), 0, item as T);
   return next;
-}
-
-/** Clips in no group: the ones a library filter "unassigned" shows. */
-export function unassignedClipIds(clips: readonly Clip[], groups: readonly Group[]): Set<string> {
-  const used = new Set(groups.flatMap((g) => g.clipIds));
-  return new Set(clips.filter((c) => !used.has(c.id)).map((c) => c.id));
 }
 
 /** Name for a new group that does not clash: "Group 4", "Group 5"... */

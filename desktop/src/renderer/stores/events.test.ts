@@ -28,7 +28,7 @@ const output = (index: number, patch: Partial<Output> = {}): Output => ({
   projectId: 'p1',
   index,
   clipIds: ['c1'],
-  status: 'PENDING',
+  status: 'pending',
   attempts: 0,
   error: null,
   progress: 0,
@@ -76,8 +76,8 @@ describe('pushed events', () => {
   });
 
   it('patch loaded outputs in place', () => {
-    dispatchEvent({ type: 'output.updated', output: output(1, { status: 'PROCESSING', progress: 0.4 }) });
-    expect(useJobs.getState().outputs?.pages[0]?.[1]).toMatchObject({ status: 'PROCESSING', progress: 0.4 });
+    dispatchEvent({ type: 'output.updated', output: output(1, { status: 'processing', progress: 0.4 }) });
+    expect(useJobs.getState().outputs?.pages[0]?.[1]).toMatchObject({ status: 'processing', progress: 0.4 });
   });
 
   it('set the queue, update clips, and show notices as toasts', () => {

@@ -41,7 +41,7 @@ const output = (index: number, patch: Partial<Output> = {}): Output => ({
   projectId: 'p',
   index,
   clipIds: ['a'],
-  status: 'PENDING',
+  status: 'pending',
   attempts: 0,
   error: null,
   progress: 0,
@@ -80,9 +80,9 @@ describe('output pages', () => {
     expect(outputAt(state, 2, 2)).toBeUndefined();
   });
   it('patches an event into its loaded page only', () => {
-    const next = applyOutput(state, output(1, { status: 'COMPLETED', progress: 1 }), 2);
-    expect(outputAt(next!, 1, 2)?.status).toBe('COMPLETED');
-    expect(applyOutput(state, output(2, { status: 'COMPLETED' }), 2)).toBe(state);
+    const next = applyOutput(state, output(1, { status: 'completed', progress: 1 }), 2);
+    expect(outputAt(next!, 1, 2)?.status).toBe('completed');
+    expect(applyOutput(state, output(2, { status: 'completed' }), 2)).toBe(state);
     expect(applyOutput(state, { ...output(1), jobId: 'other' }, 2)).toBe(state);
   });
   it('lists the pages a visible range needs', () => {

@@ -1,5 +1,13 @@
-import type { Clip, Group, ImportResult, Project, ProjectDetail, RenderSettingsPatch } from '@vmp/shared/api';
-import type { MixMode, RenderSettings } from '@vmp/shared/media';
+import {
+  type Clip,
+  type Group,
+  type ImportResult,
+  mergeRenderSettings,
+  type Project,
+  type ProjectDetail,
+  type RenderSettingsPatch,
+} from '@vmp/shared/api';
+import type { MixMode } from '@vmp/shared/media';
 import { create } from 'zustand';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/errors.ts';
@@ -44,18 +52,6 @@ interface WorkspaceState {
   /** Look for clips that moved or changed on disk; `quiet` skips the all-good message. */
   recheck(quiet?: boolean): Promise<void>;
   select(selection: Selection | null): void;
-}
-
-/** Local, immediate view of a settings patch; the host's answer replaces it. */
-export function mergeSettings(settings: RenderSettings, patch: RenderSettingsPatch): RenderSettings {
-  const { variations, audio, count, ...rest } = patch;
-  const next: RenderSettings = { ...settings, ...rest, variations: { ...settings.variations, ...variations } };
-  const nextAudio = { ...settings.audio, ...audio };
-  if (audio?.musicPath === null) delete nextAudio.musicPath;
-  next.audio = nextAudio as RenderSettings['audio'];
-  if (count === null) delete next.count;
-  else if (count !== undefined) next.count = count;
-  return next;
 }
 
 function summariseImport(result: ImportResult): void {
@@ -159,7 +155,11 @@ export const useWorkspace = create<WorkspaceState>((set, get) => {
     async updateSettings(patch) {
       const detail = get().detail;
       if (!detail) return;
-      setProject({ ...detail.project, settings: mergeSettings(detail.project.settings, patch) });
+      try {
+        setProject({ ...detail.project, settings: mergeRenderSettings(detail.project.settings, patch) });
+      } catch {
+        // An invalid patch: no local preview; the host's answer below says what is wrong.
+      }
       const project = await attempt(() => api().call('projects.update', { projectId: projectId(), settings: patch }));
       if (project) setProject(project);
       else await get().reload();

@@ -1,0 +1,44 @@
+import type { AppInfo } from '@vmp/shared/api';
+import pkg from '../../package.json' with { type: 'json' };
+import type { AreaHandlers, CoreContext } from './context.ts';
+import { SETTINGS_KEY } from './context.ts';
+import { resolveAppSettings } from './settings.ts';
+
+/** app.* and dialog.*: what the app is, its settings, and the native pickers. */
+export function appHandlers(ctx: CoreContext): AreaHandlers<'app'> & AreaHandlers<'dialog'> {
+  const { store, queue, engine, platform } = ctx;
+  return {
+    async 'app.info'() {
+      const s = ctx.settings();
+      const info: AppInfo = {
+        version: pkg.version,
+        platform: process.platform,
+        dataDir: ctx.dataDir,
+        transport: platform.transport,
+        capabilities: {
+          nativeDialogs: platform.nativeDialogs,
+          upload: platform.transport === 'browser',
+          reveal: platform.canReveal,
+        },
+        ffmpeg: await engine.ffmpegStatus(),
+        uploadLimitBytes: s.maxClipBytes,
+      };
+      return info;
+    },
+    async 'app.getSettings'() {
+      return ctx.settings();
+    },
+    async 'app.updateSettings'(patch) {
+      const next = resolveAppSettings({ ...ctx.settings(), ...patch }, ctx.defaults);
+      store.settings.set(SETTINGS_KEY, next);
+      if (patch.concurrency !== undefined) queue.setConcurrency(next.concurrency);
+      return next;
+    },
+    async 'dialog.pickClips'() {
+      return platform.pickClips();
+    },
+    async 'dialog.pickFolder'() {
+      return platform.pickFolder();
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ApiHandlers, AppSettings, Job, Output } from '@vmp/shared/api';
+import { RenderQueue } from '../queue/queue.ts';
+import type { RenderOutputFn } from '../queue/types.ts';
+import { Store } from '../store/store.ts';
+import { type EnginePort, realEngine } from './engine-port.ts';
+import { EventHub } from './events.ts';
+import { lockDataDir } from './lock.ts';
+import { hostPlatform, type Platform } from './platform.ts';
+import { defaultAppSettings, defaultOutputRoot, resolveAppSettings } from './settings.ts';
+
+/** Optional seam for the licensing client: reservations never block rendering; failures become warnings. */
+export interface CreditsPort {
+  jobQueued?(job: Job, creditCost: number): Promise<void>;
+  outputCompleted?(output: Output): Promise<void>;
+}
+
+export interface CoreOptions {
+  dataDir: string;
+  platform?: Platform;
+  engine?: EnginePort;
+  /** Replaces the engine's renderer (queue tests); default: engine.createRenderer. */
+  render?: RenderOutputFn;
+  credits?: CreditsPort;
+  /** Default for AppSettings.defaultOutputDir (~/Videos/Video Mixer Pro). */
+  defaultOutputDir?: string;
+  backoffBaseMs?: number;
+  migrationsDir?: string;
+  /** Appends every FFmpeg command the renderer runs to this file (support, and the crash test's evidence). */
+  commandLog?: string;
+}
+
+export const SETTINGS_KEY = 'app.settings';
+
+/** What every API area of the core shares. Built once by createContext; the areas never build their own. */
+export interface CoreContext {
+  readonly dataDir: string;
+  readonly store: Store;
+  readonly queue: RenderQueue;
+  readonly hub: EventHub;
+  readonly engine: EnginePort;
+  readonly platform: Platform;
+  readonly credits: CreditsPort | undefined;
+  /** Content-keyed stills of clips and outputs. */
+  readonly thumbsDir: string;
+  readonly defaults: AppSettings;
+  settings(): AppSettings;
+  /** A notice the UI shows as a warning. */
+  warn(message: string): void;
+  /** Marks the project as just changed and tells the UI. */
+  projectChanged(projectId: string): void;
+  /** Stops the queue and the renderer, closes the database and releases the data-folder lock. */
+  close(): Promise<void>;
+}
+
+/** The handlers of one API area: every method whose name starts with `<area>.`. */
+export type AreaHandlers<Area extends string> = Pick<ApiHandlers, Extract<keyof ApiHandlers, `${Area}.${string}`>>;
+
+function commandLogger(file: string): (command: string) => void {
+  mkdirSync(dirname(file), { recursive: true });
+  return (command) => appendFileSync(file, `${new Date().toISOString()} ${command}\n`);
+}
+
+/** Locks the data folder, opens the store and starts nothing yet (the caller starts the queue). */
+export function createContext(options: CoreOptions): CoreContext {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  let store: Store;
+  try {
+    store = Store.open(dataDir, options.migrationsDir ? { migrationsDir: options.migrationsDir } : {});
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  const hub = new EventHub();
+  const engine = options.engine ?? realEngine();
+  const platform = options.platform ?? hostPlatform();
+  const thumbsDir = join(dataDir, 'thumbnails');
+  mkdirSync(thumbsDir, { recursive: true });
+  const defaults = defaultAppSettings(options.defaultOutputDir ?? defaultOutputRoot());
+  const settings = () => resolveAppSettings(store.settings.get(SETTINGS_KEY), defaults);
+
+  const renderer = options.render
+    ? { render: options.render, close: async () => {} }
+    : engine.createRenderer({
+        cacheDir: join(dataDir, 'cache'),
+        concurrency: settings().concurrency,
+        ...(options.commandLog ? { onCommand: commandLogger(options.commandLog) } : {}),
+      });
+
+  const warn = (message: string) => hub.emit({ type: 'notice', level: 'warning', message });
+  const queue = new RenderQueue({
+    store,
+    render: renderer.render,
+    emit: hub.emit,
+    concurrency: settings().concurrency,
+    ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
+    hooks: {
+      outputCompleted: (output) => {
+        store.projects.touch(output.projectId);
+        options.credits?.outputCompleted?.(output).catch((e: unknown) => warn(`Credits: ${(e as Error).message}`));
+      },
+    },
+  });
+
+  let closed = false;
+  return {
+    dataDir,
+    store,
+    queue,
+    hub,
+    engine,
+    platform,
+    credits: options.credits,
+    thumbsDir,
+    defaults,
+    settings,
+    warn,
+    projectChanged(projectId) {
+      store.projects.touch(projectId);
+      hub.emit({ type: 'project.changed', projectId });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await queue.stop();
+      await renderer.close();
+      store.close();
+      unlock();
+    },
+  };
+}
+
+/** A project with its clips, groups and rules, as `projects.get` answers. */
+export function projectDetail(ctx: CoreContext, projectId: string) {
+  const { store } = ctx;
+  return {
+    project: store.projects.get(projectId),
+    clips: store.clips.list(projectId),
+    groups: store.groups.list(projectId),
+    rules: store.rules.list(projectId),
+  };
+}

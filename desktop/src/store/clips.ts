@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { ClipProblem, MediaInfo } from '@vmp/shared';
+import type { Clip, ClipStatus } from '@vmp/shared/api';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { NotFoundError } from './errors.ts';
+import { now, type RepoContext } from './repo.ts';
+import { toClip } from './rows.ts';
+import * as t from './schema.ts';
+
+export interface NewClip {
+  path: string;
+  name: string;
+  hash?: string | null;
+  size?: number;
+  mtimeMs?: number | null;
+  info?: MediaInfo | null;
+  problems?: ClipProblem[];
+  status: ClipStatus;
+  thumbnail?: string | null;
+}
+
+export type ClipPatch = Partial<Omit<NewClip, 'name'>> & { name?: string };
+
+export class ClipsRepo {
+  constructor(private readonly ctx: RepoContext) {}
+
+  insert(projectId: string, clip: NewClip): Clip {
+    const id = randomUUID();
+    this.ctx.db
+      .insert(t.clips)
+      .values({
+        id,
+        projectId,
+        path: clip.path,
+        name: clip.name,
+        hash: clip.hash ?? null,
+        size: clip.size ?? 0,
+        mtimeMs: clip.mtimeMs ?? null,
+        info: clip.info ?? null,
+        problems: clip.problems ?? [],
+        status: clip.status,
+        thumbnail: clip.thumbnail ?? null,
+        addedAt: now(),
+      })
+      .run();
+    return this.get(id);
+  }
+
+  get(id: string): Clip {
+    return toClip(this.row(id));
+  }
+
+  /** Thumbnail file path of a clip, or null. */
+  thumbnail(id: string): string | null {
+    return this.row(id).thumbnail;
+  }
+
+  mtime(id: string): number | null {
+    return this.row(id).mtimeMs;
+  }
+
+  private row(id: string) {
+    const row = this.ctx.db.select().from(t.clips).where(eq(t.clips.id, id)).get();
+    if (!row) throw new NotFoundError(`Clip ${id} does not exist (it may have been removed).`, { clipId: id });
+    return row;
+  }
+
+  findByPath(projectId: string, path: string): Clip | undefined {
+    const row = this.ctx.db
+      .select()
+      .from(t.clips)
+      .where(and(eq(t.clips.projectId, projectId), eq(t.clips.path, path)))
+      .get();
+    return row ? toClip(row) : undefined;
+  }
+
+  list(projectId: string): Clip[] {
+    return this.ctx.db
+      .select()
+      .from(t.clips)
+      .where(eq(t.clips.projectId, projectId))
+      .orderBy(asc(t.clips.addedAt), asc(t.clips.name))
+      .all()
+      .map(toClip);
+  }
+
+  /** Clips of every project in one state (e.g. 'analysing' ones a crash interrupted). */
+  withStatus(status: ClipStatus): Clip[] {
+    return this.ctx.db.select().from(t.clips).where(eq(t.clips.status, status)).all().map(toClip);
+  }
+
+  update(id: string, patch: ClipPatch): Clip {
+    this.row(id);
+    if (Object.keys(patch).length > 0) this.ctx.db.update(t.clips).set(patch).where(eq(t.clips.id, id)).run();
+    return this.get(id);
+  }
+
+  remove(projectId: string, clipIds: string[]): void {
+    this.ctx.db
+      .delete(t.clips)
+      .where(and(eq(t.clips.projectId, projectId), inArray(t.clips.id, clipIds)))
+      .run();
+  }
+
+  /** Throws naming the first id that is not a clip of the project. */
+  assertInProject(projectId: string, clipIds: string[], field = 'clipIds'): void {
+    if (clipIds.length === 0) return;
+    const found = new Set(
+      this.ctx.db
+        .select({ id: t.clips.id })
+        .from(t.clips)
+        .where(and(eq(t.clips.projectId, projectId), inArray(t.clips.id, clipIds)))
+        .all()
+        .map((r) => r.id),
+    );
+    const missing = clipIds.find((id) => !found.has(id));
+    if (missing) {
+      throw new NotFoundError(`${field}: clip ${missing} is not part of this project.`, { field, clipId: missing });
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { RenderSettings } from '@vmp/shared';
+import type { Job } from '@vmp/shared/api';
+import { count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { NotFoundError } from './errors.ts';
+import { deriveJobStatus } from './job-status.ts';
+import { now, type RepoContext } from './repo.ts';
+import { type OutputCounts, toJob } from './rows.ts';
+import * as t from './schema.ts';
+
+export interface NewJob {
+  projectId: string;
+  settings: RenderSettings;
+  seed: number;
+  plan: unknown;
+  outputDir: string;
+  outputs: { index: number; clipIds: string[]; path: string; duration: number | null }[];
+}
+
+/** Jobs; a job is created with all its outputs in one transaction, and its status is derived from them. */
+export class JobsRepo {
+  constructor(private readonly ctx: RepoContext) {}
+
+  create(input: NewJob): string {
+    const { db } = this.ctx;
+    const id = randomUUID();
+    const at = now();
+    this.ctx.transaction(() => {
+      db.insert(t.jobs)
+        .values({
+          id,
+          projectId: input.projectId,
+          status: 'queued',
+          settings: input.settings,
+          seed: input.seed,
+          plan: input.plan,
+          outputDir: input.outputDir,
+          total: input.outputs.length,
+          createdAt: at,
+          finishedAt: null,
+        })
+        .run();
+      for (const o of input.outputs) {
+        db.insert(t.outputs)
+          .values({
+            id: randomUUID(),
+            jobId: id,
+            projectId: input.projectId,
+            index: o.index,
+            clipIds: o.clipIds,
+            status: 'pending',
+            attempts: 0,
+            error: null,
+            progress: 0,
+            path: o.path,
+            duration: o.duration,
+            notBefore: 0,
+            updatedAt: at,
+          })
+          .run();
+      }
+    });
+    return id;
+  }
+
+  row(id: string) {
+    const row = this.ctx.db.select().from(t.jobs).where(eq(t.jobs.id, id)).get();
+    if (!row) throw new NotFoundError(`Job ${id} does not exist.`, { jobId: id });
+    return row;
+  }
+
+  get(id: string, etaSeconds: number | null = null): Job {
+    return toJob(this.row(id), this.outputCounts(id), etaSeconds);
+  }
+
+  list(projectId: string): Job[] {
+    return this.ctx.db
+      .select()
+      .from(t.jobs)
+      .where(eq(t.jobs.projectId, projectId))
+      .orderBy(desc(t.jobs.createdAt))
+      .all()
+      .map((row) => toJob(row, this.outputCounts(row.id)));
+  }
+
+  usesFolder(outputDir: string): boolean {
+    return (
+      this.ctx.db.select({ id: t.jobs.id }).from(t.jobs).where(eq(t.jobs.outputDir, outputDir)).get() !== undefined
+    );
+  }
+
+  /** Jobs that still have outputs to render. */
+  openIds(): string[] {
+    return this.ctx.db
+      .selectDistinct({ id: t.outputs.jobId })
+      .from(t.outputs)
+      .where(inArray(t.outputs.status, ['pending', 'processing']))
+      .all()
+      .map((r) => r.id);
+  }
+
+  outputCounts(jobId: string): OutputCounts {
+    const rows = this.ctx.db
+      .select({ status: t.outputs.status, n: count(), progress: sql<number>`coalesce(sum(${t.outputs.progress}), 0)` })
+      .from(t.outputs)
+      .where(eq(t.outputs.jobId, jobId))
+      .groupBy(t.outputs.status)
+      .all();
+    const counts: OutputCounts = {
+      pending: 0,
+      processing: 0,
+      completed: 0,
+      failed: 0,
+      cancelled: 0,
+      processingProgress: 0,
+    };
+    for (const r of rows) {
+      counts[r.status] = r.n;
+      if (r.status === 'processing') counts.processingProgress = r.progress;
+    }
+    return counts;
+  }
+
+  /** Recomputes a job's status from its outputs; returns true when it changed. */
+  refreshStatus(jobId: string, queuePaused: boolean): boolean {
+    const row = this.row(jobId);
+    const status = deriveJobStatus(this.outputCounts(jobId), queuePaused);
+    if (status === row.status) return false;
+    const finished = status === 'completed' || status === 'failed' || status === 'cancelled';
+    this.ctx.db
+      .update(t.jobs)
+      .set({ status, finishedAt: finished ? (row.finishedAt ?? now()) : null })
+      .where(eq(t.jobs.id, jobId))
+      .run();
+    return true;
+  }
+}

@@ -1,0 +1,122 @@
+import type { Output, OutputStatus } from '@vmp/shared/api';
+import { and, asc, count, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { ConflictError, NotFoundError } from './errors.ts';
+import { now, type RepoContext } from './repo.ts';
+import { toOutput } from './rows.ts';
+import * as t from './schema.ts';
+
+export interface OutputFilter {
+  projectId?: string;
+  jobId?: string;
+  status?: OutputStatus;
+  offset?: number;
+  limit?: number;
+}
+
+export type OutputPatch = Partial<
+  Pick<Output, 'status' | 'attempts' | 'error' | 'progress' | 'duration'> & { notBefore: number }
+>;
+
+/** One row per video a job makes; the queue moves them between states. */
+export class OutputsRepo {
+  constructor(private readonly ctx: RepoContext) {}
+
+  get(id: string): Output {
+    return toOutput(this.row(id));
+  }
+
+  row(id: string) {
+    const row = this.ctx.db.select().from(t.outputs).where(eq(t.outputs.id, id)).get();
+    if (!row) throw new NotFoundError(`Output ${id} does not exist.`, { outputId: id });
+    return row;
+  }
+
+  list(filter: OutputFilter = {}): { items: Output[]; total: number } {
+    const { db } = this.ctx;
+    const where = and(
+      filter.projectId ? eq(t.outputs.projectId, filter.projectId) : undefined,
+      filter.jobId ? eq(t.outputs.jobId, filter.jobId) : undefined,
+      filter.status ? eq(t.outputs.status, filter.status) : undefined,
+    );
+    const total = db.select({ n: count() }).from(t.outputs).where(where).get()?.n ?? 0;
+    const items = db
+      .select()
+      .from(t.outputs)
+      .innerJoin(t.jobs, eq(t.jobs.id, t.outputs.jobId))
+      .where(where)
+      .orderBy(desc(t.jobs.createdAt), asc(t.outputs.index))
+      .limit(filter.limit ?? 100)
+      .offset(filter.offset ?? 0)
+      .all()
+      .map((r) => toOutput(r.outputs));
+    return { items, total };
+  }
+
+  withStatus(status: OutputStatus, jobId?: string): Output[] {
+    return this.ctx.db
+      .select()
+      .from(t.outputs)
+      .where(and(eq(t.outputs.status, status), jobId ? eq(t.outputs.jobId, jobId) : undefined))
+      .orderBy(asc(t.outputs.index))
+      .all()
+      .map(toOutput);
+  }
+
+  /** Next PENDING outputs whose backoff has passed: oldest job first, then index order. */
+  nextPending(limit: number, at: number, excludeIds: ReadonlySet<string> = new Set()): Output[] {
+    if (limit <= 0) return [];
+    return this.ctx.db
+      .select()
+      .from(t.outputs)
+      .innerJoin(t.jobs, eq(t.jobs.id, t.outputs.jobId))
+      .where(and(eq(t.outputs.status, 'pending'), lte(t.outputs.notBefore, at)))
+      .orderBy(asc(t.jobs.createdAt), asc(t.outputs.index))
+      .limit(limit + excludeIds.size)
+      .all()
+      .map((r) => toOutput(r.outputs))
+      .filter((o) => !excludeIds.has(o.id))
+      .slice(0, limit);
+  }
+
+  /** Earliest notBefore among PENDING outputs still waiting for their backoff, or null. */
+  nextRetryAt(at: number): number | null {
+    const row = this.ctx.db
+      .select({ at: sql<number | null>`min(${t.outputs.notBefore})` })
+      .from(t.outputs)
+      .where(and(eq(t.outputs.status, 'pending'), sql`${t.outputs.notBefore} > ${at}`))
+      .get();
+    return row?.at ?? null;
+  }
+
+  update(id: string, patch: OutputPatch): Output {
+    this.ctx.db
+      .update(t.outputs)
+      .set({ ...patch, updatedAt: now() })
+      .where(eq(t.outputs.id, id))
+      .run();
+    return this.get(id);
+  }
+
+  /** Moves an output between states only if it is still in `from` (guards against races with cancel). */
+  transition(id: string, from: OutputStatus[], patch: OutputPatch): Output | null {
+    const result = this.ctx.db
+      .update(t.outputs)
+      .set({ ...patch, updatedAt: now() })
+      .where(and(eq(t.outputs.id, id), inArray(t.outputs.status, from)))
+      .run();
+    return result.changes > 0 ? this.get(id) : null;
+  }
+
+  count(status: OutputStatus): number {
+    return this.ctx.db.select({ n: count() }).from(t.outputs).where(eq(t.outputs.status, status)).get()?.n ?? 0;
+  }
+
+  assertStatus(output: Output, allowed: OutputStatus[], action: string): void {
+    if (!allowed.includes(output.status)) {
+      throw new ConflictError(
+        `Output #${output.index + 1} is ${output.status}; only ${allowed.join(' or ')} outputs can be ${action}.`,
+        { outputId: output.id, status: output.status },
+      );
+    }
+  }
+}
