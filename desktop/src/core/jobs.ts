@@ -29,7 +29,13 @@ function startJob(ctx: CoreContext, projectId: string): Job {
         clipId: id,
       });
     }
-    sources.push({ id, path: clip.path, hash: clip.hash, info: clip.info });
+    sources.push({
+      id,
+      path: clip.path,
+      hash: clip.hash,
+      info: clip.info,
+      ...(clip.captions?.length ? { captions: clip.captions } : {}),
+    });
   }
   const settingsAtStart = project.settings;
   const at = new Date();
