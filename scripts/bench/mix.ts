@@ -17,6 +17,7 @@ import type { RenderSource } from '../../desktop/src/engine/render/types.ts';
 import { makeClip } from '../../desktop/test/fixtures/media.ts';
 import { naiveArgs } from './naive.ts';
 import { measured, ratioLine, seconds } from './report.ts';
+import { captionsCost } from './text.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
     console.log(ratioLine('  one extra output, bare remux / fast assembly', remuxPer.cpu, assemblyPer.cpu, '≥ 1'));
     console.log(ratioLine('  per output, naive / unique', naivePer.cpu, uniquePer.cpu, '≥ 1'));
   }
+  console.log(`Captions burned in while normalising:\n${(await captionsCost(groups[0]!, work)).join('\n')}`);
   const outputsWritten = (await readdir(fastDir)).filter((f) => f.endsWith('.mp4')).length;
   console.log(`(${outputsWritten} fast outputs in ${fastDir}; manifest.csv and manifest.json beside them)`);
 }

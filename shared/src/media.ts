@@ -48,6 +48,49 @@ export type AudioSettings = z.infer<typeof AudioSettings>;
 
 export const DEFAULT_NAME_TEMPLATE = '{project}-{index}-{clips}';
 
+/** One caption: shown from `start` to `end` seconds of its clip. */
+export const CaptionCue = z
+  .object({
+    start: z.number().nonnegative(),
+    end: z.number().positive(),
+    text: z.string().trim().min(1).max(500),
+  })
+  .refine((cue) => cue.end > cue.start, { message: 'A cue must end after it starts.', path: ['end'] });
+export type CaptionCue = z.infer<typeof CaptionCue>;
+
+/** Where text sits: always inside the format's safe zone (clear of the platforms' buttons). */
+export const TextPosition = z.enum(['top', 'middle', 'lower']);
+export type TextPosition = z.infer<typeof TextPosition>;
+
+const HexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #FFFFFF.');
+
+export const TextStyle = z.object({
+  position: TextPosition,
+  /** Font size as a percentage of the canvas width (so 9:16 and 16:9 text reads alike on a phone). */
+  size: z.number().min(2).max(12),
+  colour: HexColour.default('#FFFFFF'),
+  /** Outline, or the box behind the text when `box` is on. */
+  outlineColour: HexColour.default('#000000'),
+  /** true: a dark box behind the text; false: an outline with a soft shadow. */
+  box: z.boolean().default(false),
+});
+export type TextStyle = z.infer<typeof TextStyle>;
+
+export const DEFAULT_CAPTION_STYLE: TextStyle = {
+  position: 'lower',
+  size: 6,
+  colour: '#FFFFFF',
+  outlineColour: '#000000',
+  box: false,
+};
+export const DEFAULT_HEADLINE_STYLE: TextStyle = {
+  position: 'top',
+  size: 7,
+  colour: '#FFFFFF',
+  outlineColour: '#000000',
+  box: true,
+};
+
 export const RenderSettings = z.object({
   format: OutputFormat.default('9:16'),
   fit: FitMode.default('cover'),
@@ -65,10 +108,17 @@ export const RenderSettings = z.object({
     .default(1),
   /** Auto mode: clips per output. */
   clipsPerOutput: z.number().int().min(1).max(20).default(3),
-  /** Placeholders: {project} {index} {clips} {seed} {format}. */
+  /** Placeholders: {project} {index} {clips} {seed} {format} {text} (the output's headline). */
   nameTemplate: z.string().min(1).max(200).default(DEFAULT_NAME_TEMPLATE),
-  /** Text burned into every output (unlicensed renders); set by the app at job start, never by the user. */
-  watermark: z.string().nullable().optional(),
+  /** Burned-in captions (cues of each clip's subtitle file). */
+  captionStyle: TextStyle.default(DEFAULT_CAPTION_STYLE),
+  /** Headline variants (one headline over its group's clip). */
+  headlineStyle: TextStyle.default(DEFAULT_HEADLINE_STYLE),
+  /**
+   * License watermark: this text burned small in a bottom corner inside the safe zone of every output;
+   * absent or null: none. Set by the licensing code, not by the user.
+   */
+  watermark: z.string().trim().min(1).max(80).nullish(),
 });
 export type RenderSettings = z.infer<typeof RenderSettings>;
 export type RenderSettingsInput = z.input<typeof RenderSettings>;
@@ -129,6 +179,8 @@ export type ClipProblem = z.infer<typeof ClipProblem>;
 export const Combination = z.object({
   index: z.number().int().nonnegative(),
   clipIds: z.array(z.string()).min(1),
+  /** Headline shown over each clip (same positions as clipIds; null: none). Absent: no headlines. */
+  headlines: z.array(z.string().nullable()).optional(),
 });
 export type Combination = z.infer<typeof Combination>;
 

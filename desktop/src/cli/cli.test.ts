@@ -126,7 +126,13 @@ describe('scanMixFolder', () => {
     await writeFile(join(root, 'b.mp4'), 'x');
     await writeFile(join(root, 'a.mp4'), 'x');
     const scanned = await scanMixFolder(root, [join(root, 'out')]);
-    expect(scanned).toEqual({ mode: 'auto', files: [join(root, 'a.mp4'), join(root, 'b.mp4')], ignored: [] });
+    expect(scanned).toEqual({
+      mode: 'auto',
+      files: [join(root, 'a.mp4'), join(root, 'b.mp4')],
+      ignored: [],
+      captions: new Map(),
+      unusedText: [],
+    });
     await expect(scanMixFolder(join(root, 'a.mp4'))).rejects.toThrow(/is a file/);
     await expect(scanMixFolder(join(dir, 'missing'))).rejects.toThrow(UsageError);
   });

@@ -3,7 +3,9 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FitMode, OutputFormat, RenderSettings, Strategy } from '@vmp/shared';
 import type { MixOptions } from '../engine/mix.ts';
-import { type PlanClip, type PlanInput, planCombinations } from '../engine/plan/planner.ts';
+import { type PlanClip, type PlanHeadline, type PlanInput, planCombinations } from '../engine/plan/planner.ts';
+import { clipVideoDuration } from '../engine/profiles/profile.ts';
+import { loadCaptions, loadHeadlines } from '../engine/text/load.ts';
 import type { ClipAnalysis } from '../engine/validate/analyse.ts';
 import type { JobPayment, Licensing } from '../licensing/service.ts';
 import { analyseFiles } from './analyse-files.ts';
@@ -43,6 +45,8 @@ export interface MixCliOptions {
   concurrency: number;
   cacheDir: string;
   json: boolean;
+  /** License watermark (RenderSettings.watermark): set by the licensing code, never by a flag. */
+  watermark?: string | null;
 }
 
 function intOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -131,13 +135,19 @@ export function planInputFor(
   scanned: ScannedFolder,
   analyses: ReadonlyMap<string, ClipAnalysis>,
   options: Pick<MixCliOptions, 'count' | 'seed' | 'clipsPerOutput'>,
+  /** Headline variants by group folder (from each group's headlines.txt). */
+  headlines: ReadonlyMap<string, readonly PlanHeadline[]> = new Map(),
 ): PlanInput {
   const common = { seed: options.seed, ...(options.count === undefined ? {} : { count: options.count }) };
   const clipOf = (path: string) => planClip(analyses.get(path)!);
   if (scanned.mode === 'manual') {
     return {
       mode: 'manual',
-      groups: scanned.groups.map((g) => ({ name: g.name, clips: g.files.map(clipOf) })),
+      groups: scanned.groups.map((g) => ({
+        name: g.name,
+        clips: g.files.map(clipOf),
+        ...(headlines.has(g.dir) ? { headlines: headlines.get(g.dir)! } : {}),
+      })),
       ...common,
     };
   }
@@ -145,7 +155,7 @@ export function planInputFor(
 }
 
 export interface MixReport {
-  outputs: Array<{ path: string; sources: string[]; duration: number }>;
+  outputs: Array<{ path: string; sources: string[]; duration: number; headline?: string }>;
   skipped: Array<{ path: string; reason: string }>;
   failed?: Array<{ index: number; error: string }>;
   credits: { mode: JobPayment['mode']; cost: number; charged: number; watermark: string | null };
@@ -201,15 +211,36 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
       path,
       reason: `"${basename(path)}" is not inside a group folder; in a folder of groups, only clips in sub-folders are mixed.`,
     })),
+    ...(scanned.unusedText ?? []),
   ];
   for (const s of skipped) io.stderr.write(`Skipping ${basename(s.path)}: ${s.reason}\n`);
 
+  // Text files: a malformed one stops here (exit 2) naming the file and line; cut cues are warnings.
+  const headlines = new Map<string, PlanHeadline[]>();
+  for (const g of scanned.mode === 'manual' ? scanned.groups : []) {
+    if (g.headlinesFile) headlines.set(g.dir, await loadHeadlines(g.headlinesFile, `${g.name}/headlines.txt`));
+  }
+  const captions = new Map<string, MixOptions['sources'][number]['captions']>();
+  for (const [clip, file] of scanned.captions ?? []) {
+    const info = byPath.get(clip)?.info;
+    if (!info || byPath.get(clip)!.problems.length) continue;
+    const { cues, warnings } = await loadCaptions(file, clipVideoDuration(info));
+    for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);
+    captions.set(clip, cues);
+  }
+
   // Throws ValidationError (exit 2) naming the group, or saying how many combinations exist.
-  const plan = planCombinations(planInputFor(scanned, byPath, options));
+  const plan = planCombinations(planInputFor(scanned, byPath, options, headlines));
   const usedIds = new Set(plan.combinations.flatMap((c) => c.clipIds));
   const sources: MixOptions['sources'] = analyses
     .filter((a) => usedIds.has(a.path))
-    .map((a) => ({ id: a.path, path: a.path, hash: a.hash!, info: a.info! }));
+    .map((a) => ({
+      id: a.path,
+      path: a.path,
+      hash: a.hash!,
+      info: a.info!,
+      ...(captions.get(a.path)?.length ? { captions: captions.get(a.path)! } : {}),
+    }));
   const settings = RenderSettings.parse({
     format: options.format,
     fit: options.fit,
@@ -217,6 +248,7 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     seed: options.seed,
     clipsPerOutput: options.clipsPerOutput,
     count: plan.count,
+    ...(options.watermark ? { watermark: options.watermark } : {}),
   });
   const licensing = await openLicensing();
   try {
@@ -288,10 +320,24 @@ async function renderMix(
   progress.update({ label: 'Rendering', fraction: 1, done: finished, total, etaSeconds: 0 });
   progress.finish();
 
+  const headlineOf = new Map(
+    plan.combinations.flatMap((c) => {
+      const shown = c.headlines?.find((h) => h);
+      return shown ? [[c.index, shown] as const] : [];
+    }),
+  );
   const report: MixReport = {
     outputs: [...result.outputs]
       .sort((a, b) => a.index - b.index)
-      .map((o) => ({ path: resolve(o.path), sources: o.clipIds.map((id) => resolve(id)), duration: o.duration })),
+      .map((o) => {
+        const headline = headlineOf.get(o.index);
+        return {
+          path: resolve(o.path),
+          sources: o.clipIds.map((id) => resolve(id)),
+          duration: o.duration,
+          ...(headline ? { headline } : {}),
+        };
+      }),
     skipped: skipped.map((s) => ({ path: resolve(s.path), reason: s.reason })),
     ...(result.failed.length ? { failed: result.failed.map((f) => ({ index: f.index, error: f.error.message })) } : {}),
     credits: { mode: 'unlicensed', cost: 0, charged: 0, watermark: settings.watermark ?? null },

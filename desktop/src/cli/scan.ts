@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { UsageError } from './command.ts';
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -13,11 +13,54 @@ export interface ScannedGroup {
   name: string;
   dir: string;
   files: string[];
+  /** `headlines.txt` in the group folder: headline variants over this group's clip. */
+  headlinesFile?: string;
+}
+
+/** Text files that came with the clips: captions by clip path, and what could not be used. */
+interface ScannedText {
+  /** clip path → its `clip.srt` / `clip.vtt` (same base name, same folder). */
+  captions: Map<string, string>;
+  /** Text files left out, with why (no clip of that name, a second caption file, headlines outside a group). */
+  unusedText: Array<{ path: string; reason: string }>;
 }
 
 export type ScannedFolder =
-  | { mode: 'manual'; groups: ScannedGroup[]; ignored: string[] }
-  | { mode: 'auto'; files: string[]; ignored: string[] };
+  | ({ mode: 'manual'; groups: ScannedGroup[]; ignored: string[] } & Partial<ScannedText>)
+  | ({ mode: 'auto'; files: string[]; ignored: string[] } & Partial<ScannedText>);
+
+export const HEADLINES_FILE = 'headlines.txt';
+const CAPTION_EXTS = ['.srt', '.vtt'];
+
+function isCaptionFile(path: string): boolean {
+  return CAPTION_EXTS.includes(extname(path).toLowerCase());
+}
+
+/**
+ * Splits a folder's files into clips and their caption files: `clip.srt` (or `.vtt`) goes with the clip of the same
+ * base name; one with no such clip is reported, never mixed as a clip.
+ */
+function pairCaptions(files: readonly string[], text: ScannedText): string[] {
+  const clips = files.filter((f) => !isCaptionFile(f));
+  const byStem = new Map(clips.map((c) => [join(resolve(c, '..'), basename(c, extname(c))), c]));
+  for (const file of files.filter(isCaptionFile)) {
+    const clip = byStem.get(join(resolve(file, '..'), basename(file, extname(file))));
+    if (!clip) {
+      text.unusedText.push({
+        path: file,
+        reason: `no clip named "${basename(file, extname(file))}" beside it; name captions after their clip (clip.mp4 + clip.srt).`,
+      });
+    } else if (text.captions.has(clip)) {
+      text.unusedText.push({
+        path: file,
+        reason: `"${basename(clip)}" already has captions in ${basename(text.captions.get(clip)!)}; keep one caption file per clip.`,
+      });
+    } else {
+      text.captions.set(clip, file);
+    }
+  }
+  return clips;
+}
 
 // Hidden files (.DS_Store, ._resource forks) and OS litter are never clips.
 function isLitter(name: string): boolean {
@@ -44,7 +87,17 @@ export async function scanMixFolder(folder: string, exclude: readonly string[] =
     .sort((a, b) => naturalCompare(a.name, b.name));
   const dirs = entries.filter((e) => e.isDirectory());
   const files = entries.filter((e) => !e.isDirectory()).map((e) => join(root, e.name));
-  if (dirs.length === 0) return { mode: 'auto', files, ignored: [] };
+  const text: ScannedText = { captions: new Map(), unusedText: [] };
+  const notHeadlines = (list: string[]) =>
+    list.filter((f) => {
+      if (basename(f).toLowerCase() !== HEADLINES_FILE) return true;
+      text.unusedText.push({
+        path: f,
+        reason: `headlines only work inside a group folder (manual mode): put ${HEADLINES_FILE} beside the clips it goes over.`,
+      });
+      return false;
+    });
+  if (dirs.length === 0) return { mode: 'auto', files: pairCaptions(notHeadlines(files), text), ignored: [], ...text };
   const groups: ScannedGroup[] = [];
   for (const d of dirs) {
     const dir = join(root, d.name);
@@ -53,7 +106,12 @@ export async function scanMixFolder(folder: string, exclude: readonly string[] =
       .map((e) => e.name)
       .sort(naturalCompare)
       .map((name) => join(dir, name));
-    groups.push({ name: d.name, dir, files: inner });
+    const headlinesFile = inner.find((f) => basename(f).toLowerCase() === HEADLINES_FILE);
+    const clips = pairCaptions(
+      inner.filter((f) => f !== headlinesFile),
+      text,
+    );
+    groups.push({ name: d.name, dir, files: clips, ...(headlinesFile ? { headlinesFile } : {}) });
   }
-  return { mode: 'manual', groups, ignored: files };
+  return { mode: 'manual', groups, ignored: notHeadlines(files), ...text };
 }

@@ -5,6 +5,7 @@ import type { ClipProblem } from '@vmp/shared';
 import type { Clip } from '@vmp/shared/api';
 import { ValidationError } from '@vmp/shared/errors';
 import { mapLimit } from '../util/map-limit.ts';
+import { captionFileBeside, captionHandlers, importCaptionsInto } from './captions.ts';
 import type { AreaHandlers, CoreContext } from './context.ts';
 import { NotFoundError } from './errors.ts';
 
@@ -157,6 +158,7 @@ function checkClipPath(path: string): PathCheck {
 export function clipHandlers(ctx: CoreContext): AreaHandlers<'clips'> {
   const { store, hub } = ctx;
   return {
+    ...captionHandlers(ctx),
     async 'clips.import'({ projectId, paths, groupId }) {
       store.projects.get(projectId);
       if (groupId) {
@@ -194,7 +196,18 @@ export function clipHandlers(ctx: CoreContext): AreaHandlers<'clips'> {
       if (added.length > 0) ctx.projectChanged(projectId);
       const clips = await mapLimit(added, ANALYSE_CONCURRENCY, async (clip) => {
         try {
-          return await analyseStored(ctx, clip, clip.path);
+          const analysed = await analyseStored(ctx, clip, clip.path);
+          // clip.srt / clip.vtt beside it: its cues come along. A broken file is reported, the clip still added.
+          const captions = captionFileBeside(clip.path);
+          if (!captions) return analysed;
+          try {
+            const { clip: withCaptions, warnings } = await importCaptionsInto(ctx, analysed, captions);
+            for (const reason of warnings) skipped.push({ path: captions, reason });
+            return withCaptions;
+          } catch (error) {
+            skipped.push({ path: captions, reason: (error as Error).message });
+            return analysed;
+          }
         } catch (error) {
           // FFmpeg missing or similar: keep the clip, say why.
           const problems: ClipProblem[] = [

@@ -32,7 +32,13 @@ async function startJob(ctx: CoreContext, projectId: string): Promise<Job> {
         clipId: id,
       });
     }
-    sources.push({ id, path: clip.path, hash: clip.hash, info: clip.info });
+    sources.push({
+      id,
+      path: clip.path,
+      hash: clip.hash,
+      info: clip.info,
+      ...(clip.captions?.length ? { captions: clip.captions } : {}),
+    });
   }
   const payment = await ctx.credits?.beforeJob?.(plan.count);
   try {

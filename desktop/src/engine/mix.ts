@@ -66,6 +66,7 @@ export function planFileNames(
       clipNames: c.clipIds.map((id) => shortClipName(paths.get(id) ?? id)),
       seed: outputSeed(settings.seed, c.index),
       format: settings.format,
+      texts: (c.headlines ?? []).filter((h): h is string => !!h),
     }),
   );
   return dedupeFileNames(names);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClipProblem, MediaInfo } from '@vmp/shared';
+import type { CaptionCue, ClipProblem, MediaInfo } from '@vmp/shared';
 import type { Clip, ClipStatus } from '@vmp/shared/api';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { NotFoundError } from './errors.ts';
@@ -17,6 +17,8 @@ export interface NewClip {
   problems?: ClipProblem[];
   status: ClipStatus;
   thumbnail?: string | null;
+  /** null or []: no captions. */
+  captions?: CaptionCue[] | null;
 }
 
 export type ClipPatch = Partial<Omit<NewClip, 'name'>> & { name?: string };
@@ -40,6 +42,7 @@ export class ClipsRepo {
         problems: clip.problems ?? [],
         status: clip.status,
         thumbnail: clip.thumbnail ?? null,
+        captions: clip.captions?.length ? clip.captions : null,
         addedAt: now(),
       })
       .run();

@@ -1,4 +1,4 @@
-import { ClipProblem, MediaInfo, RenderSettings } from '@vmp/shared';
+import { CaptionCue, ClipProblem, MediaInfo, RenderSettings } from '@vmp/shared';
 import type { Clip, Group, Job, Output, Project, Rule } from '@vmp/shared/api';
 import { z } from 'zod';
 import type * as schema from './schema.ts';
@@ -13,6 +13,7 @@ export type JobRow = typeof schema.jobs.$inferSelect;
 export type OutputRow = typeof schema.outputs.$inferSelect;
 
 const Problems = z.array(ClipProblem);
+const Cues = z.array(CaptionCue);
 const Ids = z.array(z.string());
 
 export function toProject(row: ProjectRow): Project {
@@ -41,6 +42,7 @@ export function toClip(row: ClipRow): Clip {
     status: row.status,
     hasThumbnail: row.thumbnail != null,
     addedAt: row.addedAt,
+    ...(row.captions == null ? {} : { captions: Cues.catch([]).parse(row.captions) }),
   };
 }
 

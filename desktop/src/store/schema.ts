@@ -36,6 +36,8 @@ export const clips = sqliteTable(
     /** Absolute path of the cached thumbnail (under the data folder), or null. */
     thumbnail: text('thumbnail'),
     addedAt: integer('added_at').notNull(),
+    /** Caption cues (CaptionCue[]) burned in during their times; null: none. */
+    captions: text('captions', { mode: 'json' }),
   },
   (t) => [uniqueIndex('clips_project_path').on(t.projectId, t.path)],
 );

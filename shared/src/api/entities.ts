@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClipProblem, MediaInfo, MixMode, PlanSummary, RenderSettings } from '../media.ts';
+import { CaptionCue, ClipProblem, MediaInfo, MixMode, PlanSummary, RenderSettings } from '../media.ts';
 
 const Id = z.string().min(1).max(64);
 /** Epoch milliseconds. */
@@ -43,6 +43,8 @@ export const Clip = z.object({
   status: ClipStatus,
   hasThumbnail: z.boolean(),
   addedAt: Timestamp,
+  /** Captions burned in during their cues (from clip.srt/clip.vtt at import, or edited). Absent: none. */
+  captions: z.array(CaptionCue).optional(),
 });
 export type Clip = z.infer<typeof Clip>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FitMode, MixMode, OutputFormat, Strategy } from '../media.ts';
+import { CaptionCue, FitMode, MixMode, OutputFormat, Strategy } from '../media.ts';
 import {
   AppInfo,
   AppSettings,
@@ -105,6 +105,16 @@ export const apiMethods = {
     'Point a missing or changed clip at a file.',
   ),
   'clips.recheck': method(ProjectRef, z.array(Clip), 'Look for clips that moved or changed on disk.'),
+  'clips.setCaptions': method(
+    z.object({ clipId: Id, cues: z.array(CaptionCue).max(2000) }),
+    Clip,
+    "Replace a clip's captions (edit text and times; [] removes them). Cues past the clip's end are refused.",
+  ),
+  'clips.importCaptions': method(
+    z.object({ clipId: Id, path: AbsolutePath }),
+    Clip,
+    "Read a clip's captions from an .srt or .vtt file (replacing its cues); cues past the clip's end are cut.",
+  ),
 
   'groups.create': method(ProjectRef.extend({ name: Name }), Group, 'Add a group at the end.'),
   'groups.rename': method(z.object({ groupId: Id, name: Name }), Group, 'Rename a group.'),

@@ -5,8 +5,13 @@ export function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-export function formatCommand(bin: string, args: readonly string[]): string {
-  return [bin, ...args].map(shellQuote).join(' ');
+export function formatCommand(
+  bin: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): string {
+  const vars = Object.entries(env).map(([key, value]) => `${key}=${shellQuote(value)}`);
+  return [...vars, ...[bin, ...args].map(shellQuote)].join(' ');
 }
 
 export interface FfmpegProgress {

@@ -22,6 +22,8 @@ export interface RunOptions {
   label?: string;
   /** Collect stdout (ffprobe JSON, raw frames). Off for progress runs, where stdout carries progress. */
   captureStdout?: boolean;
+  /** Extra environment for this run (e.g. FONTCONFIG_FILE for burned-in text); shown in the logged command. */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface RunResult {
@@ -34,14 +36,14 @@ const STDERR_TAIL = 8_000;
 
 export function runTool(bin: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const fullArgs = options.onProgress ? ['-progress', 'pipe:1', '-nostats', ...args] : [...args];
-  const command = formatCommand(bin, fullArgs);
+  const command = formatCommand(bin, fullArgs, options.env);
   commandLogger(command);
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(new CancelledError());
       return;
     }
-    const { child, stop } = spawnWatched(bin, fullArgs);
+    const { child, stop } = spawnWatched(bin, fullArgs, options.env);
     const stdoutChunks: Buffer[] = [];
     let stderr = '';
     const parse = options.onProgress ? createProgressParser(options.onProgress) : undefined;

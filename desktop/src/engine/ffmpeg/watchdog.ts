@@ -20,13 +20,20 @@ export interface WatchedChild {
 }
 
 /** Spawns `bin args` so that it dies with this process; plain spawn where there is no POSIX sh (Windows). */
-export function spawnWatched(bin: string, args: readonly string[], platform = process.platform): WatchedChild {
+export function spawnWatched(
+  bin: string,
+  args: readonly string[],
+  env?: Record<string, string>,
+  platform = process.platform,
+): WatchedChild {
+  const environment = env ? { env: { ...process.env, ...env } } : {};
   if (platform === 'win32') {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, ...environment });
     return { child, stop: () => child.kill('SIGKILL') };
   }
   const child = spawn('/bin/sh', ['-c', WATCH_SCRIPT, 'vmp-watchdog', bin, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...environment,
   });
   // Nothing is ever written; closing is the signal. An EPIPE after the tool exited is no news.
   child.stdin.on('error', () => undefined);

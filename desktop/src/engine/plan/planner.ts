@@ -11,9 +11,20 @@ export interface PlanClip {
   valid?: boolean;
 }
 
+/** One headline variant of a group: `id` is what rules name (e.g. "hooks/headlines.txt:2"). */
+export interface PlanHeadline {
+  id: string;
+  text: string;
+}
+
 export interface PlanGroup {
   name: string;
   clips: readonly PlanClip[];
+  /**
+   * Headline variants shown over this group's clip: one more factor of the plan (each output takes one), spread,
+   * seeded, counted and ruled like clips.
+   */
+  headlines?: readonly PlanHeadline[];
 }
 
 /** "Clip a never appears with clip b" (order does not matter). */
@@ -69,7 +80,13 @@ const MAX_SCANNED = 5_000_000;
 
 interface ManualSpace {
   kind: 'manual';
+  /** The groups' clips first (one column per group, in order), then one column per group with headlines. */
   columns: PlanClip[][];
+  /** How many leading columns hold clips. */
+  clipColumns: number;
+  /** Headline columns: which group (= clip position) each one labels, and the texts by id. */
+  headlineColumns: Array<{ column: number; group: number }>;
+  headlineText: Map<string, string>;
   /** Per column, per clip index: the [column, index] pairs it may not meet. */
   conflicts: Array<Array<Array<[number, number]>>>;
   ruleCount: number;
@@ -109,6 +126,17 @@ function prepare(input: PlanInput): Space {
       }
       return good;
     });
+    const clipColumns = columns.length;
+    const headlineColumns: Array<{ column: number; group: number }> = [];
+    const headlineText = new Map<string, string>();
+    // Headlines are one more factor: a column of pseudo-clips (duration 0), so the walk, counting and rules treat
+    // them exactly like clips. Appended after the clip columns, so plans without headlines do not change.
+    input.groups.forEach((group, g) => {
+      if (!group.headlines?.length) return;
+      headlineColumns.push({ column: columns.length, group: g });
+      columns.push(group.headlines.map((h) => ({ id: h.id, duration: 0 })));
+      for (const h of group.headlines) headlineText.set(h.id, h.text);
+    });
     const where = new Map<string, Array<[number, number]>>();
     columns.forEach((clips, col) => {
       clips.forEach((clip, idx) => {
@@ -132,7 +160,16 @@ function prepare(input: PlanInput): Space {
         }
       }
     }
-    return { kind: 'manual', columns, conflicts, rules, ruleCount: rules.length };
+    return {
+      kind: 'manual',
+      columns,
+      clipColumns,
+      headlineColumns,
+      headlineText,
+      conflicts,
+      rules,
+      ruleCount: rules.length,
+    };
   }
   const k = input.clipsPerOutput;
   if (!Number.isInteger(k) || k < 1) {
@@ -483,9 +520,21 @@ export function planCombinations(input: PlanInput): Plan {
   const tuples =
     space.kind === 'manual' ? generateManual(space, count, rng, strict) : generateAuto(space, count, rng, strict);
   const ids = (tuple: number[]) =>
-    space.kind === 'manual' ? tuple.map((i, col) => space.columns[col]![i]!.id) : tuple.map((i) => space.pool[i]!.id);
+    space.kind === 'manual'
+      ? tuple.slice(0, space.clipColumns).map((i, col) => space.columns[col]![i]!.id)
+      : tuple.map((i) => space.pool[i]!.id);
+  const headlines = (tuple: number[]): Pick<Combination, 'headlines'> => {
+    if (space.kind !== 'manual' || space.headlineColumns.length === 0) return {};
+    const shown: Array<string | null> = new Array(space.clipColumns).fill(null);
+    for (const { column, group } of space.headlineColumns) {
+      shown[group] = space.headlineText.get(space.columns[column]![tuple[column]!]!.id) ?? null;
+    }
+    return { headlines: shown };
+  };
   // Output order shuffled too, so the first videos are not all variations of the same opening clip.
-  const combinations = rng.shuffled(tuples).map((tuple, index) => ({ index, clipIds: ids(tuple) }));
+  const combinations = rng
+    .shuffled(tuples)
+    .map((tuple, index) => ({ index, clipIds: ids(tuple), ...headlines(tuple) }));
   return { mode: input.mode, possible, count: combinations.length, seed, combinations };
 }
 

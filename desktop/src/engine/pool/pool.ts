@@ -18,6 +18,8 @@ export interface FfmpegJob {
   args: string[];
   /** What failed, in the error message: "Normalising clip.mp4". */
   label?: string;
+  /** Extra environment for the FFmpeg process (see RunOptions.env). */
+  env?: Record<string, string>;
 }
 
 export interface JobOptions {
@@ -140,6 +142,7 @@ export class FfmpegPool {
       progress: Boolean(options.onProgress),
       port: port2,
       ...(job.label ? { label: job.label } : {}),
+      ...(job.env ? { env: job.env } : {}),
     };
     try {
       if (options.signal?.aborted) throw new CancelledError();

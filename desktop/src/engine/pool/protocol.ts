@@ -5,6 +5,7 @@ import type { FfmpegProgress } from '../ffmpeg/command.ts';
 export interface WorkerTask {
   args: string[];
   label?: string;
+  env?: Record<string, string>;
   progress: boolean;
   port: MessagePort;
 }

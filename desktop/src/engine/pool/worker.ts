@@ -24,6 +24,7 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
     const result = await runFfmpeg(task.args, {
       signal: controller.signal,
       ...(task.label ? { label: task.label } : {}),
+      ...(task.env ? { env: task.env } : {}),
       ...(task.progress ? { onProgress: (progress) => post({ type: 'progress', progress }) } : {}),
     });
     return { ok: true, command: result.command };

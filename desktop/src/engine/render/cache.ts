@@ -6,16 +6,21 @@ import { CancelledError } from '../errors.ts';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
 import type { FfmpegJob, JobOptions } from '../pool/pool.ts';
 import { type Profile, profileKey } from '../profiles/profile.ts';
+import { type ClipText, textKey } from '../text/overlay.ts';
 import { NormaliseFailedError } from './errors.ts';
 import { normaliseArgs, normalisePlan } from './normalise-args.ts';
+import { prepareTextFilter } from './text-overlay.ts';
 import type { RenderSource } from './types.ts';
 
 export type JobRunner = (job: FfmpegJob, options: JobOptions) => Promise<void>;
 
-/** File name of a source's intermediate for a profile: content hash + profile, nothing about the path. */
-export function intermediateName(hash: string, profile: Profile): string {
+/**
+ * File name of a source's intermediate for a profile: content hash + profile (+ the text burned in, if any), nothing
+ * about the path.
+ */
+export function intermediateName(hash: string, profile: Profile, text?: ClipText): string {
   const key = createHash('sha256')
-    .update(`${hash}\n${profileKey(profile)}`)
+    .update(`${hash}\n${profileKey(profile)}${text ? `\ntext-${textKey(text)}` : ''}`)
     .digest('hex')
     .slice(0, 32);
   return `${key}-${profile.width}x${profile.height}-${profile.fps}-${profile.fit}.mov`;
@@ -83,17 +88,18 @@ export class NormaliseCache {
     this.swept = sweepLeftovers(dir);
   }
 
-  pathFor(source: RenderSource, profile: Profile): string {
-    return join(this.dir, intermediateName(source.hash, profile));
+  pathFor(source: RenderSource, profile: Profile, text?: ClipText): string {
+    return join(this.dir, intermediateName(source.hash, profile, text));
   }
 
+  /** `text`: captions/headline/watermark burned in while normalising (its own cache entry). */
   async get(
     source: RenderSource,
     profile: Profile,
-    options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+    options: { signal?: AbortSignal; onProgress?: (fraction: number) => void; text?: ClipText } = {},
   ): Promise<string> {
     if (options.signal?.aborted) throw new CancelledError();
-    const path = this.pathFor(source, profile);
+    const path = this.pathFor(source, profile, options.text);
     let entry = inFlight.get(path);
     if (!entry) {
       if (await isComplete(path)) return path;
@@ -102,7 +108,7 @@ export class NormaliseCache {
     if (!entry) {
       const controller = new AbortController();
       const created: InFlight = { controller, refs: 0, settled: false, promise: Promise.resolve(path) };
-      created.promise = this.produce(source, profile, path, controller.signal, options.onProgress).finally(() => {
+      created.promise = this.produce(source, profile, path, controller.signal, options).finally(() => {
         created.settled = true;
         inFlight.delete(path);
       });
@@ -117,15 +123,20 @@ export class NormaliseCache {
     profile: Profile,
     path: string,
     signal: AbortSignal,
-    onProgress?: (fraction: number) => void,
+    { onProgress, text }: { onProgress?: (fraction: number) => void; text?: ClipText },
   ): Promise<string> {
     await mkdir(this.dir, { recursive: true });
     const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     const { duration } = normalisePlan(source.info, profile);
     this.runs++;
     try {
+      const overlay = text ? await prepareTextFilter(this.dir, profile, [{ text, duration }]) : undefined;
       await this.run(
-        { args: normaliseArgs(source.path, source.info, profile, temp), label: `Normalising ${source.path}` },
+        {
+          args: normaliseArgs(source.path, source.info, profile, temp, overlay?.filter),
+          label: `Normalising ${source.path}`,
+          ...(overlay ? { env: overlay.env } : {}),
+        },
         {
           signal,
           ...(onProgress

@@ -23,8 +23,14 @@ const input = {
 describe('manifest', () => {
   it('writes one CSV row per output with quoted fields', () => {
     const lines = manifestCsv(input).trim().split('\r\n');
-    expect(lines[0]).toBe('index,file,clip_ids,sources,seed,duration_s,format,fit,strategy,fps,audio');
-    expect(lines[1]).toBe('1,P-001-a_b.mp4,a | b,"/s/a.mp4 | /s/b, ""x"".mp4",9,2.000,9:16,cover,fast,30,keep');
+    expect(lines[0]).toBe('index,file,clip_ids,sources,seed,duration_s,format,fit,strategy,fps,audio,headline');
+    expect(lines[1]).toBe('1,P-001-a_b.mp4,a | b,"/s/a.mp4 | /s/b, ""x"".mp4",9,2.000,9:16,cover,fast,30,keep,');
+  });
+
+  it('records the headline shown in each output (CSV column, JSON field)', () => {
+    const withHeadline = { ...input, outputs: [{ ...input.outputs[0]!, headlines: ['Stop, look', null] }] };
+    expect(manifestCsv(withHeadline).trim().split('\r\n')[1]).toMatch(/,keep,"Stop, look"$/);
+    expect(JSON.parse(manifestJson(withHeadline)).outputs[0].headlines).toEqual(['Stop, look', null]);
   });
 
   it('defuses spreadsheet formulas', () => {

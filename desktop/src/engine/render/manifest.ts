@@ -24,6 +24,7 @@ const CSV_HEADER = [
   'strategy',
   'fps',
   'audio',
+  'headline',
 ];
 
 /** One CSV field: quoted when needed; a leading = + - @ is defused so spreadsheets do not run it as a formula. */
@@ -48,6 +49,7 @@ export function manifestCsv(input: ManifestInput): string {
       settings.strategy,
       settings.fps,
       settings.audio.mode,
+      (o.headlines ?? []).filter((h) => h).join(' | '),
     ]
       .map(csvField)
       .join(','),
@@ -68,6 +70,7 @@ export function manifestJson(input: ManifestInput): string {
         sources: o.sources,
         seed: o.seed,
         duration: Number(o.duration.toFixed(3)),
+        ...(o.headlines ? { headlines: o.headlines } : {}),
         // Unique outputs: the exact micro-variation, so a file can be traced or re-made.
         ...(input.settings.strategy === 'unique'
           ? { variation: drawVariation(o.seed, input.settings.variations) }

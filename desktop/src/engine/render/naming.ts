@@ -44,9 +44,16 @@ export interface NameFields {
   clipNames: readonly string[];
   seed: number;
   format: string;
+  /** Headline(s) shown in this output, for `{text}`. */
+  texts?: readonly string[];
 }
 
-/** Expands a template ({project} {index} {clips} {seed} {format}) into a sanitised `.mp4` name. */
+/** `{text}`: the output's headline(s), each cut to 40 characters (sanitised with the rest of the name). */
+export function textForName(texts: readonly string[] | undefined): string {
+  return (texts ?? []).map((t) => Array.from(t.trim()).slice(0, 40).join('').trim()).join('_');
+}
+
+/** Expands a template ({project} {index} {clips} {seed} {format} {text}) into a sanitised `.mp4` name. */
 export function outputFileName(template: string | undefined, fields: NameFields): string {
   const width = Math.max(3, String(Math.max(0, fields.total)).length);
   const values: Record<string, string> = {
@@ -55,6 +62,7 @@ export function outputFileName(template: string | undefined, fields: NameFields)
     clips: fields.clipNames.join('_'),
     seed: String(fields.seed),
     format: fields.format.replace(':', 'x'),
+    text: textForName(fields.texts),
   };
   const expanded = (template || DEFAULT_NAME_TEMPLATE).replace(
     /\{(\w+)\}/g,

@@ -35,12 +35,19 @@ export function normaliseAudioChain(samples: number): string {
  * muxer before the buffered audio tail is written.)
  * PCM, not AAC: AAC priming/padding would shift audio 23–46 ms at every stream-copied join.
  */
-export function normaliseArgs(input: string, info: MediaInfo, profile: Profile, output: string): string[] {
+export function normaliseArgs(
+  input: string,
+  info: MediaInfo,
+  profile: Profile,
+  output: string,
+  /** Burned-in text (engine/text), drawn on the fitted frame so it lands inside the canvas's safe zone. */
+  textFilter?: string,
+): string[] {
   const { frames, samples } = normalisePlan(info, profile);
   const video =
     `[0:v:0]setpts=PTS-STARTPTS,fps=${profile.fps},format=yuv420p[n_in];` +
     `${fitGraph(profile, 'n_in', 'n_fit')};` +
-    `[n_fit]format=yuv420p,tpad=stop_mode=clone:stop_duration=2,trim=end_frame=${frames}[v]`;
+    `[n_fit]${textFilter ? `${textFilter},` : ''}format=yuv420p,tpad=stop_mode=clone:stop_duration=2,trim=end_frame=${frames}[v]`;
   const audio = info.audio
     ? `[0:a:0]asetpts=PTS-STARTPTS,${normaliseAudioChain(samples)}[a]`
     : // Clips without sound get a silent track so every intermediate has the same streams.

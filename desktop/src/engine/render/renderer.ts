@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { CancelledError } from '../errors.ts';
 import { FfmpegPool } from '../pool/pool.ts';
 import { type Profile, resolveProfile } from '../profiles/profile.ts';
+import { type ClipText, clipTextFor } from '../text/overlay.ts';
 import { type AssemblyItem, assembleArgs, concatList, type OutputMetadata } from './assemble-args.ts';
 import { NormaliseCache } from './cache.ts';
 import { NormaliseFailedError, RenderFailedError } from './errors.ts';
 import { normaliseFileName, outputFileName, outputSeed, shortClipName } from './naming.ts';
 import { normalisePlan } from './normalise-args.ts';
 import { discardPart, partPathOf } from './part-file.ts';
+import { prepareTextFilter } from './text-overlay.ts';
 import type {
   BatchOptions,
   BatchResult,
@@ -35,6 +37,8 @@ interface Prepared {
   index: number;
   profile: Profile;
   clips: RenderSource[];
+  /** Text over each clip (captions, headline, watermark); undefined: none. */
+  texts: (ClipText | undefined)[];
   finalPath: string;
   partPath: string;
   seed: number;
@@ -68,6 +72,7 @@ function prepare(spec: OutputSpec): Prepared {
         clipNames: clips.map((c) => shortClipName(c.path)),
         seed,
         format: settings.format,
+        texts: (combination.headlines ?? []).filter((h): h is string => !!h),
       });
   const finalPath = join(spec.outDir, fileName);
   let frames = 0;
@@ -82,6 +87,7 @@ function prepare(spec: OutputSpec): Prepared {
     index: combination.index,
     profile,
     clips,
+    texts: clips.map((clip, k) => clipTextFor(clip.captions, combination.headlines?.[k], settings)),
     finalPath,
     partPath: partPathOf(finalPath),
     seed,
@@ -198,6 +204,8 @@ export function createRenderer(options: RendererOptions): Renderer {
                 cache
                   .get(clip, item.profile, {
                     ...(signal ? { signal } : {}),
+                    // fast: text is burned into the clip's intermediate; unique draws it in its one encode.
+                    ...(item.texts[k] && item.spec.settings.strategy === 'fast' ? { text: item.texts[k] } : {}),
                     onProgress: (f) => {
                       fractions[k] = f;
                       report(
@@ -243,10 +251,22 @@ export function createRenderer(options: RendererOptions): Renderer {
         const settings = first.spec.settings;
         let args: string[];
         let durations: number[];
+        let env: Record<string, string> | undefined;
         if (settings.strategy === 'unique') {
           const variation = drawVariation(first.seed, settings.variations);
           const job = jobs[0]!;
+          const overlay = await prepareTextFilter(
+            options.cacheDir,
+            first.profile,
+            first.clips.map((clip, k) => ({
+              text: first.texts[k],
+              duration: normalisePlan(clip.info, first.profile).duration,
+            })),
+            variation.speed,
+          );
+          env = overlay?.env;
           args = uniqueArgs({
+            ...(overlay ? { textFilter: overlay.filter } : {}),
             listFile: job.listFile,
             output: job.output,
             profile: first.profile,
@@ -266,6 +286,7 @@ export function createRenderer(options: RendererOptions): Renderer {
             {
               args,
               label: `Rendering output${ready.length > 1 ? 's' : ''} ${ready.map((r) => r.item.index + 1).join(', ')}`,
+              ...(env ? { env } : {}),
             },
             {
               ...(signal ? { signal } : {}),
@@ -296,6 +317,7 @@ export function createRenderer(options: RendererOptions): Renderer {
             sources: item.clips.map((c) => c.path),
             duration: durations[k] ?? 0,
             seed: item.seed,
+            ...(item.spec.combination.headlines ? { headlines: [...item.spec.combination.headlines] } : {}),
           };
           outputs.push(result);
           report(item.index, 'done', 1);

@@ -1,4 +1,4 @@
-import type { Combination, MediaInfo, RenderSettings } from '@vmp/shared';
+import type { CaptionCue, Combination, MediaInfo, RenderSettings } from '@vmp/shared';
 
 /**
  * Contracts of the render half of the engine. The persistent render queue (SQLite) codes against these:
@@ -13,6 +13,8 @@ export interface RenderSource {
   path: string;
   hash: string;
   info: MediaInfo;
+  /** Captions burned in during their cues (seconds of this clip; parsed from clip.srt/clip.vtt by engine/text). */
+  captions?: readonly CaptionCue[];
 }
 
 /** One planned output, self-contained: everything needed to render it, alone, at any time. */
@@ -44,6 +46,8 @@ export interface OutputResult {
   duration: number;
   /** Per-output seed (derived from settings.seed and the index): drives unique variations; in the manifest. */
   seed: number;
+  /** Headline shown over each clip (as combination.headlines); absent when the plan has none. */
+  headlines?: (string | null)[];
 }
 
 export type OutputPhase = 'queued' | 'normalising' | 'rendering' | 'done';

@@ -72,6 +72,8 @@ export interface UniqueJob {
   variation: Variation;
   audio: Pick<AudioSettings, 'mode' | 'musicPath' | 'musicVolume' | 'clipVolume'>;
   metadata: OutputMetadata;
+  /** Burned-in text over the whole output (engine/text), drawn after the variation so it is not zoomed or mirrored. */
+  textFilter?: string;
 }
 
 /** One re-encode of the concatenated intermediates with this output's variation. */
@@ -90,7 +92,7 @@ export function uniqueArgs(job: UniqueJob): string[] {
     `[0:v:0]setpts=(PTS-STARTPTS)/${num(v.speed)},fps=${fps},` +
     `crop=${cw}:${ch}:${x}:${y},scale=${w}:${h},` +
     `eq=brightness=${num(v.brightness)}:contrast=${num(v.contrast)}:saturation=${num(v.saturation)},` +
-    `${v.mirror ? 'hflip,' : ''}setsar=1,format=yuv420p,tpad=stop_mode=clone:stop_duration=2,trim=end_frame=${frames}[v]`;
+    `${v.mirror ? 'hflip,' : ''}setsar=1,${job.textFilter ? `${job.textFilter},` : ''}format=yuv420p,tpad=stop_mode=clone:stop_duration=2,trim=end_frame=${frames}[v]`;
   const music = job.audio.mode === 'music' && job.audio.musicPath ? job.audio.musicPath : undefined;
   // Muted outputs leave the clips' audio unused (an unconnected pad would be an error).
   const audioIn = job.audio.mode === 'mute' ? '' : `[0:a:0]atempo=${num(v.speed)}[tempo];`;

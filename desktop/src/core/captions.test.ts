@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeClip } from '../../test/fixtures/media.ts';
+import { call, callFails } from '../../test/helpers/core.ts';
+import { type Core, createCore } from './core.ts';
+import { hostPlatform } from './platform.ts';
+
+let root: string;
+let core: Core;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'vmp-core-captions-'));
+  core = createCore({
+    dataDir: join(root, 'data'),
+    defaultOutputDir: join(root, 'out'),
+    platform: hostPlatform({ PATH: '' }, 'linux'),
+  });
+});
+afterAll(async () => {
+  await core?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('captions per clip in the app', () => {
+  it('clip.srt beside a clip comes in at import; cues can be edited, re-imported and removed', async () => {
+    const media = join(root, 'media');
+    const path = await makeClip(media, 'talk', { duration: 1 });
+    writeFileSync(
+      join(media, 'talk.srt'),
+      '1\n00:00:00,100 --> 00:00:00,500\nHello\n\n2\n00:00:00,600 --> 00:00:03,000\nLong\n',
+    );
+    const project = await call(core, 'projects.create', { name: 'Captions' });
+    const projectId = project.id;
+    const { clips, skipped } = await call(core, 'clips.import', { projectId, paths: [path] });
+    const clip = clips[0]!;
+    expect(clip.captions).toEqual([
+      { start: 0.1, end: 0.5, text: 'Hello' },
+      { start: 0.6, end: 1, text: 'Long' },
+    ]);
+    // The cut cue is reported with the import.
+    expect(skipped).toEqual([
+      { path: join(media, 'talk.srt'), reason: expect.stringMatching(/runs past the clip's end/) },
+    ]);
+
+    const edited = await call(core, 'clips.setCaptions', {
+      clipId: clip.id,
+      cues: [
+        { start: 0.5, end: 0.9, text: 'Second' },
+        { start: 0, end: 0.4, text: 'First, edited' },
+      ],
+    });
+    expect(edited.captions?.map((c) => c.text)).toEqual(['First, edited', 'Second']);
+    const detail = await call(core, 'projects.get', { projectId });
+    expect(detail.clips[0]?.captions).toEqual(edited.captions);
+
+    const past = await callFails(core, 'clips.setCaptions', {
+      clipId: clip.id,
+      cues: [{ start: 2, end: 3, text: 'x' }],
+    });
+    expect(past).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: expect.stringContaining('runs past the end of "talk.mp4"'),
+    });
+
+    const broken = join(media, 'broken.vtt');
+    writeFileSync(broken, 'WEBVTT\n\n00:00.000 --> later\nhi\n');
+    const bad = await callFails(core, 'clips.importCaptions', { clipId: clip.id, path: broken });
+    expect(bad).toMatchObject({
+      code: 'TEXT_FILE_INVALID',
+      message: `${broken} line 3: "00:00.000 --> later" has a malformed time (use hh:mm:ss,mmm).`,
+    });
+    // Nothing lost: the edited cues are still there.
+    expect((await call(core, 'projects.get', { projectId })).clips[0]?.captions).toEqual(edited.captions);
+
+    const removed = await call(core, 'clips.setCaptions', { clipId: clip.id, cues: [] });
+    expect(removed.captions).toBeUndefined();
+  });
+});

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { basename, extname, isAbsolute, join, resolve } from 'node:path';
+import type { CaptionCue } from '@vmp/shared';
+import type { Clip } from '@vmp/shared/api';
+import { ValidationError } from '@vmp/shared/errors';
+import { clipVideoDuration } from '../engine/profiles/profile.ts';
+import { loadCaptions } from '../engine/text/load.ts';
+import type { CoreContext } from './context.ts';
+
+/** `clip.srt` or `clip.vtt` beside a clip (same folder, same base name), if there is one. */
+export function captionFileBeside(clipPath: string): string | undefined {
+  const stem = join(resolve(clipPath, '..'), basename(clipPath, extname(clipPath)));
+  return ['.srt', '.vtt', '.SRT', '.VTT'].map((ext) => `${stem}${ext}`).find((f) => existsSync(f));
+}
+
+/** Seconds the clip's captions may run to: its video length (0 until analysed: then nothing is cut). */
+function clipLength(clip: Clip): number {
+  return clip.info ? clipVideoDuration(clip.info) : Number.POSITIVE_INFINITY;
+}
+
+/** Reads a caption file into a clip (cues past its end cut, with warnings); throws TextFileError naming file+line. */
+export async function importCaptionsInto(
+  ctx: CoreContext,
+  clip: Clip,
+  file: string,
+): Promise<{ clip: Clip; warnings: string[] }> {
+  const { cues, warnings } = await loadCaptions(file, clipLength(clip));
+  const updated = ctx.store.clips.update(clip.id, { captions: cues.length ? cues : null });
+  ctx.hub.emit({ type: 'clip.updated', clip: updated });
+  return { clip: updated, warnings };
+}
+
+/** Edited cues must lie inside the clip; sorted by start so the list reads in play order. */
+export function checkCues(clip: Clip, cues: readonly CaptionCue[]): CaptionCue[] {
+  const length = clipLength(clip);
+  cues.forEach((cue, i) => {
+    if (cue.start >= length || cue.end > length + 1e-3) {
+      throw new ValidationError(
+        `cues[${i}]: "${cue.text.split('\n')[0]}" (${cue.start}–${cue.end} s) runs past the end of "${clip.name}" (${length.toFixed(2)} s); move it inside the clip.`,
+        { field: `cues.${i}` },
+      );
+    }
+  });
+  return [...cues].sort((a, b) => a.start - b.start);
+}
+
+export function captionHandlers(ctx: CoreContext) {
+  const { store } = ctx;
+  return {
+    async 'clips.setCaptions'({ clipId, cues }: { clipId: string; cues: CaptionCue[] }): Promise<Clip> {
+      const clip = store.clips.get(clipId);
+      const sorted = checkCues(clip, cues);
+      const updated = store.clips.update(clipId, { captions: sorted.length ? sorted : null });
+      ctx.hub.emit({ type: 'clip.updated', clip: updated });
+      ctx.projectChanged(clip.projectId);
+      return updated;
+    },
+    async 'clips.importCaptions'({ clipId, path }: { clipId: string; path: string }): Promise<Clip> {
+      const clip = store.clips.get(clipId);
+      if (!isAbsolute(path)) throw new ValidationError('path: must be an absolute path.', { field: 'path' });
+      const { clip: updated } = await importCaptionsInto(ctx, clip, resolve(path));
+      ctx.projectChanged(clip.projectId);
+      return updated;
+    },
+  };
+}
