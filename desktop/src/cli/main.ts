@@ -22,6 +22,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
   mix: { summary: 'mix a folder of clips into many videos', load: async () => (await import('./mix.ts')).mixCommand },
   // serve: owned by the app-core engineer (desktop/src/cli/serve.ts).
   serve: { summary: 'run the app in your browser', load: async () => (await import('./serve.ts')).serveCommand },
+  worker: {
+    summary: 'render batches for a render farm',
+    load: async () => (await import('./worker.ts')).workerCommand,
+  },
 };
 
 function help(): string {

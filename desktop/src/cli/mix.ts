@@ -25,6 +25,8 @@ const USAGE = `Usage: vmp mix <folder> --out <dir> [options]
   --concurrency C           FFmpeg processes at once (default: CPU cores)
   --cache-dir <dir>         normalised clips cache (default: $VMP_CACHE_DIR or the user cache folder)
   --json                    stdout: {"outputs":[{path,sources,duration}],"skipped":[{path,reason}]}
+  --farm <url>              render on the farm's "vmp worker"s (redis:// or rediss:// URL) instead of here;
+                            --out must be in the shared folder. Each --json output also names its "worker"
 
 Progress goes to stderr. Exit code: 0 done; 1 rendering failed; 2 bad usage or nothing to mix; 130 cancelled.`;
 
@@ -40,6 +42,7 @@ export interface MixCliOptions {
   concurrency: number;
   cacheDir: string;
   json: boolean;
+  farm?: string;
 }
 
 function intOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -84,6 +87,7 @@ function parseRaw(args: string[]) {
       concurrency: { type: 'string', short: 'j' },
       'cache-dir': { type: 'string' },
       json: { type: 'boolean' },
+      farm: { type: 'string' },
     },
   });
 }
@@ -116,6 +120,7 @@ export function parseMixArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     concurrency: intOption('concurrency', str('concurrency'), 1, 64) ?? Math.max(1, availableParallelism()),
     cacheDir: str('cache-dir') ? resolve(str('cache-dir')!) : defaultCacheDir(env),
     json: v.json === true,
+    ...(v.farm ? { farm: v.farm } : {}),
   };
 }
 
@@ -141,8 +146,13 @@ export function planInputFor(
   return { mode: 'auto', clips: scanned.files.map(clipOf), clipsPerOutput: options.clipsPerOutput, ...common };
 }
 
+async function farmRender(url: string, io: CliIo) {
+  const { farmMixer } = await import('../farm/submitter.ts');
+  return farmMixer({ url, log: (line) => io.stderr.write(`${line}\n`) });
+}
+
 export interface MixReport {
-  outputs: Array<{ path: string; sources: string[]; duration: number }>;
+  outputs: Array<{ path: string; sources: string[]; duration: number; worker?: string }>;
   skipped: Array<{ path: string; reason: string }>;
   failed?: Array<{ index: number; error: string }>;
 }
@@ -203,7 +213,9 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     `Making ${plan.count} of ${plan.possible.exact ? '' : 'about '}${plan.possible.value} possible videos (${plan.mode} mode) in ${options.out}\n`,
   );
 
-  const result = await mix({
+  // --farm: the same plan, rendered by `vmp worker`s through Redis (same options, progress and report).
+  const render = options.farm ? await farmRender(options.farm, io) : mix;
+  const result = await render({
     projectName: basename(options.folder),
     sources,
     combinations: plan.combinations,
@@ -229,7 +241,12 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
   const report: MixReport = {
     outputs: [...result.outputs]
       .sort((a, b) => a.index - b.index)
-      .map((o) => ({ path: resolve(o.path), sources: o.clipIds.map((id) => resolve(id)), duration: o.duration })),
+      .map((o) => ({
+        path: resolve(o.path),
+        sources: o.clipIds.map((id) => resolve(id)),
+        duration: o.duration,
+        ...('worker' in o ? { worker: String(o.worker) } : {}),
+      })),
     skipped: skipped.map((s) => ({ path: resolve(s.path), reason: s.reason })),
     ...(result.failed.length ? { failed: result.failed.map((f) => ({ index: f.index, error: f.error.message })) } : {}),
   };
