@@ -61,13 +61,12 @@ async function processBatch(
   const done = new Map<number, FarmOutputDone>();
   const fractions: Record<string, number> = {};
   let lastSent = 0;
-  const sendProgress = (force: boolean) => {
+  const sendProgress = (force: boolean): Promise<void> => {
     const now = Date.now();
-    if (!force && now - lastSent < PROGRESS_EVERY_MS) return;
+    if (!force && now - lastSent < PROGRESS_EVERY_MS) return Promise.resolve();
     lastSent = now;
     const progress: FarmProgress = { worker: name, fractions: { ...fractions }, done: [...done.values()] };
-    // Not awaited: a Redis outage must not stall the render; BullMQ queues the command until it reconnects.
-    job.updateProgress(progress).catch(() => undefined);
+    return job.updateProgress(progress).catch(() => undefined);
   };
 
   const mark = (index: number) => ({ createdAt: batch.createdAt, index });
@@ -102,7 +101,7 @@ async function processBatch(
     `${name}: job ${job.id} (attempt ${job.attemptsMade + 1}): rendering ${todo.length} output(s)` +
       `${done.size ? `, ${done.size} already made` : ''} into ${local.outDir}`,
   );
-  sendProgress(true);
+  void sendProgress(true);
 
   let publishing = Promise.resolve();
   const publishErrors: { index: number; error: Error }[] = [];
@@ -111,10 +110,11 @@ async function processBatch(
       const final = local.finals.get(result.index)!;
       try {
         const outcome = await publishOutput(result.path, final, mark(result.index));
-        options.log(`${name}: ${outcome === 'published' ? 'published' : 'already there, kept'} ${final}`);
         done.set(result.index, { index: result.index, duration: result.duration, seed: result.seed, worker: name });
         fractions[result.index] = 1;
-        sendProgress(true);
+        // Recorded in Redis before anything else happens, so a retry can say who made it.
+        await sendProgress(true);
+        options.log(`${name}: ${outcome === 'published' ? 'published' : 'already there, kept'} ${final}`);
       } catch (error) {
         publishErrors.push({ index: result.index, error: error as Error });
       }
@@ -131,7 +131,8 @@ async function processBatch(
         onProgress: (p) => {
           if (p.phase === 'done') return; // counted once published
           fractions[p.index] = p.fraction * 0.99;
-          sendProgress(false);
+          // Not awaited: a Redis outage must not stall the render; BullMQ queues the command until it reconnects.
+          void sendProgress(false);
         },
       });
       failed = result.failed;
@@ -150,7 +151,7 @@ async function processBatch(
     }
   }
   failed = [...failed, ...publishErrors];
-  sendProgress(true);
+  await sendProgress(true);
 
   const attempts = job.opts.attempts ?? 1;
   if (failed.length > 0 && job.attemptsMade + 1 < attempts) {
