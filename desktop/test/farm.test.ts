@@ -98,6 +98,31 @@ describe('vmp mix --farm with vmp workers', () => {
     expect((await b.exited).code).toBe(0);
   });
 
+  it('SIGTERM hands the current batch back when it cannot finish in the grace time', async () => {
+    const env = farmEnv({ VMP_FARM_BATCH: '3' });
+    const out = join(share, 'out-term');
+    const workerArgs = ['worker', '--farm', REDIS, '--root', share, '--cache-dir', join(share, 'cache'), '-j', '1'];
+    const a = vmp([...workerArgs, '--grace', '0'], env);
+    await a.waitFor(/waiting for render batches/);
+    const mix = vmp(['mix', join(share, 'clips'), '--out', out, '--farm', REDIS, '--strategy', 'unique', ...MIX], env);
+    await a.waitFor(/: job \S+ \(attempt 1\): rendering 3/);
+    a.child.kill('SIGTERM');
+    expect((await a.exited).code, a.stderr).toBe(0);
+    expect(a.stderr).toMatch(/handing the current batches back to the queue/);
+    // Handed back at once (no lock expiry to wait for), and not counted as a failed attempt.
+    const b = vmp(workerArgs, env);
+    const { code } = await mix.exited;
+    expect(code, `${mix.stderr}\n${b.stderr}`).toBe(0);
+    expect(b.stderr).toMatch(/-b0 \(attempt 1\): rendering/);
+    expect(b.stderr).not.toMatch(/stalled/);
+    const report = JSON.parse(mix.stdout) as Report;
+    expect(report.outputs).toHaveLength(6);
+    const published = publishedPaths(a.stderr, b.stderr);
+    expect(published.length - new Set(published).size, published.join('\n')).toBe(0);
+    expect((await readdir(out)).filter((n) => n.endsWith('.mp4'))).toHaveLength(6);
+    await stop(b);
+  });
+
   it('fails the batch of a worker with the wrong path map, naming the missing path', async () => {
     const env = farmEnv({ VMP_FARM_ATTEMPTS: '2' });
     const wrong = join(dir, 'wrong-mount');
