@@ -53,6 +53,9 @@ export interface FarmMixResult extends MixResult {
   outputs: (MixOutput & { worker: string })[];
 }
 
+const FULL_POLL_MS = 5_000;
+const IDLE_HINT_MS = 15_000;
+
 /** Whole seconds: MP4 stores creation_time in seconds, and retries compare it to recognise this run's files. */
 /** `farmMix` with the farm's settings bound: called exactly like the engine's `mix`. */
 export function farmMixer(
@@ -170,13 +173,25 @@ export async function farmMix(options: FarmMixOptions): Promise<FarmMixResult> {
   };
 
   let wake: () => void = () => undefined;
-  events.on('progress', ({ jobId, data }) => onProgress(jobId, data));
-  events.on('completed', ({ jobId }) => pending.has(jobId) && wake());
-  events.on('failed', ({ jobId }) => pending.has(jobId) && wake());
+  let active = false;
+  // Batches an event says finished: read at once. Every batch is read every FULL_POLL_MS anyway.
+  const finished = new Set<string>();
+  const onFinished = (jobId: string) => {
+    if (!pending.has(jobId)) return;
+    finished.add(jobId);
+    wake();
+  };
+  events.on('progress', ({ jobId, data }) => {
+    active = true;
+    onProgress(jobId, data);
+  });
+  events.on('completed', ({ jobId }) => onFinished(jobId));
+  events.on('failed', ({ jobId }) => onFinished(jobId));
 
   /** Reads each unfinished batch's state from Redis: the source of truth (events can be missed across a restart). */
-  const poll = async () => {
-    for (const id of [...pending]) {
+  const poll = async (ids: string[]) => {
+    for (const id of ids) {
+      if (!pending.has(id)) continue;
       const job = await queue.getJob(id);
       const batch = batchOf.get(id)!;
       if (!job) {
@@ -236,6 +251,8 @@ export async function farmMix(options: FarmMixOptions): Promise<FarmMixResult> {
       `Queued ${batches.length} batch(es) of up to ${size} output(s) on ${redactUrl(options.url)} (queue ${queueName}, run ${runId}).`,
     );
     const { signal } = options;
+    let lastFull = Date.now();
+    const hintAt = Date.now() + IDLE_HINT_MS;
     while (pending.size > 0) {
       if (signal?.aborted) throw new CancelledError();
       await new Promise<void>((resolve) => {
@@ -249,7 +266,15 @@ export async function farmMix(options: FarmMixOptions): Promise<FarmMixResult> {
         signal?.addEventListener('abort', stop, { once: true });
       });
       if (signal?.aborted) throw new CancelledError();
-      await poll();
+      const full = Date.now() - lastFull >= FULL_POLL_MS;
+      if (full) lastFull = Date.now();
+      const ids = full ? [...pending] : [...finished];
+      finished.clear();
+      await poll(ids);
+      if (!active && done.size + failed.size === 0 && Date.now() >= hintAt) {
+        active = true;
+        log(`No worker has started a batch yet: start "vmp worker --farm <url>" on the render machines (same queue).`);
+      }
     }
   } catch (error) {
     if (error instanceof CancelledError) await withdraw(queue, [...pending], log);
