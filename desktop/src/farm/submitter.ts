@@ -2,35 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { AppError } from '@vmp/shared/errors';
 import { Queue, QueueEvents } from 'bullmq';
 import { CancelledError } from '../engine/errors.ts';
-import { type MixOptions, type MixOutput, type MixResult, overallProgress, planFileNames } from '../engine/mix.ts';
+import { type MixOptions, type MixOutput, type MixResult, planFileNames } from '../engine/mix.ts';
 import { writeManifest } from '../engine/render/manifest.ts';
-import { outputSeed } from '../engine/render/naming.ts';
 import { DEFAULT_ASSEMBLY_BATCH } from '../engine/render/renderer.ts';
-import type { OutputResult } from '../engine/render/types.ts';
 import { farmConnection, redactUrl } from './connection.ts';
-import {
-  batchJobId,
-  FARM_JOB_NAME,
-  FARM_PAYLOAD_VERSION,
-  type FarmBatch,
-  FarmBatchResult,
-  FarmProgress,
-  workerName,
-} from './payload.ts';
+import { batchJobId, FARM_JOB_NAME, FARM_PAYLOAD_VERSION, type FarmBatch, workerName } from './payload.ts';
 import { STAGING_FOLDER } from './publish.ts';
+import { type FarmOutputResult, FarmRunTracker } from './run-tracker.ts';
 import { farmSettings } from './settings.ts';
-
-/** A batch the farm gave up on (retries spent, or refused by every worker that tried): says why, per output. */
-export class FarmBatchFailedError extends AppError {
-  constructor(message: string, details: { jobId: string; index: number }) {
-    super('FARM_BATCH_FAILED', message, { status: 502, details });
-  }
-}
-
-export type FarmOutputResult = OutputResult & { worker: string };
 
 /**
  * The local mix's options (so `vmp mix` passes the same object either way; cacheDir, concurrency, renderer and
@@ -118,58 +99,18 @@ export async function farmMix(options: FarmMixOptions): Promise<FarmMixResult> {
   queue.on('error', quiet);
   events.on('error', quiet);
 
-  const fractions = new Map<number, number>();
-  const done = new Map<number, FarmOutputResult>();
-  const failed = new Map<number, Error>();
   const pending = new Set(batches.map((b) => b.id));
-  const started = performance.now();
-  const total = combinations.length;
-  const byIndex = new Map(planned.map((p) => [p.combination.index, p]));
-
-  const report = (index: number, phase: 'rendering' | 'done', fraction: number) => {
-    fractions.set(index, fraction);
-    const { overall, etaSeconds } = overallProgress(fractions, total, (performance.now() - started) / 1000);
-    options.onProgress?.({
-      index,
-      phase,
-      outputFraction: fraction,
-      overall,
-      etaSeconds,
-      completed: done.size,
-      total,
-    });
-  };
-  const markDone = (entry: { index: number; duration: number; seed: number; worker: string }) => {
-    const plan = byIndex.get(entry.index);
-    if (!plan || done.has(entry.index) || failed.has(entry.index)) return;
-    const result: FarmOutputResult = {
-      index: entry.index,
-      path: join(options.outDir, plan.fileName),
-      clipIds: [...plan.combination.clipIds],
-      sources: plan.combination.clipIds.map((id) => byId.get(id)?.path ?? id),
-      duration: entry.duration,
-      seed: entry.seed || outputSeed(settings.seed, entry.index),
-      worker: entry.worker,
-    };
-    done.set(entry.index, result);
-    options.onOutputDone?.(result);
-    report(entry.index, 'done', 1);
-  };
-  const markFailed = (index: number, error: Error) => {
-    if (done.has(index) || failed.has(index)) return;
-    failed.set(index, error);
-    options.onOutputFailed?.(index, error);
-    report(index, 'done', 1);
-  };
+  const tracker = new FarmRunTracker(
+    { outDir: options.outDir, seed: settings.seed, outputs: planned, sources: byId },
+    {
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.onOutputDone ? { onOutputDone: options.onOutputDone } : {}),
+      ...(options.onOutputFailed ? { onOutputFailed: options.onOutputFailed } : {}),
+    },
+  );
+  const indicesOf = (id: string) => batchOf.get(id)!.data.outputs.map((o) => o.combination.index);
   const onProgress = (jobId: string, data: unknown) => {
-    if (!pending.has(jobId)) return;
-    const progress = FarmProgress.safeParse(data);
-    if (!progress.success) return;
-    for (const entry of progress.data.done) markDone(entry);
-    for (const [key, fraction] of Object.entries(progress.data.fractions)) {
-      const index = Number(key);
-      if (!done.has(index) && !failed.has(index)) report(index, 'rendering', fraction);
-    }
+    if (pending.has(jobId)) tracker.progress(data);
   };
 
   let wake: () => void = () => undefined;
@@ -193,41 +134,14 @@ export async function farmMix(options: FarmMixOptions): Promise<FarmMixResult> {
     for (const id of ids) {
       if (!pending.has(id)) continue;
       const job = await queue.getJob(id);
-      const batch = batchOf.get(id)!;
       if (!job) {
         pending.delete(id);
-        const message = `The farm lost batch ${id} (outputs ${batch.data.outputs.map((o) => o.combination.index + 1).join(', ')}): Redis restarted without persistence? Run the same command again; finished outputs are kept.`;
-        for (const o of batch.data.outputs)
-          markFailed(o.combination.index, new FarmBatchFailedError(message, { jobId: id, index: o.combination.index }));
+        tracker.batchLost(id, indicesOf(id));
         continue;
       }
       onProgress(id, job.progress);
       if (!job.finishedOn) continue;
-      const result = FarmBatchResult.safeParse(job.returnvalue);
-      if (job.failedReason === undefined || job.failedReason === '') {
-        if (result.success) {
-          for (const entry of result.data.outputs) markDone(entry);
-          for (const f of result.data.failed) {
-            markFailed(
-              f.index,
-              new FarmBatchFailedError(`${f.message} (worker ${result.data.worker})`, { jobId: id, index: f.index }),
-            );
-          }
-        }
-      }
-      const reason = job.failedReason || (result.success ? '' : 'the worker returned no result');
-      for (const o of batch.data.outputs) {
-        const index = o.combination.index;
-        if (!done.has(index) && !failed.has(index)) {
-          markFailed(
-            index,
-            new FarmBatchFailedError(`Output ${index + 1} failed on the farm: ${reason || 'not rendered'}`, {
-              jobId: id,
-              index,
-            }),
-          );
-        }
-      }
+      tracker.batchFinished(id, indicesOf(id), { returnvalue: job.returnvalue, failedReason: job.failedReason });
       pending.delete(id);
     }
   };
@@ -271,7 +185,7 @@ export async function farmMix(options: FarmMixOptions): Promise<FarmMixResult> {
       const ids = full ? [...pending] : [...finished];
       finished.clear();
       await poll(ids);
-      if (!active && done.size + failed.size === 0 && Date.now() >= hintAt) {
+      if (!active && tracker.done.size + tracker.failed.size === 0 && Date.now() >= hintAt) {
         active = true;
         log(`No worker has started a batch yet: start "vmp worker --farm <url>" on the render machines (same queue).`);
       }
@@ -285,8 +199,7 @@ export async function farmMix(options: FarmMixOptions): Promise<FarmMixResult> {
     await removeStaging(options.outDir, runId);
   }
 
-  const outputs = [...done.values()].sort((a, b) => a.index - b.index);
-  const failures = [...failed.entries()].map(([index, error]) => ({ index, error })).sort((a, b) => a.index - b.index);
+  const { outputs, failed: failures } = tracker.results();
   const manifest = await writeManifest(options.outDir, {
     projectName: options.projectName,
     createdAt,
