@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectValidOutput } from '../src/engine/render/testing.ts';
 import { makeClip } from './fixtures/media.ts';
@@ -121,6 +122,23 @@ describe('vmp mix --farm with vmp workers', () => {
     expect(published.length - new Set(published).size, published.join('\n')).toBe(0);
     expect((await readdir(out)).filter((n) => n.endsWith('.mp4'))).toHaveLength(6);
     await stop(b);
+  });
+
+  it('Ctrl-C on the submitter withdraws the batches no worker has started', async () => {
+    const env = farmEnv({ VMP_FARM_BATCH: '2' });
+    const mix = vmp(['mix', join(share, 'clips'), '--out', join(share, 'out-cancel'), '--farm', REDIS, ...MIX], env);
+    await mix.waitFor(/Queued 3 batch\(es\)/);
+    const client = new Redis(REDIS);
+    try {
+      const waiting = `${env.VMP_FARM_PREFIX}:render:wait`;
+      expect(await client.llen(waiting)).toBe(3);
+      mix.child.kill('SIGINT');
+      expect((await mix.exited).code, mix.stderr).toBe(130);
+      expect(mix.stderr).toMatch(/Withdrew 3 queued batch\(es\)/);
+      expect(await client.llen(waiting)).toBe(0);
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('fails the batch of a worker with the wrong path map, naming the missing path', async () => {
