@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RenderSettings } from '@vmp/shared';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mix } from '../src/engine/mix.ts';
 import { makeSource } from '../src/engine/render/testing.ts';
 import type { RenderSource } from '../src/engine/render/types.ts';
-import { farmMix } from '../src/farm/submitter.ts';
+import { createFarmRenderer } from '../src/farm/submitter.ts';
 import { type FarmWorker, startFarmWorker } from '../src/farm/worker.ts';
 import { freePort } from './helpers/farm.ts';
 
@@ -91,20 +92,31 @@ it('renders through rediss:// with a password, the server certificate checked ag
       env,
     });
     const done: string[] = [];
-    const result = await farmMix({
-      url,
-      env,
+    const farm = createFarmRenderer({ url, env });
+    const outDir = join(dir, 'share', 'out');
+    // The engine's own mix, with the farm as its renderer; the farm's onOutputDone hook, observed here.
+    const result = await mix({
+      renderer: {
+        ...farm,
+        renderBatch: (specs, opts) =>
+          farm.renderBatch(specs, {
+            ...opts,
+            onOutputDone: (o) => {
+              done.push(`${o.index}:${o.worker}`);
+              opts?.onOutputDone?.(o);
+            },
+          }),
+      },
       projectName: 'tls',
       sources,
       combinations: [{ index: 0, clipIds: ['a', 'b'] }],
       settings: RenderSettings.parse({ format: '1:1' }),
-      outDir: join(dir, 'share', 'out'),
+      outDir,
       cacheDir: join(dir, 'unused'),
-      onOutputDone: (o) => done.push(`${o.index}:${o.worker}`),
     });
     expect(result.failed).toEqual([]);
     expect(result.outputs).toHaveLength(1);
-    expect(result.outputs[0]!.worker).toBe(worker.name);
+    expect(farm.workerOf(result.outputs[0]!.path)).toBe(worker.name);
     expect(done).toEqual([`0:${worker.name}`]);
     expect(lines.join('\n')).not.toContain('p@ss');
   } finally {

@@ -77,6 +77,8 @@ describe('vmp mix --farm with vmp workers', () => {
     a.child.kill('SIGKILL');
     const { code } = await mix.exited;
     expect(code, mix.stderr).toBe(0);
+    // Progress with an ETA across the farm (stderr is not a terminal here: one line per step).
+    expect(mix.stderr).toMatch(/Rendering [0-5]\/6 \(\d+%, ETA \d+s\)/);
     const report = JSON.parse(mix.stdout) as Report;
     expect(report.outputs).toHaveLength(6);
     expect(new Set(report.outputs.map((o) => o.path)).size).toBe(6);

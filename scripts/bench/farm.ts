@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Combination, RenderSettings } from '@vmp/shared';
 import { mix } from '../../desktop/src/engine/mix.ts';
 import type { RenderSource } from '../../desktop/src/engine/render/types.ts';
-import { farmMix } from '../../desktop/src/farm/submitter.ts';
+import { createFarmRenderer } from '../../desktop/src/farm/submitter.ts';
 import { timed } from './report.ts';
 
 const BIN = resolve('desktop/bin/vmp.mjs');
@@ -75,7 +75,12 @@ export async function benchFarm(input: {
       const outDir = join(input.work, `farm-${count}`);
       await rm(outDir, { recursive: true, force: true });
       const run = await timed(() =>
-        farmMix({ ...input, projectName: 'bench', outDir, url, env: { ...process.env, ...env } }),
+        mix({
+          ...input,
+          projectName: 'bench',
+          outDir,
+          renderer: createFarmRenderer({ url, env: { ...process.env, ...env } }),
+        }),
       );
       for (const w of workers) w.kill('SIGTERM');
       await Promise.all(workers.map((w) => once(w, 'exit')));

@@ -5,6 +5,7 @@ import { FitMode, OutputFormat, RenderSettings, Strategy } from '@vmp/shared';
 import { type MixOptions, mix } from '../engine/mix.ts';
 import { type PlanClip, type PlanInput, planCombinations } from '../engine/plan/planner.ts';
 import type { ClipAnalysis } from '../engine/validate/analyse.ts';
+import { checkFarmUrl } from '../farm/connection.ts';
 import { analyseFiles } from './analyse-files.ts';
 import { type CliCommand, type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from './command.ts';
 import { createProgressReporter } from './progress.ts';
@@ -120,7 +121,7 @@ export function parseMixArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     concurrency: intOption('concurrency', str('concurrency'), 1, 64) ?? Math.max(1, availableParallelism()),
     cacheDir: str('cache-dir') ? resolve(str('cache-dir')!) : defaultCacheDir(env),
     json: v.json === true,
-    ...(v.farm ? { farm: v.farm } : {}),
+    ...(v.farm ? { farm: checkFarmUrl(v.farm) } : {}),
   };
 }
 
@@ -146,9 +147,9 @@ export function planInputFor(
   return { mode: 'auto', clips: scanned.files.map(clipOf), clipsPerOutput: options.clipsPerOutput, ...common };
 }
 
-async function farmRender(url: string, io: CliIo) {
-  const { farmMixer } = await import('../farm/submitter.ts');
-  return farmMixer({ url, log: (line) => io.stderr.write(`${line}\n`) });
+async function farmRenderer(url: string, io: CliIo) {
+  const { createFarmRenderer } = await import('../farm/submitter.ts');
+  return createFarmRenderer({ url, log: (line) => io.stderr.write(`${line}\n`) });
 }
 
 export interface MixReport {
@@ -213,9 +214,9 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     `Making ${plan.count} of ${plan.possible.exact ? '' : 'about '}${plan.possible.value} possible videos (${plan.mode} mode) in ${options.out}\n`,
   );
 
-  // --farm: the same plan, rendered by `vmp worker`s through Redis (same options, progress and report).
-  const render = options.farm ? await farmRender(options.farm, io) : mix;
-  const result = await render({
+  // --farm: the same mix, rendered by `vmp worker`s through Redis (same plan, progress, hooks and report).
+  const farm = options.farm ? await farmRenderer(options.farm, io) : undefined;
+  const result = await mix({
     projectName: basename(options.folder),
     sources,
     combinations: plan.combinations,
@@ -223,6 +224,7 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     outDir: options.out,
     cacheDir: options.cacheDir,
     concurrency: options.concurrency,
+    ...(farm ? { renderer: farm } : {}),
     signal: io.signal,
     onProgress: (p) =>
       progress.update({
@@ -245,7 +247,7 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
         path: resolve(o.path),
         sources: o.clipIds.map((id) => resolve(id)),
         duration: o.duration,
-        ...('worker' in o ? { worker: String(o.worker) } : {}),
+        ...(farm ? { worker: farm.workerOf(o.path) } : {}),
       })),
     skipped: skipped.map((s) => ({ path: resolve(s.path), reason: s.reason })),
     ...(result.failed.length ? { failed: result.failed.map((f) => ({ index: f.index, error: f.error.message })) } : {}),

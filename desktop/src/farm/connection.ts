@@ -43,6 +43,12 @@ export function farmConnection(url: string, env: NodeJS.ProcessEnv = process.env
   };
 }
 
+/** The URL itself once it is usable (else FarmUrlError naming the problem): for checking flags early. */
+export function checkFarmUrl(url: string): string {
+  farmConnection(url, {});
+  return url;
+}
+
 /** The URL without its password, for messages and logs. */
 export function redactUrl(url: string): string {
   try {

@@ -1,51 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import type { MixProgress } from '../engine/mix.ts';
-import type { RenderSource } from '../engine/render/types.ts';
+import type { OutputProgress } from '../engine/render/types.ts';
 import { FarmRunTracker } from './run-tracker.ts';
 
-const source = (id: string) => ({ id, path: `/share/clips/${id}.mp4` }) as RenderSource;
-
 function tracker() {
-  let clock = 0;
-  const progress: MixProgress[] = [];
+  const progress: OutputProgress[] = [];
   const done: string[] = [];
   const failed: string[] = [];
   const t = new FarmRunTracker(
-    {
-      outDir: '/share/out',
+    [0, 1, 2, 3].map((index) => ({
+      combination: { index, clipIds: ['a', 'b'] },
+      path: `/share/out/v${index}.mp4`,
+      sources: ['/share/clips/a.mp4', '/share/clips/b.mp4'],
       seed: 1,
-      outputs: [0, 1, 2, 3].map((index) => ({
-        combination: { index, clipIds: ['a', 'b'] },
-        fileName: `v${index}.mp4`,
-      })),
-      sources: new Map([
-        ['a', source('a')],
-        ['b', source('b')],
-      ]),
-    },
+    })),
     {
       onProgress: (p) => progress.push(p),
       onOutputDone: (o) => done.push(`${o.index}@${o.worker}`),
       onOutputFailed: (index, error) => failed.push(`${index}: ${error.message}`),
     },
-    () => clock,
   );
-  return { t, progress, done, failed, tick: (s: number) => (clock += s * 1000) };
+  return { t, progress, done, failed };
 }
 
 describe('FarmRunTracker', () => {
-  it('turns worker progress into overall progress and an ETA across the farm', () => {
-    const { t, progress, tick } = tracker();
-    tick(10);
-    t.progress({ worker: 'w1:1', fractions: { 0: 0.5, 1: 0.5 }, done: [] });
-    tick(10);
-    t.progress({ worker: 'w2:2', fractions: { 2: 1, 3: 1 }, done: [] });
-    const last = progress.at(-1)!;
-    expect(last.overall).toBeCloseTo(0.75);
-    // 20 s for three quarters: about 6.7 s left.
-    expect(last.etaSeconds).toBeCloseTo(20 / 3, 1);
+  it('passes on per-output progress from any worker, done outputs at 1, and ignores what is not progress', () => {
+    const { t, progress } = tracker();
+    t.progress({ worker: 'w1:1', fractions: { 0: 0.5, 1: 0.25, 9: 0.5 }, done: [] });
+    t.progress({ worker: 'w2:2', fractions: {}, done: [{ index: 2, duration: 1, seed: 3, worker: 'w2:2' }] });
     t.progress('not progress');
-    expect(progress.at(-1)).toBe(last);
+    expect(progress).toEqual([
+      { index: 0, phase: 'rendering', fraction: 0.5 },
+      { index: 1, phase: 'rendering', fraction: 0.25 },
+      { index: 2, phase: 'done', fraction: 1 },
+    ]);
   });
 
   it('reports each output once, whoever says so and however often', () => {

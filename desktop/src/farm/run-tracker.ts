@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import type { Combination } from '@vmp/shared';
 import { AppError } from '@vmp/shared/errors';
-import { type MixProgress, overallProgress } from '../engine/mix.ts';
 import { outputSeed } from '../engine/render/naming.ts';
-import type { OutputResult, RenderSource } from '../engine/render/types.ts';
+import type { OutputProgress, OutputResult } from '../engine/render/types.ts';
 import { FarmBatchResult, type FarmOutputDone, FarmProgress } from './payload.ts';
 
 /** A batch the farm gave up on (retries spent, or refused by every worker that tried): says why, per output. */
@@ -15,39 +13,37 @@ export class FarmBatchFailedError extends AppError {
 
 export type FarmOutputResult = OutputResult & { worker: string };
 
+/** One planned output of a run, as the submitter sees it. */
+export interface TrackedOutput {
+  combination: Combination;
+  /** Final path (submitter's). */
+  path: string;
+  /** Source paths in play order. */
+  sources: string[];
+  /** Project seed (for the per-output seed when a worker did not say). */
+  seed: number;
+}
+
 export interface TrackerHooks {
-  onProgress?: (progress: MixProgress) => void;
+  onProgress?: (progress: OutputProgress) => void;
   onOutputDone?: (result: FarmOutputResult) => void;
   onOutputFailed?: (index: number, error: Error) => void;
 }
 
 /**
- * What the submitter knows about a run: per-output fractions (for progress and ETA), each output done or failed
- * exactly once whatever order and how often workers and Redis tell it (progress events, job state polls, retries).
+ * What the submitter knows about a run: per-output progress, each output done or failed exactly once whatever
+ * order and how often workers and Redis tell it (progress events, job state polls, retries).
  */
 export class FarmRunTracker {
-  private readonly fractions = new Map<number, number>();
   readonly done = new Map<number, FarmOutputResult>();
   readonly failed = new Map<number, Error>();
-  private readonly byIndex: Map<number, { combination: Combination; fileName: string }>;
-  private readonly started: number;
+  private readonly byIndex: Map<number, TrackedOutput>;
 
   constructor(
-    private readonly plan: {
-      outDir: string;
-      seed: number;
-      outputs: readonly { combination: Combination; fileName: string }[];
-      sources: ReadonlyMap<string, RenderSource>;
-    },
+    outputs: readonly TrackedOutput[],
     private readonly hooks: TrackerHooks,
-    private readonly now: () => number = () => performance.now(),
   ) {
-    this.byIndex = new Map(plan.outputs.map((o) => [o.combination.index, o]));
-    this.started = now();
-  }
-
-  get total(): number {
-    return this.plan.outputs.length;
+    this.byIndex = new Map(outputs.map((o) => [o.combination.index, o]));
   }
 
   private settled(index: number): boolean {
@@ -55,42 +51,31 @@ export class FarmRunTracker {
   }
 
   private report(index: number, phase: 'rendering' | 'done', fraction: number): void {
-    this.fractions.set(index, fraction);
-    const { overall, etaSeconds } = overallProgress(this.fractions, this.total, (this.now() - this.started) / 1000);
-    this.hooks.onProgress?.({
-      index,
-      phase,
-      outputFraction: fraction,
-      overall,
-      etaSeconds,
-      completed: this.done.size,
-      total: this.total,
-    });
+    this.hooks.onProgress?.({ index, phase, fraction });
   }
 
   markDone(entry: FarmOutputDone): void {
     const planned = this.byIndex.get(entry.index);
     if (!planned || this.settled(entry.index)) return;
-    const { clipIds } = planned.combination;
     const result: FarmOutputResult = {
       index: entry.index,
-      path: join(this.plan.outDir, planned.fileName),
-      clipIds: [...clipIds],
-      sources: clipIds.map((id) => this.plan.sources.get(id)?.path ?? id),
+      path: planned.path,
+      clipIds: [...planned.combination.clipIds],
+      sources: [...planned.sources],
       duration: entry.duration,
-      seed: entry.seed || outputSeed(this.plan.seed, entry.index),
+      seed: entry.seed || outputSeed(planned.seed, entry.index),
       worker: entry.worker,
     };
     this.done.set(entry.index, result);
-    this.hooks.onOutputDone?.(result);
     this.report(entry.index, 'done', 1);
+    this.hooks.onOutputDone?.(result);
   }
 
   markFailed(index: number, error: Error): void {
     if (!this.byIndex.has(index) || this.settled(index)) return;
     this.failed.set(index, error);
-    this.hooks.onOutputFailed?.(index, error);
     this.report(index, 'done', 1);
+    this.hooks.onOutputFailed?.(index, error);
   }
 
   /** A worker's job progress (BullMQ progress event or the job's stored progress). */

@@ -43,7 +43,7 @@ async function processBatch(
   job: Job,
   token: string | undefined,
   signal: AbortSignal,
-  context: { renderer: Renderer; options: FarmWorkerOptions; name: string },
+  context: { renderer: Renderer; options: FarmWorkerOptions; name: string; handingBack: AbortSignal },
 ): Promise<FarmBatchResult> {
   const { renderer, options, name } = context;
   const parsed = FarmBatch.safeParse(job.data);
@@ -138,7 +138,7 @@ async function processBatch(
       failed = result.failed;
     } catch (error) {
       await publishing;
-      if (error instanceof CancelledError && token && !job.finishedOn) {
+      if (error instanceof CancelledError && context.handingBack.aborted && token) {
         // Handed back: finished outputs are published; the rest goes back to the queue, attempt not counted.
         await job.moveToWait(token);
         throw new WaitingError();
@@ -182,7 +182,7 @@ export async function startFarmWorker(options: FarmWorkerOptions): Promise<FarmW
       const both = signal ? AbortSignal.any([signal, handBack.signal]) : handBack.signal;
       // Every FFmpeg run of the batch listens to it.
       setMaxListeners(0, both);
-      return processBatch(job, token, both, { renderer, options, name });
+      return processBatch(job, token, both, { renderer, options, name, handingBack: handBack.signal });
     },
     {
       connection: farmConnection(options.url, env),
