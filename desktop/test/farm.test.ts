@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectValidOutput } from '../src/engine/render/testing.ts';
 import { makeClip } from './fixtures/media.ts';
-import { dropPrefix, publishedPaths, startVmp, stop, type VmpProcess } from './helpers/farm.ts';
+import { dropPrefix, freePort, publishedPaths, startVmp, stop, type VmpProcess } from './helpers/farm.ts';
 
 const REDIS = process.env.VMP_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 let dir: string;
@@ -141,6 +141,19 @@ describe('vmp mix --farm with vmp workers', () => {
     } finally {
       client.disconnect();
     }
+  });
+
+  it('says so when the farm Redis cannot be reached, without the password', async () => {
+    const port = await freePort();
+    const url = `redis://:hunter2@127.0.0.1:${port}`;
+    const mix = vmp(['mix', join(share, 'clips'), '--out', join(share, 'out-down'), '--farm', url, ...MIX], {
+      ...farmEnv(),
+      VMP_FARM_CONNECT_MS: '1000',
+    });
+    expect((await mix.exited).code).toBe(1);
+    expect(mix.stderr).toContain(`Cannot reach the farm's Redis at redis://:***@127.0.0.1:${port}`);
+    expect(mix.stderr).toMatch(/ECONNREFUSED/);
+    expect(mix.stderr).not.toContain('hunter2');
   });
 
   it('fails the batch of a worker with the wrong path map, naming the missing path', async () => {

@@ -16,6 +16,8 @@ export interface FarmSettings {
   attempts: number;
   backoffMs: number;
   prefix: string;
+  /** How long the submitter waits for Redis before giving up (VMP_FARM_CONNECT_MS, default 20 s). */
+  connectMs: number;
   /** BullMQ queue name (VMP_FARM_QUEUE, default "vmp-render"): several farms can share one Redis. */
   queue: string;
   /** Outputs per job (VMP_FARM_BATCH), when set; otherwise the submitter's default. */
@@ -39,6 +41,7 @@ export function farmSettings(env: NodeJS.ProcessEnv = process.env): FarmSettings
     attempts: positive(env, 'VMP_FARM_ATTEMPTS', 3),
     backoffMs: positive(env, 'VMP_FARM_BACKOFF_MS', 2_000),
     prefix: env.VMP_FARM_PREFIX || 'vmp',
+    connectMs: positive(env, 'VMP_FARM_CONNECT_MS', 20_000),
     queue: env.VMP_FARM_QUEUE || DEFAULT_FARM_QUEUE,
     ...(env.VMP_FARM_BATCH ? { batchSize: positive(env, 'VMP_FARM_BATCH', 1) } : {}),
   };

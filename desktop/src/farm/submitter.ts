@@ -3,7 +3,8 @@ import { readdir, rm, rmdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppError, ValidationError } from '@vmp/shared/errors';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents, type RedisOptions } from 'bullmq';
+import { Redis } from 'ioredis';
 import { CancelledError } from '../engine/errors.ts';
 import { normaliseFileName } from '../engine/render/naming.ts';
 import { DEFAULT_ASSEMBLY_BATCH } from '../engine/render/renderer.ts';
@@ -151,6 +152,7 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
   ): Promise<void> {
     const { signal, log } = ctx;
     const batchOf = new Map(batches.map((b) => [b.id, b]));
+    await reachable(options.url, connection, settings.connectMs);
     const queueName = options.queue ?? settings.queue;
     const queue = new Queue(queueName, { connection, prefix: settings.prefix });
     const events = new QueueEvents(queueName, { connection, prefix: settings.prefix });
@@ -197,7 +199,7 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
     };
 
     try {
-      await events.waitUntilReady();
+      await Promise.all([events.waitUntilReady(), queue.waitUntilReady()]);
       await queue.addBulk(
         batches.map((b) => ({
           name: FARM_JOB_NAME,
@@ -243,8 +245,11 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
       if (error instanceof CancelledError) await withdraw(queue, [...pending], log);
       throw error;
     } finally {
-      await events.close().catch(() => undefined);
-      await queue.close().catch(() => undefined);
+      // A Redis that is away would keep close() waiting: give it a moment, then cut the connections.
+      const closing = Promise.all([events.close(), queue.close()]).catch(() => undefined);
+      await Promise.race([closing, new Promise((r) => setTimeout(r, 2000).unref())]);
+      void events.disconnect().catch(() => undefined);
+      void queue.disconnect().catch(() => undefined);
       for (const dir of new Set(batches.map((b) => b.data.outDir))) await removeStaging(dir, ctx.runId);
     }
   }
@@ -264,6 +269,28 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
     },
     close: async () => undefined,
   };
+}
+
+/** One connection attempt, no retries, before anything is queued: a wrong URL or a Redis that is down fails now. */
+async function reachable(url: string, connection: RedisOptions, ms: number): Promise<void> {
+  const client = new Redis({ ...connection, lazyConnect: true, retryStrategy: () => null, connectTimeout: ms });
+  let lastError = '';
+  client.on('error', (error: Error) => {
+    lastError = error.message;
+  });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    const why = lastError || (error as Error).message;
+    throw new AppError(
+      'FARM_UNREACHABLE',
+      `Cannot reach the farm's Redis at ${redactUrl(url)} (${why}): check the --farm URL and that Redis is running.`,
+      { status: 503 },
+    );
+  } finally {
+    client.disconnect();
+  }
 }
 
 /**
