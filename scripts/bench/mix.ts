@@ -15,6 +15,7 @@ import { resolveProfile } from '../../desktop/src/engine/profiles/profile.ts';
 import { createRenderer } from '../../desktop/src/engine/render/renderer.ts';
 import type { RenderSource } from '../../desktop/src/engine/render/types.ts';
 import { makeClip } from '../../desktop/test/fixtures/media.ts';
+import { benchFarm } from './farm.ts';
 import { naiveArgs } from './naive.ts';
 import { measured, ratioLine, seconds } from './report.ts';
 import { captionsCost } from './text.ts';
@@ -160,12 +161,21 @@ async function main(): Promise<void> {
   console.log(`unique: ${show(uniquePer)} per output (same ${sample.length} outputs, sequential, warm cache)`);
 
   if (opts.sweep) await sweep(sources, combinations.slice(0, 16), settings, cacheDir);
+  // Farm: the same outputs through BullMQ by 1 and 2 local `vmp worker`s (warm cache, like the local warm run).
+  const [farm1, farm2] = await benchFarm({ work, sources, combinations, settings, cacheDir });
+  console.log(
+    `farm: ${combinations.length} outputs, 1 worker ${seconds(farm1!.ms)} (local, 1 FFmpeg: ${seconds(farm1!.localMs)}), 2 workers ${seconds(farm2!.ms)} (local, 2: ${seconds(farm2!.localMs)})`,
+  );
 
   console.log('');
   console.log("Wall clock (this machine is shared: wall time moves with other people's load):");
   console.log(ratioLine(`  ${combinations.length} outputs, naive / fast`, naiveAll.ms, fastAll.ms, '≥ 15'));
   console.log(ratioLine('  one extra output, bare remux / fast assembly', remuxPer.ms, assemblyPer.ms, '≥ 1'));
   console.log(ratioLine('  per output, naive / unique', naivePer.ms, uniquePer.ms, '≥ 1'));
+  console.log(ratioLine(`  ${combinations.length} outputs, farm 1 worker / 2 workers`, farm1!.ms, farm2!.ms, '≥ 1'));
+  console.log(
+    ratioLine(`  ${combinations.length} outputs, local 2 FFmpeg / farm 2 workers`, farm2!.localMs, farm2!.ms, '≈ 1'),
+  );
   if (fast.cpu !== null) {
     console.log('CPU time (FFmpeg processes + this one):');
     console.log(ratioLine(`  ${combinations.length} outputs, naive / fast`, naiveAll.cpu, fastAll.cpu, '≥ 15'));

@@ -30,6 +30,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     summary: 'credit balance and offline usage',
     load: async () => (await import('./licensing.ts')).creditsCommand,
   },
+  worker: {
+    summary: 'render batches for a render farm',
+    load: async () => (await import('./worker.ts')).workerCommand,
+  },
 };
 
 /** "source" when this module is the TypeScript file (run through tsx), "bundled" when it is the esbuild output. */

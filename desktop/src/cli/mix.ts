@@ -2,11 +2,12 @@ import { availableParallelism, homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FitMode, OutputFormat, RenderSettings, Strategy } from '@vmp/shared';
-import type { MixOptions } from '../engine/mix.ts';
+import { type MixOptions, mix } from '../engine/mix.ts';
 import { type PlanClip, type PlanHeadline, type PlanInput, planCombinations } from '../engine/plan/planner.ts';
 import { clipVideoDuration } from '../engine/profiles/profile.ts';
 import { loadCaptions, loadHeadlines } from '../engine/text/load.ts';
 import type { ClipAnalysis } from '../engine/validate/analyse.ts';
+import { checkFarmUrl } from '../farm/connection.ts';
 import type { JobPayment, Licensing } from '../licensing/service.ts';
 import { analyseFiles } from './analyse-files.ts';
 import { type CliCommand, type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from './command.ts';
@@ -30,6 +31,8 @@ const USAGE = `Usage: vmp mix <folder> --out <dir> [options]
   --concurrency C           FFmpeg processes at once (default: CPU cores)
   --cache-dir <dir>         normalised clips cache (default: $VMP_CACHE_DIR or the user cache folder)
   --json                    stdout: {"outputs":[{path,sources,duration}],"skipped":[{path,reason}]}
+  --farm <url>              render on the farm's "vmp worker"s (redis:// or rediss:// URL) instead of here;
+                            --out must be in the shared folder. Each --json output also names its "worker"
 
 Progress goes to stderr. Exit code: 0 done; 1 rendering failed; 2 bad usage or nothing to mix; 130 cancelled.`;
 
@@ -47,6 +50,7 @@ export interface MixCliOptions {
   json: boolean;
   /** License watermark (RenderSettings.watermark): set by the licensing code, never by a flag. */
   watermark?: string | null;
+  farm?: string;
 }
 
 function intOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -91,6 +95,7 @@ function parseRaw(args: string[]) {
       concurrency: { type: 'string', short: 'j' },
       'cache-dir': { type: 'string' },
       json: { type: 'boolean' },
+      farm: { type: 'string' },
     },
   });
 }
@@ -123,6 +128,7 @@ export function parseMixArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     concurrency: intOption('concurrency', str('concurrency'), 1, 64) ?? Math.max(1, availableParallelism()),
     cacheDir: str('cache-dir') ? resolve(str('cache-dir')!) : defaultCacheDir(env),
     json: v.json === true,
+    ...(v.farm ? { farm: checkFarmUrl(v.farm) } : {}),
   };
 }
 
@@ -154,8 +160,13 @@ export function planInputFor(
   return { mode: 'auto', clips: scanned.files.map(clipOf), clipsPerOutput: options.clipsPerOutput, ...common };
 }
 
+async function farmRenderer(url: string, io: CliIo) {
+  const { createFarmRenderer } = await import('../farm/submitter.ts');
+  return createFarmRenderer({ url, log: (line) => io.stderr.write(`${line}\n`) });
+}
+
 export interface MixReport {
-  outputs: Array<{ path: string; sources: string[]; duration: number; headline?: string }>;
+  outputs: Array<{ path: string; sources: string[]; duration: number; headline?: string; worker?: string }>;
   skipped: Array<{ path: string; reason: string }>;
   failed?: Array<{ index: number; error: string }>;
   credits: { mode: JobPayment['mode']; cost: number; charged: number; watermark: string | null };
@@ -294,7 +305,10 @@ async function renderMix(
     `Making ${plan.count} of ${plan.possible.exact ? '' : 'about '}${plan.possible.value} possible videos (${plan.mode} mode) in ${options.out}\n`,
   );
 
-  const result = await mixKeepingDone(io, {
+  // --farm: the same mix, rendered by `vmp worker`s through Redis (same plan, progress, hooks and report).
+  const farm = options.farm ? await farmRenderer(options.farm, io) : undefined;
+  const render = (o: MixOptions) => (farm ? mix({ ...o, renderer: farm }) : mixKeepingDone(io, o));
+  const result = await render({
     projectName: basename(options.folder),
     sources,
     combinations: plan.combinations,
@@ -336,6 +350,7 @@ async function renderMix(
           sources: o.clipIds.map((id) => resolve(id)),
           duration: o.duration,
           ...(headline ? { headline } : {}),
+          ...(farm ? { worker: farm.workerOf(o.path) } : {}),
         };
       }),
     skipped: skipped.map((s) => ({ path: resolve(s.path), reason: s.reason })),

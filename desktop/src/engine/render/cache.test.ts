@@ -18,6 +18,14 @@ describe('cache leftovers', () => {
     expect(isStaleLeftover('abc-1080x1920-30-cover.mov', STALE_TEMP_MS * 10, isAlive)).toBe(false);
   });
 
+  it('judges process ids only in temps of this machine (a cache shared by a render farm)', () => {
+    expect(isStaleLeftover('abc.mov.200-deadbeef@0badf00d.tmp', 1000, isAlive, '0badf00d')).toBe(true);
+    expect(isStaleLeftover('abc.mov.100-deadbeef@0badf00d.tmp', 1000, isAlive, '0badf00d')).toBe(false);
+    // Another machine's run in progress: its pid means nothing here; only age counts.
+    expect(isStaleLeftover('abc.mov.200-deadbeef@12345678.tmp', 1000, isAlive, '0badf00d')).toBe(false);
+    expect(isStaleLeftover('abc.mov.200-deadbeef@12345678.tmp', STALE_TEMP_MS + 1, isAlive, '0badf00d')).toBe(true);
+  });
+
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vmp-sweep-'));

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { processAlive } from '../../util/process-alive.ts';
 import { CancelledError } from '../errors.ts';
@@ -29,15 +30,24 @@ export function intermediateName(hash: string, profile: Profile, text?: ClipText
 /** Leftovers older than this are swept even if their process id is alive again (ids get reused). */
 export const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 
+/** This machine in temp names: a cache shared by several machines (render farm) must not judge others' process ids. */
+export const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+
 /**
- * Whether a cache leftover can go: a `*.<pid>-<rand>.tmp` intermediate whose process is gone, or any temp or concat
- * list older than a day (a crash or kill -9 leaves them; nothing here takes a day).
+ * Whether a cache leftover can go: a `*.<pid>-<rand>[@<host>].tmp` intermediate of this machine whose process is
+ * gone, or any temp or concat list older than a day (a crash or kill -9 leaves them; nothing here takes a day).
  */
-export function isStaleLeftover(name: string, ageMs: number, isAlive: (pid: number) => boolean): boolean {
+export function isStaleLeftover(
+  name: string,
+  ageMs: number,
+  isAlive: (pid: number) => boolean,
+  host = HOST_TAG,
+): boolean {
   if (!name.endsWith('.tmp') && !name.endsWith('.ffconcat')) return false;
   if (ageMs > STALE_TEMP_MS) return true;
-  const pid = /\.(\d+)-[0-9a-f]+\.tmp$/.exec(name)?.[1];
-  return pid !== undefined && !isAlive(Number(pid));
+  const match = /\.(\d+)-[0-9a-f]+(?:@([0-9a-f]{8}))?\.tmp$/.exec(name);
+  if (!match || (match[2] !== undefined && match[2] !== host)) return false;
+  return !isAlive(Number(match[1]));
 }
 
 /** Removes stale leftovers in the cache folder and its concat-list folder; returns how many went. Best effort. */
@@ -126,7 +136,7 @@ export class NormaliseCache {
     { onProgress, text }: { onProgress?: (fraction: number) => void; text?: ClipText },
   ): Promise<string> {
     await mkdir(this.dir, { recursive: true });
-    const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}@${HOST_TAG}.tmp`;
     const { duration } = normalisePlan(source.info, profile);
     this.runs++;
     try {

@@ -1,0 +1,128 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FarmUrlError, farmConnection } from '../farm/connection.ts';
+import { type PathMapping, parsePathMapping } from '../farm/paths.ts';
+import { startFarmWorker } from '../farm/worker.ts';
+import { type CliCommand, EXIT_OK, UsageError } from './command.ts';
+import { defaultCacheDir } from './mix.ts';
+
+const USAGE = `Usage: vmp worker --farm redis://host:port [options]
+
+  Takes render batches from the farm's queue (sent by "vmp mix --farm") and renders them with this machine's
+  FFmpeg, reading clips and writing videos through the shared folder. Runs until stopped.
+
+  --farm <url>           the farm's Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS (required)
+  --concurrency N        batches (and FFmpeg processes) at once (default: CPU cores)
+  --path-map A=B         a path the submitting machine names under A is under B here; repeatable
+                         (e.g. --path-map /Volumes/Share=/mnt/share)
+  --root <dir>           only read and write under this folder; repeatable (default: the --path-map targets)
+  --cache-dir <dir>      normalised clips cache; in the shared folder, each clip is normalised once per farm
+                         (default: $VMP_CACHE_DIR or the user cache folder)
+  --queue <name>         queue name (default: $VMP_FARM_QUEUE or vmp-render)
+  --grace S              on SIGTERM/Ctrl-C, seconds to finish the current batches before handing them
+                         back to the queue (default 30; a second signal quits at once)
+
+Exit code: 0 stopped; 2 bad usage.`;
+
+export interface WorkerCliOptions {
+  url: string;
+  concurrency: number;
+  pathMap: PathMapping[];
+  roots: string[];
+  cacheDir: string;
+  queue?: string;
+  graceSeconds: number;
+}
+
+function parseRaw(args: string[]) {
+  return parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      farm: { type: 'string' },
+      concurrency: { type: 'string', short: 'j' },
+      'path-map': { type: 'string', multiple: true },
+      root: { type: 'string', multiple: true },
+      'cache-dir': { type: 'string' },
+      queue: { type: 'string' },
+      grace: { type: 'string' },
+    },
+  });
+}
+
+function wholeNumber(name: string, raw: string | undefined, min: number, max: number, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+  }
+  return value;
+}
+
+export function parseWorkerArgs(args: string[], env: NodeJS.ProcessEnv = process.env): WorkerCliOptions {
+  let parsed: ReturnType<typeof parseRaw>;
+  try {
+    parsed = parseRaw(args);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const v = parsed.values;
+  if (!v.farm) throw new UsageError('--farm <redis://host:port> is required: the Redis the farm shares.');
+  try {
+    farmConnection(v.farm, env);
+  } catch (error) {
+    if (error instanceof FarmUrlError) throw new UsageError(error.message);
+    throw error;
+  }
+  let pathMap: PathMapping[];
+  try {
+    pathMap = (v['path-map'] ?? []).map(parsePathMapping);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const roots = (v.root?.length ? v.root : pathMap.map((m) => m.to)).map((r) => resolve(r));
+  if (roots.length === 0) {
+    throw new UsageError(
+      'Give the shared folder this worker may use: --root <dir> or --path-map A=B (its target becomes the root).',
+    );
+  }
+  return {
+    url: v.farm,
+    concurrency: wholeNumber('concurrency', v.concurrency, 1, 64, Math.max(1, availableParallelism())),
+    pathMap,
+    roots,
+    cacheDir: v['cache-dir'] ? resolve(v['cache-dir']) : defaultCacheDir(env),
+    ...(v.queue ? { queue: v.queue } : {}),
+    graceSeconds: wholeNumber('grace', v.grace, 0, 86_400, 30),
+  };
+}
+
+export const workerCommand: CliCommand = {
+  usage: USAGE,
+  async run(args, io) {
+    const options = parseWorkerArgs(args);
+    const log = (line: string) => io.stderr.write(`${new Date().toISOString()} ${line}\n`);
+    const worker = await startFarmWorker({ ...options, log });
+    await new Promise<void>((done) => {
+      if (io.signal.aborted) done();
+      else io.signal.addEventListener('abort', () => done(), { once: true });
+    });
+    log(`${worker.name}: stopping; finishing current batches (up to ${options.graceSeconds} s)`);
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      worker.close().then(() => true),
+      new Promise<false>((done) => {
+        timer = setTimeout(() => done(false), options.graceSeconds * 1000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!finished) {
+      log(`${worker.name}: handing the current batches back to the queue`);
+      await worker.handBack();
+    }
+    log(`${worker.name}: stopped`);
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,229 @@
+import { setMaxListeners } from 'node:events';
+import { mkdir, rm, rmdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { basename, join } from 'node:path';
+import { describeIssues } from '@vmp/shared/errors';
+import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import { CancelledError } from '../engine/errors.ts';
+import { outputSeed } from '../engine/render/naming.ts';
+import { createRenderer } from '../engine/render/renderer.ts';
+import type { OutputResult, OutputSpec, Renderer } from '../engine/render/types.ts';
+import { localiseBatch } from './batch-paths.ts';
+import { farmConnection, redactUrl } from './connection.ts';
+import type { PathMapping } from './paths.ts';
+import { FarmBatch, type FarmBatchResult, type FarmOutputDone, FarmProgress, workerName } from './payload.ts';
+import { finishedOutputDuration, publishOutput, STAGING_FOLDER, stagingDir } from './publish.ts';
+import { farmSettings } from './settings.ts';
+
+export interface FarmWorkerOptions {
+  url: string;
+  queue?: string;
+  /** Batches at once; also the FFmpeg processes at once. */
+  concurrency: number;
+  pathMap: readonly PathMapping[];
+  /** Shared roots (resolved): every path a job names must lie under one. */
+  roots: readonly string[];
+  cacheDir: string;
+  log: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface FarmWorker {
+  readonly name: string;
+  /** Takes no new batch, finishes the current ones, disconnects. */
+  close(): Promise<void>;
+  /** Stops the current batches (their finished outputs stay) and puts them back in the queue for another worker. */
+  handBack(): Promise<void>;
+}
+
+const PROGRESS_EVERY_MS = 500;
+
+/** Runs one batch job: skip what this run already made, render the rest into a staging folder, publish each. */
+async function processBatch(
+  job: Job,
+  token: string | undefined,
+  signal: AbortSignal,
+  context: { renderer: Renderer; options: FarmWorkerOptions; name: string; handingBack: AbortSignal },
+): Promise<FarmBatchResult> {
+  const { renderer, options, name } = context;
+  const parsed = FarmBatch.safeParse(job.data);
+  if (!parsed.success) {
+    throw new UnrecoverableError(
+      `Job ${job.id} is not a render batch this worker understands: ${describeIssues(parsed.error.issues)}`,
+    );
+  }
+  const batch = parsed.data;
+  const local = await localiseBatch(batch, { pathMap: options.pathMap, roots: options.roots, worker: name });
+
+  // Outputs an earlier attempt finished and announced (job progress survives the attempt).
+  const previous = FarmProgress.safeParse(job.progress);
+  const earlier = new Map((previous.success ? previous.data.done : []).map((d) => [d.index, d]));
+  const done = new Map<number, FarmOutputDone>();
+  const fractions: Record<string, number> = {};
+  let lastSent = 0;
+  const sendProgress = (force: boolean): Promise<void> => {
+    const now = Date.now();
+    if (!force && now - lastSent < PROGRESS_EVERY_MS) return Promise.resolve();
+    lastSent = now;
+    const progress: FarmProgress = { worker: name, fractions: { ...fractions }, done: [...done.values()] };
+    return job.updateProgress(progress).catch(() => undefined);
+  };
+
+  const mark = (index: number) => ({ createdAt: batch.createdAt, index });
+  const todo: OutputSpec[] = [];
+  const createdAt = new Date(batch.createdAt);
+  const staging = stagingDir(local.outDir, job.id ?? 'job', name);
+  for (const output of batch.outputs) {
+    const { index } = output.combination;
+    const final = local.finals.get(index)!;
+    const madeSeconds = await finishedOutputDuration(final, mark(index));
+    if (madeSeconds !== null) {
+      // Who made it, if that attempt said so before it stopped.
+      const before = earlier.get(index);
+      done.set(
+        index,
+        before ?? { index, duration: madeSeconds, seed: outputSeed(batch.settings.seed, index), worker: name },
+      );
+      fractions[index] = 1;
+      continue;
+    }
+    todo.push({
+      projectName: batch.projectName,
+      combination: output.combination,
+      sources: local.sources,
+      settings: local.settings,
+      outDir: staging,
+      fileName: basename(final),
+      createdAt,
+    });
+  }
+  options.log(
+    `${name}: job ${job.id} (attempt ${job.attemptsMade + 1}): rendering ${todo.length} output(s)` +
+      `${done.size ? `, ${done.size} already made` : ''} into ${local.outDir}`,
+  );
+  void sendProgress(true);
+
+  let publishing = Promise.resolve();
+  const publishErrors: { index: number; error: Error }[] = [];
+  const onOutputDone = (result: OutputResult) => {
+    publishing = publishing.then(async () => {
+      const final = local.finals.get(result.index)!;
+      try {
+        const outcome = await publishOutput(result.path, final, mark(result.index));
+        done.set(result.index, { index: result.index, duration: result.duration, seed: result.seed, worker: name });
+        fractions[result.index] = 1;
+        // Recorded in Redis before anything else happens, so a retry can say who made it.
+        await sendProgress(true);
+        options.log(`${name}: ${outcome === 'published' ? 'published' : 'already there, kept'} ${final}`);
+      } catch (error) {
+        publishErrors.push({ index: result.index, error: error as Error });
+      }
+    });
+  };
+
+  let failed: { index: number; error: Error }[] = [];
+  if (todo.length > 0) {
+    await mkdir(staging, { recursive: true });
+    try {
+      const result = await renderer.renderBatch(todo, {
+        signal,
+        onOutputDone,
+        onProgress: (p) => {
+          if (p.phase === 'done') return; // counted once published
+          fractions[p.index] = p.fraction * 0.99;
+          // Not awaited: a Redis outage must not stall the render; BullMQ queues the command until it reconnects.
+          void sendProgress(false);
+        },
+      });
+      failed = result.failed;
+    } catch (error) {
+      await publishing;
+      if (error instanceof CancelledError && context.handingBack.aborted && token) {
+        // Handed back: finished outputs are published; the rest goes back to the queue, attempt not counted.
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      throw error;
+    } finally {
+      await publishing;
+      await rm(staging, { recursive: true, force: true });
+      await rmdir(join(local.outDir, STAGING_FOLDER)).catch(() => undefined); // only if no other attempt uses it
+    }
+  }
+  failed = [...failed, ...publishErrors];
+  await sendProgress(true);
+
+  const attempts = job.opts.attempts ?? 1;
+  if (failed.length > 0 && job.attemptsMade + 1 < attempts) {
+    // Retried with backoff; what is done stays done and is skipped next time.
+    throw new Error(failed.map((f) => `output ${f.index + 1}: ${f.error.message}`).join('; '));
+  }
+  return {
+    worker: name,
+    outputs: [...done.values()].sort((a, b) => a.index - b.index),
+    failed: failed.map((f) => ({
+      index: f.index,
+      code: (f.error as { code?: string }).code ?? 'RENDER_FAILED',
+      message: f.error.message,
+    })),
+  };
+}
+
+/** Starts a `vmp worker`: takes render batches from the farm queue until closed. */
+export async function startFarmWorker(options: FarmWorkerOptions): Promise<FarmWorker> {
+  const env = options.env ?? process.env;
+  const name = workerName(hostname(), process.pid);
+  const timings = farmSettings(env);
+  const renderer = createRenderer({ cacheDir: options.cacheDir, concurrency: options.concurrency });
+  const handBack = new AbortController();
+  const worker = new Worker(
+    options.queue ?? timings.queue,
+    (job, token, signal) => {
+      const both = signal ? AbortSignal.any([signal, handBack.signal]) : handBack.signal;
+      // Every FFmpeg run of the batch listens to it.
+      setMaxListeners(0, both);
+      return processBatch(job, token, both, { renderer, options, name, handingBack: handBack.signal });
+    },
+    {
+      connection: farmConnection(options.url, env),
+      prefix: timings.prefix,
+      name,
+      concurrency: options.concurrency,
+      lockDuration: timings.lockMs,
+      stalledInterval: timings.stalledMs,
+      // A batch whose worker died is put back this many times before it counts as failed.
+      maxStalledCount: timings.maxStalled,
+      autorun: false,
+    },
+  );
+  worker.on('failed', (job, error) => options.log(`${name}: job ${job?.id ?? '?'} failed: ${error.message}`));
+  worker.on('stalled', (jobId) => options.log(`${name}: job ${jobId} stalled (its worker stopped); queued again`));
+  let lastError = '';
+  worker.on('error', (error) => {
+    // Connection errors repeat every retry while Redis is away: say it once per distinct message.
+    if (error.message !== lastError) options.log(`${name}: ${error.message}`);
+    lastError = error.message;
+  });
+  worker.on('ready', () => {
+    lastError = '';
+  });
+  void worker.run();
+  await worker.waitUntilReady();
+  options.log(
+    `${name}: waiting for render batches on ${redactUrl(options.url)} (queue ${options.queue ?? timings.queue}, ` +
+      `concurrency ${options.concurrency}, roots ${options.roots.join(', ')})`,
+  );
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= worker.close().finally(() => renderer.close());
+    return closing;
+  };
+  return {
+    name,
+    close,
+    async handBack() {
+      handBack.abort();
+      await close();
+    },
+  };
+}
