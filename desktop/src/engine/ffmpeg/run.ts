@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { onAbort } from '../abort/on-abort.ts';
 import { CancelledError, FfmpegFailedError } from '../errors.ts';
 import { createProgressParser, type FfmpegProgress, formatCommand } from './command.ts';
 import { ffmpegPaths } from './locate.ts';
@@ -53,10 +54,9 @@ export function runTool(bin: string, args: readonly string[], options: RunOption
       stderr += chunk.toString('utf8');
       if (stderr.length > STDERR_TAIL * 2) stderr = stderr.slice(-STDERR_TAIL);
     });
-    const onAbort = () => child.kill('SIGKILL');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const stopWatching = onAbort(options.signal, () => child.kill('SIGKILL'));
     child.on('error', (error) => {
-      options.signal?.removeEventListener('abort', onAbort);
+      stopWatching();
       reject(
         new FfmpegFailedError(
           `${options.label ?? 'Running FFmpeg'} failed to start (${error.message})`,
@@ -67,7 +67,7 @@ export function runTool(bin: string, args: readonly string[], options: RunOption
       );
     });
     child.on('close', (code) => {
-      options.signal?.removeEventListener('abort', onAbort);
+      stopWatching();
       if (options.signal?.aborted) {
         reject(new CancelledError());
         return;
