@@ -46,6 +46,9 @@ export const AudioSettings = z.object({
 });
 export type AudioSettings = z.infer<typeof AudioSettings>;
 
+export const Loudness = z.enum(['normalize', 'off']);
+export type Loudness = z.infer<typeof Loudness>;
+
 export const DEFAULT_NAME_TEMPLATE = '{project}-{index}-{clips}';
 
 export const RenderSettings = z.object({
@@ -67,6 +70,8 @@ export const RenderSettings = z.object({
   clipsPerOutput: z.number().int().min(1).max(20).default(3),
   /** Placeholders: {project} {index} {clips} {seed} {format}. */
   nameTemplate: z.string().min(1).max(200).default(DEFAULT_NAME_TEMPLATE),
+  /** normalize: every clip brought to one loudness (outputs at −14 LUFS, true peak ≤ −1 dBTP); off: as recorded. */
+  loudness: Loudness.default('normalize'),
 });
 export type RenderSettings = z.infer<typeof RenderSettings>;
 export type RenderSettingsInput = z.input<typeof RenderSettings>;
@@ -93,6 +98,15 @@ export const MediaInfo = z.object({
       vfr: z.boolean(),
       pixFmt: z.string(),
       frames: z.number().int().optional(),
+      /** ffprobe's colour tags (e.g. bt2020nc, arib-std-b67, bt2020, tv); absent when the stream does not say. */
+      colorSpace: z.string().optional(),
+      colorTransfer: z.string().optional(),
+      colorPrimaries: z.string().optional(),
+      colorRange: z.string().optional(),
+      /** progressive, tt, bb, tb, bt; absent when unknown. */
+      fieldOrder: z.string().optional(),
+      /** Seconds the first frame is presented at (container start time, edit lists applied). */
+      startTime: z.number().optional(),
     })
     .nullable(),
   audio: z
@@ -101,6 +115,8 @@ export const MediaInfo = z.object({
       channels: z.number().int(),
       sampleRate: z.number().int(),
       duration: z.number().optional(),
+      /** Seconds the first sample is presented at (container start time, edit lists applied). */
+      startTime: z.number().optional(),
     })
     .nullable(),
 });
@@ -118,6 +134,7 @@ export const ClipProblem = z.object({
     'TOO_LARGE',
     'MISSING',
     'CHANGED',
+    'HDR_UNSUPPORTED',
   ]),
   message: z.string(),
 });

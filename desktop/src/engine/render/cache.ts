@@ -1,8 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { onAbort } from '../abort/on-abort.ts';
 import { CancelledError } from '../errors.ts';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
+import { clipLoudness } from '../loudness/clip.ts';
+import { LoudnessStore } from '../loudness/store.ts';
 import type { FfmpegJob, JobOptions } from '../pool/pool.ts';
 import { type Profile, profileKey } from '../profiles/profile.ts';
 import { NormaliseFailedError } from './errors.ts';
@@ -85,12 +88,15 @@ export class NormaliseCache {
   runs = 0;
   /** What crashed runs left behind is swept once, in the background, when the cache is opened. */
   readonly swept: Promise<number>;
+  /** Loudness measured once per clip (by content hash), kept beside the intermediates. */
+  readonly loudness: LoudnessStore;
 
   constructor(
     readonly dir: string,
     private readonly run: JobRunner,
   ) {
     this.swept = sweepLeftovers(dir);
+    this.loudness = new LoudnessStore(dir);
   }
 
   pathFor(source: RenderSource, profile: Profile): string {
@@ -134,8 +140,12 @@ export class NormaliseCache {
     const { duration } = normalisePlan(source.info, profile);
     this.runs++;
     try {
+      const loudness = await clipLoudness(this.loudness, source, profile, signal);
       await this.run(
-        { args: normaliseArgs(source.path, source.info, profile, temp), label: `Normalising ${source.path}` },
+        {
+          args: normaliseArgs(source.path, source.info, profile, temp, loudness),
+          label: `Normalising ${source.path}`,
+        },
         {
           signal,
           ...(onProgress
@@ -157,20 +167,19 @@ export class NormaliseCache {
 function join_(entry: InFlight, signal: AbortSignal | undefined): Promise<string> {
   entry.refs++;
   let left = false;
+  let stopWatching = () => {};
   const leave = () => {
     if (left) return;
     left = true;
     entry.refs--;
-    signal?.removeEventListener('abort', onAbort);
+    stopWatching();
     if (entry.refs === 0 && !entry.settled) entry.controller.abort();
   };
-  let onAbort = () => {};
   return new Promise<string>((resolve, reject) => {
-    onAbort = () => {
+    stopWatching = onAbort(signal, () => {
       leave();
       reject(new CancelledError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    });
     entry.promise.then(
       (value) => {
         leave();
