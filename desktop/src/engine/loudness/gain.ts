@@ -1,3 +1,4 @@
+import { AUDIO_RATE } from '../profiles/profile.ts';
 import type { LoudnessStats } from './measure.ts';
 
 /** Integrated loudness every output is brought to (what the social platforms normalise to), LUFS. */
@@ -37,12 +38,26 @@ export function dbToLinear(db: number): number {
   return 10 ** (db / 20);
 }
 
-/** Filters (comma-terminated, possibly empty) applying a plan. The limiter's latency is compensated (sync). */
+/**
+ * Filters (comma-terminated, possibly empty) applying a plan to 48 kHz float audio. The limiter runs 4× oversampled
+ * so it catches inter-sample peaks (true peak, not just sample peak), with its latency compensated (sync).
+ */
 export function loudnessChain(plan: LoudnessPlan): string {
   if (plan.gainDb === 0 && !plan.limit) return '';
   const gain = plan.gainDb === 0 ? '' : `volume=${plan.gainDb}dB,`;
   const limiter = plan.limit
-    ? `alimiter=limit=${dbToLinear(LIMITER_CEILING_DB).toFixed(4)}:attack=5:release=50:level=0:latency=1,`
+    ? `aresample=${4 * AUDIO_RATE},alimiter=limit=${dbToLinear(LIMITER_CEILING_DB).toFixed(4)}:attack=1:release=10:` +
+      `level=0:latency=1,aresample=${AUDIO_RATE},`
     : '';
   return `${gain}${limiter}`;
+}
+
+/**
+ * A limited clip comes out quieter than its gain alone says (the peaks it flattened counted too). Given its
+ * loudness measured after `plan`, the plan that lands nearer the target; null when it is close enough.
+ */
+export function refinePlan(plan: LoudnessPlan, measuredAfter: number, target = TARGET_LUFS): LoudnessPlan | null {
+  const error = target - measuredAfter;
+  if (!plan.limit || Math.abs(error) <= 0.3 || plan.gainDb >= MAX_GAIN_DB) return null;
+  return { ...plan, gainDb: Math.round(Math.min(MAX_GAIN_DB, plan.gainDb + error) * 100) / 100 };
 }

@@ -13,9 +13,9 @@ export interface LoudnessStats {
 /**
  * ffmpeg arguments measuring the first audio stream exactly as normalisation hands it on (48 kHz stereo: a 5.1
  * downmix or a mono upmix changes loudness), so the gain computed from it is right for the intermediate.
- * `-loglevel info` because ebur128 prints its summary at that level; per-frame lines go to verbose.
+ * `treat` (a loudness chain) measures the clip as it would come out. `-loglevel info` because ebur128 prints its summary at that level; per-frame lines go to verbose.
  */
-export function measureArgs(input: string): string[] {
+export function measureArgs(input: string, treat = ''): string[] {
   return [
     '-loglevel',
     'info',
@@ -26,7 +26,7 @@ export function measureArgs(input: string): string[] {
     '0:a:0',
     '-af',
     `aresample=${AUDIO_RATE},aformat=sample_fmts=flt:sample_rates=${AUDIO_RATE}:channel_layouts=stereo,` +
-      'ebur128=peak=true:framelog=verbose',
+      `${treat}ebur128=peak=true:framelog=verbose`,
     '-f',
     'null',
     '-',
@@ -49,8 +49,11 @@ export function parseEbur128(log: string): LoudnessStats {
 }
 
 /** Measures a file's first audio stream (one decode of the audio only). */
-export async function measureLoudness(input: string, options: { signal?: AbortSignal } = {}): Promise<LoudnessStats> {
-  const { stderr } = await runFfmpeg(measureArgs(input), {
+export async function measureLoudness(
+  input: string,
+  options: { signal?: AbortSignal; treat?: string } = {},
+): Promise<LoudnessStats> {
+  const { stderr } = await runFfmpeg(measureArgs(input, options.treat), {
     ...(options.signal ? { signal: options.signal } : {}),
     label: `Measuring the loudness of ${basename(input)}`,
     captureStdout: false,

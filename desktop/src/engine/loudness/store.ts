@@ -2,7 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledError } from '../errors.ts';
+import { type LoudnessPlan, loudnessChain, loudnessPlan, refinePlan } from './gain.ts';
 import { type LoudnessStats, measureLoudness } from './measure.ts';
+
+/** A clip's measurement and the plan that brings it to the target (refined by measuring again when it is limited). */
+export interface LoudnessEntry extends LoudnessStats {
+  plan: LoudnessPlan;
+}
+
+/** Extra measurements of a limited clip, at most: each gets it closer to the target. */
+const REFINE_PASSES = 2;
 
 /** Measurements running at once: an audio-only decode is light, but every clip of a project asks at the start. */
 const MEASURE_CONCURRENCY = 2;
@@ -14,7 +23,7 @@ const MEASURE_CONCURRENCY = 2;
 export class LoudnessStore {
   /** Measurements actually run, for tests and stats. */
   measured = 0;
-  private readonly inFlight = new Map<string, Promise<LoudnessStats>>();
+  private readonly inFlight = new Map<string, Promise<LoudnessEntry>>();
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -25,7 +34,7 @@ export class LoudnessStore {
   }
 
   /** The stats of `path` (content `hash`), measured now unless stored. */
-  get(hash: string, path: string, options: { signal?: AbortSignal } = {}): Promise<LoudnessStats> {
+  get(hash: string, path: string, options: { signal?: AbortSignal } = {}): Promise<LoudnessEntry> {
     const file = this.pathFor(hash);
     let entry = this.inFlight.get(file);
     if (!entry) {
@@ -35,22 +44,30 @@ export class LoudnessStore {
     return entry;
   }
 
-  private async load(file: string, path: string, signal: AbortSignal | undefined): Promise<LoudnessStats> {
-    const stored = await readStats(file);
+  private async load(file: string, path: string, signal: AbortSignal | undefined): Promise<LoudnessEntry> {
+    const stored = await readEntry(file);
     if (stored) return stored;
     await this.acquire();
     try {
       if (signal?.aborted) throw new CancelledError();
       this.measured++;
       const stats = await measureLoudness(path, signal ? { signal } : {});
+      let plan = loudnessPlan(stats);
+      for (let pass = 0; plan.limit && pass < REFINE_PASSES; pass++) {
+        const after = await measureLoudness(path, { treat: loudnessChain(plan), ...(signal ? { signal } : {}) });
+        const better = refinePlan(plan, after.integrated);
+        if (!better) break;
+        plan = better;
+      }
+      const entry: LoudnessEntry = { ...stats, plan };
       await mkdir(this.dir, { recursive: true });
       const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(temp, JSON.stringify(stats));
+      await writeFile(temp, JSON.stringify(entry));
       await rename(temp, file).catch(async (error: unknown) => {
         await rm(temp, { force: true });
         throw error;
       });
-      return stats;
+      return entry;
     } finally {
       this.release();
     }
@@ -75,11 +92,18 @@ export class LoudnessStore {
   }
 }
 
-async function readStats(file: string): Promise<LoudnessStats | null> {
+async function readEntry(file: string): Promise<LoudnessEntry | null> {
   try {
-    const data = JSON.parse(await readFile(file, 'utf8')) as Partial<LoudnessStats>;
-    if (typeof data.integrated !== 'number') return null;
-    return { integrated: data.integrated, truePeak: typeof data.truePeak === 'number' ? data.truePeak : null };
+    const data = JSON.parse(await readFile(file, 'utf8')) as Partial<LoudnessEntry>;
+    const plan = data.plan;
+    if (typeof data.integrated !== 'number' || typeof plan?.gainDb !== 'number' || typeof plan.limit !== 'boolean') {
+      return null;
+    }
+    return {
+      integrated: data.integrated,
+      truePeak: typeof data.truePeak === 'number' ? data.truePeak : null,
+      plan: { gainDb: plan.gainDb, limit: plan.limit },
+    };
   } catch {
     return null;
   }
