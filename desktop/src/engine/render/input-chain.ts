@@ -22,7 +22,8 @@ export function inputVideoChain(info: MediaInfo, fps: number): string {
 export function audioStartChain(info: MediaInfo): string {
   const start = info.video?.startTime;
   if (start === undefined) return 'asetpts=PTS-STARTPTS,';
-  return `asetpts=PTS-${num(start)}/TB,aresample=async=1:first_pts=0,`;
+  const shift = start < 0 ? `+${num(-start)}` : `-${num(start)}`;
+  return `asetpts=PTS${shift}/TB,aresample=async=1:first_pts=0,`;
 }
 
 /** What normalisation does to a clip's own audio once it is 48 kHz float: its loudness. */

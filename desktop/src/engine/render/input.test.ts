@@ -37,6 +37,7 @@ describe('input chains', () => {
   it('starts audio at its own time relative to the first video frame', () => {
     expect(audioStartChain(base)).toBe('asetpts=PTS-0/TB,aresample=async=1:first_pts=0,');
     expect(audioStartChain({ ...base, video: { ...base.video!, startTime: 1.4 } })).toContain('PTS-1.4/TB');
+    expect(audioStartChain({ ...base, video: { ...base.video!, startTime: -0.0667 } })).toContain('PTS+0.0667/TB');
     const { startTime: _, ...noStart } = base.video!;
     expect(audioStartChain({ ...base, video: noStart })).toBe('asetpts=PTS-STARTPTS,');
   });
