@@ -23,8 +23,8 @@ export function normalisePlan(info: MediaInfo, profile: Profile): NormalisePlan 
 }
 
 /**
- * Audio after normalisation: 48 kHz stereo s16, padded with silence or cut to exactly `samples`. `treat` (start
- * offset, loudness gain: see audioInputChain) runs on float samples before they are rounded to 16 bits.
+ * Audio after normalisation: 48 kHz stereo s16, padded with silence or cut to exactly `samples`. `treat` (the
+ * loudness gain and limiter: see audioInputChain) runs on float samples before they are rounded to 16 bits.
  */
 export function normaliseAudioChain(samples: number, treat = ''): string {
   const float = treat ? `aformat=sample_fmts=flt:sample_rates=${AUDIO_RATE}:channel_layouts=stereo,${treat}` : '';
