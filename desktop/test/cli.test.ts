@@ -18,10 +18,14 @@ let dir: string;
 let cache: string;
 
 /** Runs the real `vmp` binary; `onStderr` may act on progress (e.g. send Ctrl-C). */
-function vmp(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
+function vmp(
+  args: string[],
+  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, VMP_CACHE_DIR: cache, VMP_DATA_DIR: join(dir, 'data'), FORCE_COLOR: '0' },
+      env: { ...process.env, VMP_CACHE_DIR: cache, VMP_DATA_DIR: join(dir, 'data'), FORCE_COLOR: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -152,6 +156,23 @@ describe('vmp probe', () => {
 
     const ok = await vmp(['probe', good]);
     expect(ok.code).toBe(0);
+  });
+
+  it('says so for an HDR clip when the FFmpeg in use lacks zscale', async () => {
+    const hlg = await makeClip(join(dir, 'hdr'), 'hlg', { color: 'orange', duration: 0.4, hdr: { transfer: 'hlg' } });
+    // This FFmpeg, minus zscale in its filter list.
+    const wrapper = join(dir, 'hdr', 'ffmpeg-without-zscale');
+    const real = process.env.FFMPEG_PATH || 'ffmpeg';
+    await writeFile(
+      wrapper,
+      `#!/bin/sh\nfor a in "$@"; do [ "$a" = -filters ] && { ${real} "$@" | grep -v ' zscale '; exit 0; }; done\nexec ${real} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const lacking = await vmp(['probe', hlg], undefined, { FFMPEG_PATH: wrapper });
+    expect(lacking.code).toBe(2);
+    expect(lacking.stdout).toMatch(/hlg\.mp4.*HDR_UNSUPPORTED/);
+    expect(lacking.stdout).toMatch(/"hlg\.mp4" is HDR \(HLG\), and the FFmpeg in use lacks the zscale filter/);
+    expect((await vmp(['probe', hlg])).code).toBe(0);
   });
 });
 

@@ -46,6 +46,9 @@ export const AudioSettings = z.object({
 });
 export type AudioSettings = z.infer<typeof AudioSettings>;
 
+export const Loudness = z.enum(['normalize', 'off']);
+export type Loudness = z.infer<typeof Loudness>;
+
 export const DEFAULT_NAME_TEMPLATE = '{project}-{index}-{clips}';
 
 /** One caption: shown from `start` to `end` seconds of its clip. */
@@ -119,6 +122,8 @@ export const RenderSettings = z.object({
    * absent or null: none. Set by the licensing code, not by the user.
    */
   watermark: z.string().trim().min(1).max(80).nullish(),
+  /** normalize: every clip brought to one loudness (outputs at −14 LUFS, true peak ≤ −1 dBTP); off: as recorded. */
+  loudness: Loudness.default('normalize'),
 });
 export type RenderSettings = z.infer<typeof RenderSettings>;
 export type RenderSettingsInput = z.input<typeof RenderSettings>;
@@ -145,6 +150,15 @@ export const MediaInfo = z.object({
       vfr: z.boolean(),
       pixFmt: z.string(),
       frames: z.number().int().optional(),
+      /** ffprobe's colour tags (e.g. bt2020nc, arib-std-b67, bt2020, tv); absent when the stream does not say. */
+      colorSpace: z.string().optional(),
+      colorTransfer: z.string().optional(),
+      colorPrimaries: z.string().optional(),
+      colorRange: z.string().optional(),
+      /** progressive, tt, bb, tb, bt; absent when unknown. */
+      fieldOrder: z.string().optional(),
+      /** Seconds the first frame is presented at (container start time, edit lists applied). */
+      startTime: z.number().optional(),
     })
     .nullable(),
   audio: z
@@ -153,6 +167,8 @@ export const MediaInfo = z.object({
       channels: z.number().int(),
       sampleRate: z.number().int(),
       duration: z.number().optional(),
+      /** Seconds the first sample is presented at (container start time, edit lists applied). */
+      startTime: z.number().optional(),
     })
     .nullable(),
 });
@@ -170,6 +186,7 @@ export const ClipProblem = z.object({
     'TOO_LARGE',
     'MISSING',
     'CHANGED',
+    'HDR_UNSUPPORTED',
   ]),
   message: z.string(),
 });

@@ -28,6 +28,7 @@ describe('parseMixArgs', () => {
       fit: 'cover',
       strategy: 'fast',
       clipsPerOutput: 3,
+      loudness: 'normalize',
       cacheDir: '/tmp/c',
       json: false,
     });
@@ -51,7 +52,7 @@ describe('parseMixArgs', () => {
         'blur',
         '--strategy',
         'unique',
-      ].concat(['--clips-per-output', '4', '--concurrency', '2', '--cache-dir', 'cc', '--json']),
+      ].concat(['--clips-per-output', '4', '--concurrency', '2', '--cache-dir', 'cc', '--json', '--loudness', 'off']),
       {},
     );
     expect(options).toMatchObject({
@@ -61,6 +62,7 @@ describe('parseMixArgs', () => {
       fit: 'blur',
       strategy: 'unique',
       clipsPerOutput: 4,
+      loudness: 'off',
       concurrency: 2,
       cacheDir: resolve('cc'),
       json: true,
@@ -79,6 +81,7 @@ describe('parseMixArgs', () => {
       [['c', '--out', 'o', '--strategy', 'slow'], /--strategy/],
       [['c', '--out', 'o', '--clips-per-output', '21'], /--clips-per-output must be a whole number from 1 to 20/],
       [['c', '--out', 'o', '--colour', 'red'], /colour/],
+      [['c', '--out', 'o', '--loudness', 'loud'], /--loudness must be one of normalize, off/],
     ];
     for (const [args, message] of bad) {
       expect(() => parseMixArgs(args, {}), args.join(' ')).toThrow(UsageError);

@@ -1,7 +1,7 @@
 import { availableParallelism, homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FitMode, OutputFormat, RenderSettings, Strategy } from '@vmp/shared';
+import { FitMode, Loudness, OutputFormat, RenderSettings, Strategy } from '@vmp/shared';
 import { type MixOptions, mix } from '../engine/mix.ts';
 import { type PlanClip, type PlanHeadline, type PlanInput, planCombinations } from '../engine/plan/planner.ts';
 import { clipVideoDuration } from '../engine/profiles/profile.ts';
@@ -28,6 +28,7 @@ const USAGE = `Usage: vmp mix <folder> --out <dir> [options]
   --fit cover|contain|blur  how clips fill the frame (default cover)
   --strategy fast|unique    fast: no re-encode per video; unique: re-encode with small variations (default fast)
   --clips-per-output K      auto mode (default 3)
+  --loudness normalize|off  bring every clip to one loudness (-14 LUFS, true peak -1 dBTP) or keep levels (default normalize)
   --concurrency C           FFmpeg processes at once (default: CPU cores)
   --cache-dir <dir>         normalised clips cache (default: $VMP_CACHE_DIR or the user cache folder)
   --json                    stdout: {"outputs":[{path,sources,duration}],"skipped":[{path,reason}]}
@@ -45,6 +46,7 @@ export interface MixCliOptions {
   fit: FitMode;
   strategy: Strategy;
   clipsPerOutput: number;
+  loudness: Loudness;
   concurrency: number;
   cacheDir: string;
   json: boolean;
@@ -92,6 +94,7 @@ function parseRaw(args: string[]) {
       fit: { type: 'string' },
       strategy: { type: 'string' },
       'clips-per-output': { type: 'string', short: 'k' },
+      loudness: { type: 'string' },
       concurrency: { type: 'string', short: 'j' },
       'cache-dir': { type: 'string' },
       json: { type: 'boolean' },
@@ -125,6 +128,7 @@ export function parseMixArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     fit: choice('fit', str('fit'), FitMode.options, 'cover'),
     strategy: choice('strategy', str('strategy'), Strategy.options, 'fast'),
     clipsPerOutput: intOption('clips-per-output', str('clips-per-output'), 1, 20) ?? 3,
+    loudness: choice('loudness', str('loudness'), Loudness.options, 'normalize'),
     concurrency: intOption('concurrency', str('concurrency'), 1, 64) ?? Math.max(1, availableParallelism()),
     cacheDir: str('cache-dir') ? resolve(str('cache-dir')!) : defaultCacheDir(env),
     json: v.json === true,
@@ -258,6 +262,7 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     strategy: options.strategy,
     seed: options.seed,
     clipsPerOutput: options.clipsPerOutput,
+    loudness: options.loudness,
     count: plan.count,
     ...(options.watermark ? { watermark: options.watermark } : {}),
   });

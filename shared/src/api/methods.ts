@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CaptionCue, FitMode, MixMode, OutputFormat, Strategy } from '../media.ts';
+import { CaptionCue, FitMode, Loudness, MixMode, OutputFormat, Strategy } from '../media.ts';
 import {
   AppInfo,
   AppSettings,
@@ -57,6 +57,7 @@ export const RenderSettingsPatch = z
       .max(2 ** 31 - 1),
     clipsPerOutput: z.number().int().min(1).max(20),
     nameTemplate: z.string().min(1).max(200),
+    loudness: Loudness,
   })
   .partial();
 export type RenderSettingsPatch = z.infer<typeof RenderSettingsPatch>;

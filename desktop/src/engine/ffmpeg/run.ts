@@ -1,3 +1,4 @@
+import { onAbort } from '../abort/on-abort.ts';
 import { CancelledError, FfmpegFailedError } from '../errors.ts';
 import { createProgressParser, type FfmpegProgress, formatCommand } from './command.ts';
 import { ffmpegPaths } from './locate.ts';
@@ -55,10 +56,9 @@ export function runTool(bin: string, args: readonly string[], options: RunOption
       stderr += chunk.toString('utf8');
       if (stderr.length > STDERR_TAIL * 2) stderr = stderr.slice(-STDERR_TAIL);
     });
-    const onAbort = () => stop();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const stopWatching = onAbort(options.signal, () => stop());
     child.on('error', (error) => {
-      options.signal?.removeEventListener('abort', onAbort);
+      stopWatching();
       reject(
         new FfmpegFailedError(
           `${options.label ?? 'Running FFmpeg'} failed to start (${error.message})`,
@@ -69,7 +69,7 @@ export function runTool(bin: string, args: readonly string[], options: RunOption
       );
     });
     child.on('close', (code) => {
-      options.signal?.removeEventListener('abort', onAbort);
+      stopWatching();
       if (options.signal?.aborted) {
         reject(new CancelledError());
         return;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { AppError } from '@vmp/shared/errors';
 import Tinypool from 'tinypool';
+import { onAbort } from '../abort/on-abort.ts';
 import { CancelledError, FfmpegFailedError } from '../errors.ts';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
 import { CANCEL_MESSAGE, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.ts';
@@ -106,19 +107,21 @@ export class FfmpegPool {
     return new Promise((resolve, reject) => {
       const waiter = {
         signal,
-        reject,
+        reject: (error: Error) => {
+          stopWatching();
+          reject(error);
+        },
         start: () => {
-          signal?.removeEventListener('abort', onAbort);
+          stopWatching();
           this.running++;
           resolve();
         },
       };
-      const onAbort = () => {
+      const stopWatching = onAbort(signal, () => {
         const at = this.waiting.indexOf(waiter);
         if (at >= 0) this.waiting.splice(at, 1);
         reject(new CancelledError());
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      });
       this.waiting.push(waiter);
     });
   }
@@ -135,8 +138,7 @@ export class FfmpegPool {
       if (message.type === 'progress') options.onProgress?.(message.progress);
       else if (message.type === 'command') this.onCommand?.(message.command);
     });
-    const onAbort = () => port1.postMessage(CANCEL_MESSAGE);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const stopWatching = onAbort(options.signal, () => port1.postMessage(CANCEL_MESSAGE));
     const task: WorkerTask = {
       args: job.args,
       progress: Boolean(options.onProgress),
@@ -150,7 +152,7 @@ export class FfmpegPool {
       if (result.ok) return;
       throw reviveError(result);
     } finally {
-      options.signal?.removeEventListener('abort', onAbort);
+      stopWatching();
       port1.close();
     }
   }

@@ -146,6 +146,42 @@ describe('parseFfprobe', () => {
     expect(info.video?.fps).toBeCloseTo(20.85, 1);
   });
 
+  it('reads colour tags, field order and start times, leaving out what the stream does not say', () => {
+    const info = parseFfprobe(
+      {
+        streams: [
+          videoStream({
+            color_space: 'bt2020nc',
+            color_transfer: 'arib-std-b67',
+            color_primaries: 'bt2020',
+            color_range: 'unknown',
+            field_order: 'tt',
+            start_time: '0.000000',
+          }),
+          { index: 1, codec_type: 'audio', codec_name: 'aac', channels: 2, sample_rate: '48000', start_time: '0.5' },
+        ],
+      },
+      file,
+    );
+    expect(info.video).toMatchObject({
+      colorSpace: 'bt2020nc',
+      colorTransfer: 'arib-std-b67',
+      colorPrimaries: 'bt2020',
+      fieldOrder: 'tt',
+      startTime: 0,
+    });
+    expect(info.video?.colorRange).toBeUndefined();
+    expect(info.audio?.startTime).toBe(0.5);
+  });
+
+  it('takes duration and frame count from packets when the stream states neither (GIF, older ffprobe)', () => {
+    const packets = Array.from({ length: 12 }, (_, k) => ({ stream_index: 0, pts: k * 10, duration: 10 }));
+    const gif = videoStream({ codec_name: 'gif', duration: undefined, nb_frames: undefined, time_base: '1/100' });
+    const info = parseFfprobe({ streams: [gif], format: { format_name: 'gif' }, packets }, { path: '/a.gif', size: 1 });
+    expect(info.duration).toBeCloseTo(1.2);
+    expect(info.video?.frames).toBe(12);
+  });
+
   it('ignores cover art and reports audio-only files', () => {
     const info = parseFfprobe(
       {

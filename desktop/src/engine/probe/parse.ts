@@ -20,12 +20,20 @@ export interface FfprobeStream {
   disposition?: Record<string, number>;
   tags?: Record<string, string>;
   side_data_list?: Array<{ side_data_type?: string; rotation?: number | string }>;
+  color_space?: string;
+  color_transfer?: string;
+  color_primaries?: string;
+  color_range?: string;
+  field_order?: string;
+  start_time?: string;
+  time_base?: string;
 }
 
 export interface FfprobePacket {
   stream_index?: number;
   pts?: number | string;
   pts_time?: string;
+  duration?: number | string;
 }
 
 export interface FfprobeOutput {
@@ -130,6 +138,57 @@ function isRealVideo(stream: FfprobeStream): boolean {
   return stream.codec_type === 'video' && stream.disposition?.attached_pic !== 1;
 }
 
+/** Colour and field tags as ffprobe names them; "unknown"/"unspecified" are left out (the stream does not say). */
+function colourTags(v: FfprobeStream): Partial<NonNullable<MediaInfo['video']>> {
+  const out: Record<string, string> = {};
+  const keep = (key: string, value: string | undefined) => {
+    if (value && value !== 'unknown' && value !== 'unspecified' && value !== 'reserved') out[key] = value;
+  };
+  keep('colorSpace', v.color_space);
+  keep('colorTransfer', v.color_transfer);
+  keep('colorPrimaries', v.color_primaries);
+  keep('colorRange', v.color_range);
+  keep('fieldOrder', v.field_order);
+  return out;
+}
+
+function startOf(stream: FfprobeStream): { startTime?: number } {
+  const start = Number(stream.start_time);
+  return stream.start_time !== undefined && Number.isFinite(start) ? { startTime: start } : {};
+}
+
+function streamPackets(packets: readonly FfprobePacket[], stream: FfprobeStream): FfprobePacket[] {
+  return packets.filter((p) => p.stream_index === stream.index);
+}
+
+/**
+ * Seconds from the first packet to the end of the last one, for streams that state no duration at all (older
+ * ffprobe says nothing for GIF). The caller reads every packet when it needs this (see probeFile).
+ */
+export function packetSpan(packets: readonly FfprobePacket[], stream: FfprobeStream): number | null {
+  const [num, den] = (stream.time_base ?? '').split('/').map(Number);
+  if (!num || !den) return null;
+  const own = streamPackets(packets, stream).filter((p) => Number.isFinite(Number(p.pts)));
+  if (own.length === 0) return null;
+  const first = Math.min(...own.map((p) => Number(p.pts)));
+  const end = Math.max(...own.map((p) => Number(p.pts) + (Number(p.duration) || 0)));
+  return ((end - first) * num) / den;
+}
+
+/** Frames from packets when the window read covers the whole stream (a short GIF): otherwise unknown. */
+function packetCount(
+  packets: readonly FfprobePacket[],
+  stream: FfprobeStream,
+  duration: number | null,
+  formatDuration: number | null,
+): number | undefined {
+  if (stream.duration !== undefined || stream.nb_frames !== undefined) return undefined;
+  const span = packetSpan(packets, stream);
+  const total = duration ?? formatDuration;
+  if (span === null || total === null || Math.abs(span - total) > 1e-3) return undefined;
+  return streamPackets(packets, stream).length;
+}
+
 /** Normalises ffprobe JSON into MediaInfo. Duration is the video stream's when known, since that is what gets mixed. */
 export function parseFfprobe(raw: FfprobeOutput, file: { path: string; size: number }): MediaInfo {
   const streams = raw.streams ?? [];
@@ -155,7 +214,11 @@ export function parseFfprobe(raw: FfprobeOutput, file: { path: string; size: num
       .filter((p) => p.stream_index === v.index)
       .map((p) => Number(p.pts ?? p.pts_time))
       .filter(Number.isFinite);
-    videoDuration = parseSeconds(v.duration) ?? parseClockDuration(v.tags?.DURATION ?? v.tags?.duration);
+    videoDuration =
+      parseSeconds(v.duration) ??
+      parseClockDuration(v.tags?.DURATION ?? v.tags?.duration) ??
+      packetSpan(raw.packets ?? [], v);
+    const counted = frames ?? packetCount(raw.packets ?? [], v, videoDuration, formatDuration);
     video = {
       codec: v.codec_name ?? 'unknown',
       codedWidth,
@@ -167,7 +230,9 @@ export function parseFfprobe(raw: FfprobeOutput, file: { path: string; size: num
       fps: avgRate ?? rRate ?? 0,
       vfr: timestampsLookVariable(pts) || ratesDisagree(rRate, avgRate, frames),
       pixFmt: v.pix_fmt ?? 'unknown',
-      ...(frames === undefined ? {} : { frames }),
+      ...(counted === undefined ? {} : { frames: counted }),
+      ...colourTags(v),
+      ...startOf(v),
     };
   }
 
@@ -179,6 +244,7 @@ export function parseFfprobe(raw: FfprobeOutput, file: { path: string; size: num
       channels: a.channels ?? 0,
       sampleRate: Number(a.sample_rate ?? 0) || 0,
       ...(audioDuration === null ? {} : { duration: audioDuration }),
+      ...startOf(a),
     };
   }
 

@@ -38,7 +38,7 @@ export function probeArgs(path: string, packetWindow = 3): string[] {
     '-show_format',
     '-show_streams',
     '-show_entries',
-    'packet=stream_index,pts',
+    'packet=stream_index,pts,duration',
     '-read_intervals',
     `%+${packetWindow}`,
     path,
@@ -79,7 +79,19 @@ export async function probeFile(path: string, options: ProbeOptions = {}): Promi
   } catch (error) {
     throw new ProbeFailedError(path, 'ffprobe printed unreadable output', error);
   }
+  if (options.packetWindow === undefined && spansOnlyFromPackets(raw)) {
+    // No stated duration (older ffprobe on GIF): read every packet so the span and frame count are whole.
+    return probeFile(path, { ...options, packetWindow: FULL_PACKET_WINDOW });
+  }
   return parseFfprobe(raw, { path, size });
+}
+
+const FULL_PACKET_WINDOW = 24 * 3600;
+
+function spansOnlyFromPackets(raw: FfprobeOutput): boolean {
+  const v = raw.streams?.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
+  if (!v || v.duration !== undefined || v.nb_frames !== undefined || v.tags?.DURATION || v.tags?.duration) return false;
+  return raw.format?.duration === undefined;
 }
 
 export type ProbeOutcome =

@@ -38,7 +38,14 @@ function info(partial: Partial<NonNullable<MediaInfo['video']>> & { duration?: n
 
 describe('profiles', () => {
   it('maps every output format to its canvas, 30 fps and cover by default', () => {
-    expect(resolveProfile()).toEqual({ format: '9:16', width: 1080, height: 1920, fps: 30, fit: 'cover' });
+    expect(resolveProfile()).toEqual({
+      format: '9:16',
+      width: 1080,
+      height: 1920,
+      fps: 30,
+      fit: 'cover',
+      loudness: 'normalize',
+    });
     expect(resolveProfile({ format: '1:1' })).toMatchObject({ width: 1080, height: 1080 });
     expect(resolveProfile({ format: '4:5' })).toMatchObject({ width: 1080, height: 1350 });
     expect(resolveProfile({ format: '16:9', fit: 'blur', fps: 25 })).toMatchObject({

@@ -1,4 +1,11 @@
-import { type FitMode, type MediaInfo, OUTPUT_FORMATS, type OutputFormat, type RenderSettings } from '@vmp/shared';
+import {
+  type FitMode,
+  type Loudness,
+  type MediaInfo,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  type RenderSettings,
+} from '@vmp/shared';
 
 /** Everything that decides how a normalised intermediate looks. Two equal profiles give byte-compatible streams. */
 export interface Profile {
@@ -7,21 +14,32 @@ export interface Profile {
   height: number;
   fps: number;
   fit: FitMode;
+  /** normalize: the intermediate's audio is brought to the common loudness (measured once per clip). */
+  loudness: Loudness;
 }
 
 export const AUDIO_RATE = 48_000;
 export const DEFAULT_FPS = 30;
 
-export function resolveProfile(settings: Partial<Pick<RenderSettings, 'format' | 'fit' | 'fps'>> = {}): Profile {
+export function resolveProfile(
+  settings: Partial<Pick<RenderSettings, 'format' | 'fit' | 'fps' | 'loudness'>> = {},
+): Profile {
   const format = settings.format ?? '9:16';
   const { width, height } = OUTPUT_FORMATS[format];
-  return { format, width, height, fps: settings.fps ?? DEFAULT_FPS, fit: settings.fit ?? 'cover' };
+  return {
+    format,
+    width,
+    height,
+    fps: settings.fps ?? DEFAULT_FPS,
+    fit: settings.fit ?? 'cover',
+    loudness: settings.loudness ?? 'normalize',
+  };
 }
 
 /** Stable text naming a profile, part of the cache key. Bump NORMALISE_VERSION when encoder settings change. */
-export const NORMALISE_VERSION = 2;
+export const NORMALISE_VERSION = 3;
 export function profileKey(profile: Profile): string {
-  return `v${NORMALISE_VERSION}-${profile.width}x${profile.height}-${profile.fps}fps-${profile.fit}`;
+  return `v${NORMALISE_VERSION}-${profile.width}x${profile.height}-${profile.fps}fps-${profile.fit}-loudness-${profile.loudness}`;
 }
 
 /**

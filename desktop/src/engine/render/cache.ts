@@ -3,8 +3,11 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { processAlive } from '../../util/process-alive.ts';
+import { onAbort } from '../abort/on-abort.ts';
 import { CancelledError } from '../errors.ts';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
+import { clipLoudness } from '../loudness/clip.ts';
+import { LoudnessStore } from '../loudness/store.ts';
 import type { FfmpegJob, JobOptions } from '../pool/pool.ts';
 import { type Profile, profileKey } from '../profiles/profile.ts';
 import { type ClipText, textKey } from '../text/overlay.ts';
@@ -90,12 +93,15 @@ export class NormaliseCache {
   runs = 0;
   /** What crashed runs left behind is swept once, in the background, when the cache is opened. */
   readonly swept: Promise<number>;
+  /** Loudness measured once per clip (by content hash), kept beside the intermediates. */
+  readonly loudness: LoudnessStore;
 
   constructor(
     readonly dir: string,
     private readonly run: JobRunner,
   ) {
     this.swept = sweepLeftovers(dir);
+    this.loudness = new LoudnessStore(dir);
   }
 
   pathFor(source: RenderSource, profile: Profile, text?: ClipText): string {
@@ -141,9 +147,13 @@ export class NormaliseCache {
     this.runs++;
     try {
       const overlay = text ? await prepareTextFilter(this.dir, profile, [{ text, duration }]) : undefined;
+      const loudness = await clipLoudness(this.loudness, source, profile, signal);
       await this.run(
         {
-          args: normaliseArgs(source.path, source.info, profile, temp, overlay?.filter),
+          args: normaliseArgs(source.path, source.info, profile, temp, {
+            ...(overlay ? { textFilter: overlay.filter } : {}),
+            loudness,
+          }),
           label: `Normalising ${source.path}`,
           ...(overlay ? { env: overlay.env } : {}),
         },
@@ -168,20 +178,19 @@ export class NormaliseCache {
 function join_(entry: InFlight, signal: AbortSignal | undefined): Promise<string> {
   entry.refs++;
   let left = false;
+  let stopWatching = () => {};
   const leave = () => {
     if (left) return;
     left = true;
     entry.refs--;
-    signal?.removeEventListener('abort', onAbort);
+    stopWatching();
     if (entry.refs === 0 && !entry.settled) entry.controller.abort();
   };
-  let onAbort = () => {};
   return new Promise<string>((resolve, reject) => {
-    onAbort = () => {
+    stopWatching = onAbort(signal, () => {
       leave();
       reject(new CancelledError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    });
     entry.promise.then(
       (value) => {
         leave();

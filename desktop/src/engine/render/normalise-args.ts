@@ -1,4 +1,5 @@
 import type { MediaInfo } from '@vmp/shared';
+import { type LoudnessPlan, NO_CHANGE } from '../loudness/gain.ts';
 import {
   AUDIO_RATE,
   clipFrames,
@@ -7,6 +8,7 @@ import {
   samplesForFrames,
   videoEncoderArgs,
 } from '../profiles/profile.ts';
+import { audioInputChain, audioStartChain, inputVideoChain } from './input-chain.ts';
 
 export interface NormalisePlan {
   frames: number;
@@ -20,10 +22,14 @@ export function normalisePlan(info: MediaInfo, profile: Profile): NormalisePlan 
   return { frames, samples: samplesForFrames(frames, profile.fps), duration: frames / profile.fps };
 }
 
-/** Audio after normalisation: 48 kHz stereo s16, padded with silence or cut to exactly `samples`. */
-export function normaliseAudioChain(samples: number): string {
+/**
+ * Audio after normalisation: 48 kHz stereo s16, padded with silence or cut to exactly `samples`. `treat` (the
+ * loudness gain and limiter: see audioInputChain) runs on float samples before they are rounded to 16 bits.
+ */
+export function normaliseAudioChain(samples: number, treat = ''): string {
+  const float = treat ? `aformat=sample_fmts=flt:sample_rates=${AUDIO_RATE}:channel_layouts=stereo,${treat}` : '';
   return (
-    `aresample=${AUDIO_RATE},aformat=sample_fmts=s16:sample_rates=${AUDIO_RATE}:channel_layouts=stereo,` +
+    `aresample=${AUDIO_RATE},${float}aformat=sample_fmts=s16:sample_rates=${AUDIO_RATE}:channel_layouts=stereo,` +
     `apad,atrim=end_sample=${samples},asetpts=N/SR/TB`
   );
 }
@@ -40,19 +46,25 @@ export function normaliseArgs(
   info: MediaInfo,
   profile: Profile,
   output: string,
-  /** Burned-in text (engine/text), drawn on the fitted frame so it lands inside the canvas's safe zone. */
-  textFilter?: string,
+  extras: {
+    /** Burned-in text (engine/text), drawn on the fitted frame so it lands inside the canvas's safe zone. */
+    textFilter?: string;
+    loudness?: LoudnessPlan;
+  } = {},
 ): string[] {
+  const { textFilter, loudness = NO_CHANGE } = extras;
   const { frames, samples } = normalisePlan(info, profile);
   const video =
-    `[0:v:0]setpts=PTS-STARTPTS,fps=${profile.fps},format=yuv420p[n_in];` +
+    `[0:v:0]${inputVideoChain(info, profile.fps)}[n_in];` +
     `${fitGraph(profile, 'n_in', 'n_fit')};` +
     `[n_fit]${textFilter ? `${textFilter},` : ''}format=yuv420p,tpad=stop_mode=clone:stop_duration=2,trim=end_frame=${frames}[v]`;
   const audio = info.audio
-    ? `[0:a:0]asetpts=PTS-STARTPTS,${normaliseAudioChain(samples)}[a]`
+    ? `[0:a:0]${audioStartChain(info)}${normaliseAudioChain(samples, audioInputChain(loudness))}[a]`
     : // Clips without sound get a silent track so every intermediate has the same streams.
       `anullsrc=r=${AUDIO_RATE}:cl=stereo,${normaliseAudioChain(samples)}[a]`;
   return [
+    // Stream timestamps as the file has them, so audio keeps its offset to the video (see audioStartChain).
+    ...(info.video?.startTime === undefined ? [] : ['-copyts']),
     '-i',
     input,
     '-filter_complex',

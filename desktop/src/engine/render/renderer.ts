@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledError } from '../errors.ts';
+import { outputAudio } from '../loudness/music.ts';
 import { FfmpegPool } from '../pool/pool.ts';
 import { type Profile, resolveProfile } from '../profiles/profile.ts';
 import { type ClipText, clipTextFor } from '../text/overlay.ts';
@@ -249,6 +250,7 @@ export function createRenderer(options: RendererOptions): Renderer {
         }
         const first = ready[0]!.item;
         const settings = first.spec.settings;
+        const audio = await outputAudio(cache.loudness, settings, signal);
         let args: string[];
         let durations: number[];
         let env: Record<string, string> | undefined;
@@ -272,12 +274,12 @@ export function createRenderer(options: RendererOptions): Renderer {
             profile: first.profile,
             frames: first.frames,
             variation,
-            audio: settings.audio,
+            audio,
             metadata: job.metadata,
           });
           durations = [variedFrames(first.frames, variation.speed) / first.profile.fps];
         } else {
-          args = assembleArgs(jobs, settings.audio);
+          args = assembleArgs(jobs, audio);
           durations = ready.map(({ item }) => item.frames / item.profile.fps);
         }
         for (const { item } of ready) report(item.index, 'rendering', 0.5);

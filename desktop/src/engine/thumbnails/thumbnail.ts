@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { MediaInfo } from '@vmp/shared';
+import { colourChain } from '../colour/colour.ts';
 import { runFfmpeg } from '../ffmpeg/run.ts';
 import { contentKey } from '../hash/content-key.ts';
 import { probeFile } from '../probe/probe.ts';
@@ -22,7 +23,8 @@ export interface ThumbnailOptions {
 }
 
 export function thumbnailPath(cacheDir: string, hash: string, width = THUMBNAIL_WIDTH): string {
-  return join(cacheDir, `thumb-${hash}-w${width}.jpg`);
+  // "c2": colour-converted pictures (HDR, SD); older cached thumbnails of those clips were wrong.
+  return join(cacheDir, `thumb-c2-${hash}-w${width}.jpg`);
 }
 
 /** Where in the clip the picture comes from: 10 % in skips black lead-ins and fades. */
@@ -34,7 +36,13 @@ export function thumbnailTime(duration: number): number {
  * FFmpeg turns rotated video upright by itself; SAR is squared first so anamorphic clips keep their shape,
  * then the width is fixed and the height follows (kept even for the JPEG encoder's chroma).
  */
-export function thumbnailArgs(input: string, output: string, seconds: number, width = THUMBNAIL_WIDTH): string[] {
+export function thumbnailArgs(
+  input: string,
+  output: string,
+  seconds: number,
+  width = THUMBNAIL_WIDTH,
+  video?: MediaInfo['video'],
+): string[] {
   return [
     '-ss',
     seconds.toFixed(3),
@@ -45,7 +53,8 @@ export function thumbnailArgs(input: string, output: string, seconds: number, wi
     '-frames:v',
     '1',
     '-vf',
-    `scale=trunc(iw*sar/2)*2:ih,setsar=1,scale=${width}:-2`,
+    // HDR and SD sources come to BT.709 SDR first, as in the rendered outputs.
+    `${colourChain(video)}scale=trunc(iw*sar/2)*2:ih,setsar=1,scale=${width}:-2`,
     '-q:v',
     '4',
     '-f',
@@ -68,16 +77,20 @@ async function exists(path: string): Promise<boolean> {
 async function render(path: string, target: string, options: ThumbnailOptions): Promise<string> {
   if (await exists(target)) return target;
   await mkdir(options.cacheDir, { recursive: true });
-  const duration = options.duration ?? (options.info ?? (await probeFile(path, { signal: options.signal }))).duration;
+  const info = options.info ?? (await probeFile(path, { signal: options.signal }));
+  const duration = options.duration ?? info.duration;
   // Write beside the target and rename, so a reader never sees half a JPEG and a crash leaves no bad cache entry.
   const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
   const width = options.width ?? THUMBNAIL_WIDTH;
   try {
     const label = `Making a thumbnail of ${basename(path)}`;
-    await runFfmpeg(thumbnailArgs(path, temp, thumbnailTime(duration), width), { signal: options.signal, label });
+    await runFfmpeg(thumbnailArgs(path, temp, thumbnailTime(duration), width, info.video), {
+      signal: options.signal,
+      label,
+    });
     // A seek past the last decodable frame writes nothing: fall back to the first frame.
     if (!(await exists(temp))) {
-      await runFfmpeg(thumbnailArgs(path, temp, 0, width), { signal: options.signal, label });
+      await runFfmpeg(thumbnailArgs(path, temp, 0, width, info.video), { signal: options.signal, label });
     }
     await rename(temp, target);
     return target;

@@ -1,6 +1,8 @@
 import { open, stat as statFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ClipProblem, MediaInfo } from '@vmp/shared';
+import { isHdr } from '../colour/colour.ts';
+import { availableFilters } from '../colour/filters.ts';
 import { CancelledError, FfmpegFailedError, FfmpegNotFoundError } from '../errors.ts';
 import { runFfmpeg } from '../ffmpeg/run.ts';
 import { contentKey } from '../hash/content-key.ts';
@@ -126,10 +128,11 @@ export async function analyseClip(path: string, options: AnalyseOptions = {}): P
   }
   const info = probe instanceof Error ? null : probe;
   const header = info ? undefined : await readHeader(path);
-  let problems = validateMedia(path, probe, { size }, limits, { header });
+  const filters = isHdr(info?.video) ? await availableFilters() : undefined;
+  let problems = validateMedia(path, probe, { size }, limits, { header, ...(filters ? { filters } : {}) });
   if (info && problems.length === 0 && options.decodeCheck !== false) {
     const decode = await checkDecodes(path, info, { signal: options.signal });
-    problems = validateMedia(path, probe, { size }, limits, { decode });
+    problems = validateMedia(path, probe, { size }, limits, { decode, ...(filters ? { filters } : {}) });
   }
   return { path, size, hash, info, problems };
 }

@@ -79,6 +79,25 @@ describe('validateMedia', () => {
     ]);
   });
 
+  it('takes a GIF of many frames as a clip, and a one-frame GIF as a still', () => {
+    const gif = { ...good, container: 'gif', audio: null, video: { ...video, codec: 'gif', pixFmt: 'bgra' } };
+    expect(
+      validateMedia('/a.gif', { ...gif, duration: 1.2, video: { ...gif.video, frames: 12 } }, { size: 9 }),
+    ).toEqual([]);
+    const still = { ...gif, duration: 0.1, video: { ...gif.video, frames: 1 } };
+    expect(codes(validateMedia('/s.gif', still, { size: 9 }))).toEqual(['STILL_IMAGE']);
+  });
+
+  it('refuses HDR clips, once and naming the filter, only when FFmpeg lacks zscale/tonemap', () => {
+    const hdr = { ...good, video: { ...video, colorTransfer: 'arib-std-b67', colorSpace: 'bt2020nc' } };
+    const lacking = validateMedia(path, hdr, { size: 1000 }, DEFAULT_LIMITS, { filters: new Set(['tonemap']) });
+    expect(codes(lacking)).toEqual(['HDR_UNSUPPORTED']);
+    expect(lacking[0]!.message).toMatch(/"beach.mp4" is HDR \(HLG\).*lacks the zscale filter/);
+    const full = new Set(['zscale', 'tonemap']);
+    expect(validateMedia(path, hdr, { size: 1000 }, DEFAULT_LIMITS, { filters: full })).toEqual([]);
+    expect(validateMedia(path, good, { size: 1000 }, DEFAULT_LIMITS, { filters: new Set() })).toEqual([]);
+  });
+
   it('does not mistake an MJPEG video for a still', () => {
     const mjpegVideo: MediaInfo = { ...good, container: 'avi', video: { ...video, codec: 'mjpeg', frames: 60 } };
     expect(validateMedia('/x/cam.avi', mjpegVideo, { size: 10 })).toEqual([]);

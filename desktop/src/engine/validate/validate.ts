@@ -1,5 +1,7 @@
 import { basename } from 'node:path';
 import type { ClipProblem, MediaInfo } from '@vmp/shared';
+import { isHdr } from '../colour/colour.ts';
+import { HDR_FILTERS } from '../colour/filters.ts';
 
 export interface ValidationLimits {
   /** Files above this many bytes are refused (default 4 GiB). */
@@ -22,6 +24,8 @@ export interface Evidence {
   decode?: DecodeCheck;
   /** First 16+ bytes; tells a damaged video from a file that never was one when ffprobe gives up. */
   header?: Uint8Array;
+  /** Filters the FFmpeg in use has (availableFilters); HDR clips need zscale and tonemap. */
+  filters?: ReadonlySet<string>;
 }
 
 /**
@@ -98,7 +102,7 @@ export function validateMedia(
   limits: ValidationLimits = DEFAULT_LIMITS,
   evidence: Evidence = {},
 ): ClipProblem[] {
-  const { decode, header } = evidence;
+  const { decode, header, filters } = evidence;
   const name = `"${basename(path)}"`;
   if (!stat) return [problem('MISSING', `${name} was not found. It may have been moved, renamed or deleted.`)];
   if (stat.size === 0) return [problem('EMPTY_FILE', `${name} is empty (0 bytes). Copy or export it again.`)];
@@ -150,6 +154,15 @@ export function validateMedia(
   if (isStillImage(info)) {
     problems.push(problem('STILL_IMAGE', `${name} is a still image, not a video. Add video clips instead.`));
     return problems;
+  }
+  const missing = isHdr(info.video) && filters ? HDR_FILTERS.filter((f) => !filters.has(f)) : [];
+  if (missing.length > 0) {
+    problems.push(
+      problem(
+        'HDR_UNSUPPORTED',
+        `${name} is HDR (${info.video.colorTransfer === 'smpte2084' ? 'PQ' : 'HLG'}), and the FFmpeg in use lacks the ${missing.join(' and ')} filter${missing.length > 1 ? 's' : ''} needed to convert it to normal (SDR) colour. Use an FFmpeg built with zimg (libzimg), or export the clip as SDR.`,
+      ),
+    );
   }
   if (decode && !decode.ok) {
     problems.push(

@@ -141,6 +141,15 @@ export function SettingsPanel() {
             { value: 'music', label: 'Music' },
           ]}
         />
+        <Segmented
+          label="Loudness"
+          value={s.loudness}
+          onChange={(loudness) => void update({ loudness })}
+          options={[
+            { value: 'normalize', label: 'Even out (−14 LUFS)' },
+            { value: 'off', label: 'As recorded' },
+          ]}
+        />
         {s.audio.mode === 'music' ? (
           <div className="field-group">
             <CommitField
