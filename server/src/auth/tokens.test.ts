@@ -2,7 +2,7 @@ import { createSecretKey } from 'node:crypto';
 import { UnauthenticatedError } from '@vmp/shared/http';
 import { jwtVerify, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { bearerToken, signAccessToken, verifyAccessToken } from './tokens.ts';
+import { bearerToken, createAccessTokenVerifier, signAccessToken, verifyAccessToken } from './tokens.ts';
 
 const bytes = new Uint8Array(32).fill(7);
 const secret = createSecretKey(bytes);
@@ -52,5 +52,20 @@ describe('access tokens', () => {
     expect(bearerToken('bearer abc ')).toBe('abc');
     expect(bearerToken('Basic abc')).toBeUndefined();
     expect(bearerToken(undefined)).toBeUndefined();
+  });
+
+  it('a remembering verifier answers from memory only for the exact token, and only until it expires', async () => {
+    let clock = Math.floor(Date.now() / 1000);
+    const verify = createAccessTokenVerifier(secret, 'iss', { maxEntries: 2, now: () => clock });
+    const token = await signAccessToken(secret, 'iss', 'user-1', 1);
+    expect(await verify(token)).toBe('user-1');
+    expect(await verify(token)).toBe('user-1');
+    const [h, p, s] = token.split('.');
+    const forged = b64({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: 'x' });
+    await expect(verify(`${h}.${forged}.${s}`)).rejects.toThrow(/invalid/);
+    await expect(verify(`${token}x`)).rejects.toThrow(/invalid/);
+    clock += 2;
+    await new Promise((done) => setTimeout(done, 1100));
+    await expect(verify(token)).rejects.toThrow(/expired/);
   });
 });
