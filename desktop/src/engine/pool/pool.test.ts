@@ -75,4 +75,29 @@ describe('FFmpeg worker pool', () => {
       await pool.destroy();
     }
   });
+
+  it('a new concurrency applies at once: a waiting job starts without any running one finishing', async () => {
+    const pool = new FfmpegPool({ concurrency: 1 });
+    const controller = new AbortController();
+    try {
+      const progressOf = new Map<string, number>();
+      const runs = ['a', 'b'].map((name) =>
+        pool
+          .run(job(3600), { signal: controller.signal, onProgress: () => progressOf.set(name, 1) })
+          .catch((e: unknown) => e),
+      );
+      expect([pool.active, pool.queued]).toEqual([1, 1]);
+      pool.setConcurrency(2);
+      expect([pool.active, pool.queued]).toEqual([2, 0]);
+      // Both FFmpeg processes really run side by side (neither of the hour-long jobs can have finished).
+      while (progressOf.size < 2) await new Promise((r) => setTimeout(r, 20));
+      pool.setConcurrency(1);
+      expect(pool.concurrency).toBe(1);
+      controller.abort();
+      for (const outcome of await Promise.all(runs)) expect(outcome).toBeInstanceOf(CancelledError);
+      expect(pool.active).toBe(0);
+    } finally {
+      await pool.destroy();
+    }
+  });
 });

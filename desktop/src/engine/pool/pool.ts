@@ -14,6 +14,9 @@ import { CANCEL_MESSAGE, type WorkerMessage, type WorkerResult, type WorkerTask 
  */
 export const DEFAULT_CONCURRENCY = Math.max(1, availableParallelism());
 
+/** Threads the pool may start: the settings' highest concurrency, so raising it never needs a new pool. */
+export const MAX_THREADS = 16;
+
 export interface FfmpegJob {
   args: string[];
   /** What failed, in the error message: "Normalising clip.mp4". */
@@ -46,7 +49,7 @@ export function resolveWorker(explicit?: string): string {
 
 /** A worker_threads pool running FFmpeg jobs, at most `concurrency` at once, each cancellable on its own. */
 export class FfmpegPool {
-  readonly concurrency: number;
+  private limit: number;
   private readonly pool: Tinypool;
   private readonly onCommand: ((command: string) => void) | undefined;
   private running = 0;
@@ -54,17 +57,27 @@ export class FfmpegPool {
   private closed = false;
 
   constructor(options: PoolOptions = {}) {
-    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
+    this.limit = clampConcurrency(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.onCommand = options.onCommand;
     const worker = resolveWorker(options.workerFile);
     if (!existsSync(worker)) throw new AppError('WORKER_MISSING', `FFmpeg worker not found at ${worker}`);
     this.pool = new Tinypool({
       filename: worker,
       minThreads: 0,
-      maxThreads: this.concurrency,
+      maxThreads: MAX_THREADS,
       idleTimeout: 30_000,
       isolateWorkers: false,
     });
+  }
+
+  get concurrency(): number {
+    return this.limit;
+  }
+
+  /** Applies at once: more slots start waiting jobs now; fewer let running jobs finish and start no more. */
+  setConcurrency(concurrency: number): void {
+    this.limit = clampConcurrency(concurrency);
+    while (this.running < this.limit && this.waiting.length > 0) this.waiting.shift()!.start();
   }
 
   get active(): number {
@@ -97,7 +110,7 @@ export class FfmpegPool {
   }
 
   private acquire(signal: AbortSignal | undefined): Promise<void> {
-    if (this.running < this.concurrency) {
+    if (this.running < this.limit && this.waiting.length === 0) {
       this.running++;
       return Promise.resolve();
     }
@@ -123,8 +136,7 @@ export class FfmpegPool {
 
   private release(): void {
     this.running--;
-    const next = this.waiting.shift();
-    next?.start();
+    if (this.running < this.limit) this.waiting.shift()?.start();
   }
 
   private async execute(job: FfmpegJob, options: JobOptions): Promise<void> {
@@ -151,6 +163,10 @@ export class FfmpegPool {
       port1.close();
     }
   }
+}
+
+function clampConcurrency(value: number): number {
+  return Math.min(MAX_THREADS, Math.max(1, Math.floor(value)));
 }
 
 function reviveError(result: Extract<WorkerResult, { ok: false }>): Error {
