@@ -91,6 +91,13 @@ function prepare(spec: OutputSpec): Prepared {
   };
 }
 
+/** Aborts when any of the given signals does; undefined when none is given. */
+function anySignal(signals: readonly (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (present.length <= 1) return present[0];
+  return AbortSignal.any(present);
+}
+
 function metadataFor(item: Prepared): OutputMetadata {
   const name = item.finalPath.split(/[\\/]/).pop() ?? '';
   return {
@@ -148,17 +155,30 @@ export function createRenderer(options: RendererOptions): Renderer {
     if (signal?.aborted) throw new CancelledError();
     const outputs: OutputResult[] = [];
     const failed: { index: number; error: Error }[] = [];
+    const cancelled: number[] = [];
     const fail = (index: number, error: Error) => {
       failed.push({ index, error });
       opts.onOutputFailed?.(index, error);
+    };
+    const ownSignal = new Map<Prepared, AbortSignal>();
+    /** Stopped by its own signal, not the batch's (which rejects the whole batch instead). */
+    const cancelledAlone = (item: Prepared) => !signal?.aborted && ownSignal.get(item)?.aborted === true;
+    const cancel = (item: Prepared) => {
+      if (cancelled.includes(item.index)) return;
+      cancelled.push(item.index);
+      opts.onOutputCancelled?.(item.index);
     };
     const report = (index: number, phase: OutputPhase, fraction: number) =>
       opts.onProgress?.({ index, phase, fraction: Math.max(0, Math.min(1, fraction)) });
 
     const items: Prepared[] = [];
-    for (const spec of specs) {
+    for (const [k, spec] of specs.entries()) {
       try {
-        items.push(prepare(spec));
+        const item = prepare(spec);
+        const own = opts.outputSignals?.[k];
+        if (own) ownSignal.set(item, own);
+        if (own?.aborted) cancel(item);
+        else items.push(item);
       } catch (error) {
         const index = spec.combination.index;
         fail(
@@ -170,6 +190,8 @@ export function createRenderer(options: RendererOptions): Renderer {
       }
     }
     for (const item of items) report(item.index, 'queued', 0);
+    /** The batch's signal and, if given, the output's own. */
+    const signalOf = (item: Prepared): AbortSignal | undefined => anySignal([signal, ownSignal.get(item)]);
 
     // Chunks: the fast strategy assembles up to `batchSize` outputs with the same audio settings per process.
     const chunks: Prepared[][] = [];
@@ -191,13 +213,14 @@ export function createRenderer(options: RendererOptions): Renderer {
       await Promise.all(
         chunk.map(async (item) => {
           const fractions = item.clips.map(() => 0);
+          const itemSignal = signalOf(item);
           report(item.index, 'normalising', 0);
           try {
             const paths = await Promise.all(
               item.clips.map((clip, k) =>
                 cache
                   .get(clip, item.profile, {
-                    ...(signal ? { signal } : {}),
+                    ...(itemSignal ? { signal: itemSignal } : {}),
                     onProgress: (f) => {
                       fractions[k] = f;
                       report(
@@ -216,18 +239,27 @@ export function createRenderer(options: RendererOptions): Renderer {
             ready.push({ item, paths });
           } catch (error) {
             if (!(error instanceof CancelledError)) fail(item.index, failure(item, error));
+            else if (cancelledAlone(item)) cancel(item);
             else throw error;
           }
         }),
       );
       // Keep the planned order inside the process.
       ready.sort((a, b) => chunk.indexOf(a.item) - chunk.indexOf(b.item));
-      if (ready.length === 0) return;
       await assemble(ready);
     };
 
-    /** One FFmpeg process for these outputs; if it fails, each output is retried alone to find the culprit. */
-    const assemble = async (ready: { item: Prepared; paths: string[] }[]): Promise<void> => {
+    /**
+     * One FFmpeg process for these outputs. If it fails, each output is retried alone to find the culprit; if one
+     * output is cancelled, the process is stopped and the others are assembled again without it.
+     */
+    const assemble = async (candidates: { item: Prepared; paths: string[] }[]): Promise<void> => {
+      const ready = candidates.filter(({ item }) => {
+        if (!cancelledAlone(item)) return true;
+        cancel(item);
+        return false;
+      });
+      if (ready.length === 0) return;
       await mkdir(listDir, { recursive: true });
       const lists: string[] = [];
       try {
@@ -261,6 +293,7 @@ export function createRenderer(options: RendererOptions): Renderer {
           durations = ready.map(({ item }) => item.frames / item.profile.fps);
         }
         for (const { item } of ready) report(item.index, 'rendering', 0.5);
+        const processSignal = anySignal([signal, ...ready.map(({ item }) => ownSignal.get(item))]);
         try {
           await pool.run(
             {
@@ -268,7 +301,7 @@ export function createRenderer(options: RendererOptions): Renderer {
               label: `Rendering output${ready.length > 1 ? 's' : ''} ${ready.map((r) => r.item.index + 1).join(', ')}`,
             },
             {
-              ...(signal ? { signal } : {}),
+              ...(processSignal ? { signal: processSignal } : {}),
               onProgress: (p) => {
                 for (const [k, { item }] of ready.entries()) {
                   report(item.index, 'rendering', 0.5 + 0.5 * Math.min(0.99, p.outTimeSeconds / (durations[k] ?? 1)));
@@ -278,7 +311,11 @@ export function createRenderer(options: RendererOptions): Renderer {
           );
         } catch (error) {
           await Promise.all(ready.map(({ item }) => discardPart(item.partPath)));
-          if (error instanceof CancelledError) throw error;
+          if (error instanceof CancelledError) {
+            if (!ready.some(({ item }) => cancelledAlone(item))) throw error;
+            await assemble(ready);
+            return;
+          }
           if (ready.length > 1) {
             // Isolate: one bad output must not fail its batch mates.
             for (const one of ready) await assemble([one]);
@@ -287,6 +324,7 @@ export function createRenderer(options: RendererOptions): Renderer {
           fail(ready[0]!.item.index, failure(ready[0]!.item, error));
           return;
         }
+        // A complete file is kept even if its output was cancelled in the last moment: the work is done.
         for (const [k, { item }] of ready.entries()) {
           await rename(item.partPath, item.finalPath);
           const result: OutputResult = {
@@ -315,7 +353,8 @@ export function createRenderer(options: RendererOptions): Renderer {
     for (const s of settled) if (s.status === 'rejected') throw s.reason;
     outputs.sort((a, b) => a.index - b.index);
     failed.sort((a, b) => a.index - b.index);
-    return { outputs, failed };
+    cancelled.sort((a, b) => a - b);
+    return { outputs, failed, cancelled };
   }
 
   return {
@@ -329,6 +368,7 @@ export function createRenderer(options: RendererOptions): Renderer {
     normalise(source, settings, opts = {}) {
       return cache.get(source, resolveProfile(settings), opts.signal ? { signal: opts.signal } : {});
     },
+    setConcurrency: (concurrency) => pool.setConcurrency(concurrency),
     close: () => pool.destroy(),
   };
 }
