@@ -3,7 +3,8 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FitMode, OutputFormat, RenderSettings, Strategy } from '@vmp/shared';
 import { type MixOptions, mix } from '../engine/mix.ts';
-import { type PlanClip, type PlanInput, planCombinations } from '../engine/plan/planner.ts';
+import type { PlanClip, PlanInput } from '../engine/plan/planner.ts';
+import { planOutputs } from '../engine/plan-outputs.ts';
 import type { ClipAnalysis } from '../engine/validate/analyse.ts';
 import { analyseFiles } from './analyse-files.ts';
 import { type CliCommand, type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from './command.ts';
@@ -186,19 +187,22 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
   for (const s of skipped) io.stderr.write(`Skipping ${basename(s.path)}: ${s.reason}\n`);
 
   // Throws ValidationError (exit 2) naming the group, or saying how many combinations exist.
-  const plan = planCombinations(planInputFor(scanned, byPath, options));
-  const usedIds = new Set(plan.combinations.flatMap((c) => c.clipIds));
-  const sources: MixOptions['sources'] = analyses
-    .filter((a) => usedIds.has(a.path))
-    .map((a) => ({ id: a.path, path: a.path, hash: a.hash!, info: a.info! }));
   const settings = RenderSettings.parse({
     format: options.format,
     fit: options.fit,
     strategy: options.strategy,
     seed: options.seed,
     clipsPerOutput: options.clipsPerOutput,
-    count: plan.count,
   });
+  const { plan, fileNames } = planOutputs(planInputFor(scanned, byPath, options), {
+    projectName: basename(options.folder),
+    settings,
+    sourcePaths: new Map(files.map((path) => [path, path])),
+  });
+  const usedIds = new Set(plan.combinations.flatMap((c) => c.clipIds));
+  const sources: MixOptions['sources'] = analyses
+    .filter((a) => usedIds.has(a.path))
+    .map((a) => ({ id: a.path, path: a.path, hash: a.hash!, info: a.info! }));
   io.stderr.write(
     `Making ${plan.count} of ${plan.possible.exact ? '' : 'about '}${plan.possible.value} possible videos (${plan.mode} mode) in ${options.out}\n`,
   );
@@ -207,7 +211,8 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     projectName: basename(options.folder),
     sources,
     combinations: plan.combinations,
-    settings,
+    fileNames,
+    settings: { ...settings, count: plan.count },
     outDir: options.out,
     cacheDir: options.cacheDir,
     concurrency: options.concurrency,
