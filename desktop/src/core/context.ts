@@ -1,8 +1,8 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ApiHandlers, AppSettings, Job, Output } from '@vmp/shared/api';
+import type { RenderBatchFn } from '../engine/render/types.ts';
 import { RenderQueue } from '../queue/queue.ts';
-import type { RenderOutputFn } from '../queue/types.ts';
 import { Store } from '../store/store.ts';
 import { type EnginePort, realEngine } from './engine-port.ts';
 import { EventHub } from './events.ts';
@@ -20,8 +20,8 @@ export interface CoreOptions {
   dataDir: string;
   platform?: Platform;
   engine?: EnginePort;
-  /** Replaces the engine's renderer (queue tests); default: engine.createRenderer. */
-  render?: RenderOutputFn;
+  /** Replaces the engine's batch renderer (queue tests); default: engine.createRenderer. */
+  render?: RenderBatchFn;
   credits?: CreditsPort;
   /** Default for AppSettings.defaultOutputDir (~/Videos/Video Mixer Pro). */
   defaultOutputDir?: string;
@@ -83,7 +83,7 @@ export function createContext(options: CoreOptions): CoreContext {
   const settings = () => resolveAppSettings(store.settings.get(SETTINGS_KEY), defaults);
 
   const renderer = options.render
-    ? { render: options.render, close: async () => {} }
+    ? { renderBatch: options.render, close: async () => {} }
     : engine.createRenderer({
         cacheDir: join(dataDir, 'cache'),
         concurrency: settings().concurrency,
@@ -93,7 +93,7 @@ export function createContext(options: CoreOptions): CoreContext {
   const warn = (message: string) => hub.emit({ type: 'notice', level: 'warning', message });
   const queue = new RenderQueue({
     store,
-    render: renderer.render,
+    renderer,
     emit: hub.emit,
     concurrency: settings().concurrency,
     ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),

@@ -10,10 +10,10 @@ import {
   summarisePlan,
   thumbnail,
 } from '../engine/index.ts';
-import { outputFileName, outputSeed, shortClipName } from '../engine/render/naming.ts';
-import type { RenderOutputFn } from '../queue/types.ts';
+import { type OutputPlan, planOutputs } from '../engine/plan-outputs.ts';
+import type { Renderer } from '../engine/render/types.ts';
 
-export type { PlanInput };
+export type { OutputPlan, PlanInput };
 
 export interface Analysis {
   size: number;
@@ -29,14 +29,13 @@ export interface EnginePort {
   /** A JPEG still of a video, cached in `cacheDir` under `key` (a content key, or an output's id); returns its path. */
   thumbnail(path: string, options: { cacheDir: string; key: string; duration: number }): Promise<string>;
   plan(input: PlanInput): PlanSummary;
-  fileName(
-    template: string,
-    fields: { project: string; index: number; total: number; clipPaths: string[]; seed: number; format: string },
-  ): string;
-  createRenderer(options: { cacheDir: string; concurrency: number; onCommand?: (command: string) => void }): {
-    render: RenderOutputFn;
-    close(): Promise<void>;
-  };
+  /** Combinations and file names of a job: the same function `vmp mix` plans with. */
+  planOutputs: typeof planOutputs;
+  createRenderer(options: {
+    cacheDir: string;
+    concurrency: number;
+    onCommand?: (command: string) => void;
+  }): Pick<Renderer, 'renderBatch' | 'setConcurrency' | 'close'>;
   ffmpegStatus(): Promise<AppInfo['ffmpeg']>;
 }
 
@@ -52,28 +51,8 @@ export function realEngine(): EnginePort {
     hash: contentKey,
     thumbnail: (path, { cacheDir, key, duration }) => thumbnail(path, { cacheDir, hash: key, duration }),
     plan: summarisePlan,
-    fileName: (template, f) =>
-      outputFileName(template, {
-        project: f.project,
-        index: f.index,
-        total: f.total,
-        clipNames: f.clipPaths.map(shortClipName),
-        seed: outputSeed(f.seed, f.index),
-        format: f.format,
-      }),
-    createRenderer(options) {
-      const renderer = createRenderer(options);
-      return {
-        render: async (spec, { signal, onProgress }) => {
-          const result = await renderer.renderOutput(spec, {
-            ...(signal ? { signal } : {}),
-            ...(onProgress ? { onProgress: (p) => onProgress({ fraction: p.fraction }) } : {}),
-          });
-          return { path: result.path, duration: result.duration };
-        },
-        close: () => renderer.close(),
-      };
-    },
+    planOutputs,
+    createRenderer,
     ffmpegStatus() {
       status ??= (async (): Promise<AppInfo['ffmpeg']> => {
         try {

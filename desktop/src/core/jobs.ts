@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { creditCost } from '@vmp/shared';
 import type { Job } from '@vmp/shared/api';
 import { AppError, ValidationError } from '@vmp/shared/errors';
-import { dedupeFileNames, sanitizeFileName } from '../engine/render/naming.ts';
-import type { JobPlanSnapshot, RenderSource } from '../queue/types.ts';
+import { sanitizeFileName } from '../engine/render/naming.ts';
+import type { RenderSource } from '../engine/render/types.ts';
+import type { JobPlanSnapshot } from '../queue/spec.ts';
 import { type AreaHandlers, type CoreContext, projectDetail } from './context.ts';
 import { countWarnings, planInputFor } from './plan.ts';
 
@@ -18,7 +20,12 @@ function startJob(ctx: CoreContext, projectId: string): Job {
   const d = projectDetail(ctx, projectId);
   const { project } = d;
   const { input } = planInputFor(d);
-  const plan = engine.plan(input);
+  const settingsAtStart = project.settings;
+  const { plan, fileNames } = engine.planOutputs(input, {
+    projectName: project.name,
+    settings: settingsAtStart,
+    sourcePaths: new Map(d.clips.map((c) => [c.id, c.path])),
+  });
   if (plan.count === 0) throw new ValidationError('Nothing to render: the plan has no combinations.');
   const byId = new Map(d.clips.map((c) => [c.id, c]));
   const sources: RenderSource[] = [];
@@ -31,7 +38,6 @@ function startJob(ctx: CoreContext, projectId: string): Job {
     }
     sources.push({ id, path: clip.path, hash: clip.hash, info: clip.info });
   }
-  const settingsAtStart = project.settings;
   const at = new Date();
   // One folder per job, never shared: two jobs started in the same second get "-2", "-3", ...
   const base = join(project.outputDir, `${sanitizeFileName(project.name, 60)}-${stamp(at)}`);
@@ -45,20 +51,9 @@ function startJob(ctx: CoreContext, projectId: string): Job {
       { field: 'outputDir', path: outputDir },
     );
   }
-  const names = dedupeFileNames(
-    plan.combinations.map((c) =>
-      engine.fileName(settingsAtStart.nameTemplate, {
-        project: project.name,
-        index: c.index,
-        total: plan.count,
-        clipPaths: c.clipIds.map((id) => byId.get(id)!.path),
-        seed: settingsAtStart.seed,
-        format: settingsAtStart.format,
-      }),
-    ),
-  );
   const durations = new Map(d.clips.map((c) => [c.id, c.info?.duration ?? 0]));
-  const snapshot: JobPlanSnapshot = { projectName: project.name, sources, creditCost: plan.creditCost };
+  const cost = creditCost(plan.count);
+  const snapshot: JobPlanSnapshot = { projectName: project.name, sources, creditCost: cost };
   const jobId = store.jobs.create({
     projectId,
     settings: settingsAtStart,
@@ -68,14 +63,14 @@ function startJob(ctx: CoreContext, projectId: string): Job {
     outputs: plan.combinations.map((c, i) => ({
       index: c.index,
       clipIds: c.clipIds,
-      path: join(outputDir, names[i]!),
+      path: join(outputDir, fileNames[i]!),
       duration: c.clipIds.reduce((sum, id) => sum + (durations.get(id) ?? 0), 0),
     })),
   });
   ctx.queue.jobAdded(jobId);
   ctx.projectChanged(projectId);
   const job = store.jobs.get(jobId);
-  ctx.credits?.jobQueued?.(job, plan.creditCost).catch((e: unknown) => ctx.warn(`Credits: ${(e as Error).message}`));
+  ctx.credits?.jobQueued?.(job, cost).catch((e: unknown) => ctx.warn(`Credits: ${(e as Error).message}`));
   return job;
 }
 
