@@ -8,6 +8,7 @@ import { dispatch, resultMessage } from '../core/dispatch.ts';
 import { PlatformError } from '../core/errors.ts';
 import { APP_NAME } from '../core/paths.ts';
 import type { Platform } from '../core/platform.ts';
+import { guardUnhandledRejections } from '../util/process-guard.ts';
 import { APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './media-protocol.ts';
 
 // Thin shell: everything testable lives in core/host; this file only wires Electron APIs to them.
@@ -93,6 +94,7 @@ function createWindow(): void {
 }
 
 async function start(): Promise<void> {
+  guardUnhandledRejections();
   await app.whenReady();
   core = createCore({
     dataDir: process.env.VMP_DATA_DIR || app.getPath('userData'),
