@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ApiHandlers, AppSettings, Job, Output } from '@vmp/shared/api';
+import { type ComputeFn, computeInline } from '../engine/pool/cpu-tasks.ts';
 import type { RenderBatchFn } from '../engine/render/types.ts';
 import { RenderQueue } from '../queue/queue.ts';
 import { Store } from '../store/store.ts';
@@ -40,6 +41,8 @@ export interface CoreContext {
   readonly queue: RenderQueue;
   readonly hub: EventHub;
   readonly engine: EnginePort;
+  /** Planning and other CPU-bound engine work, in the engine's worker threads. */
+  readonly compute: ComputeFn;
   readonly platform: Platform;
   readonly credits: CreditsPort | undefined;
   /** Content-keyed stills of clips and outputs. */
@@ -83,7 +86,7 @@ export function createContext(options: CoreOptions): CoreContext {
   const settings = () => resolveAppSettings(store.settings.get(SETTINGS_KEY), defaults);
 
   const renderer = options.render
-    ? { renderBatch: options.render, close: async () => {} }
+    ? { renderBatch: options.render, compute: computeInline, close: async () => {} }
     : engine.createRenderer({
         cacheDir: join(dataDir, 'cache'),
         concurrency: settings().concurrency,
@@ -112,6 +115,7 @@ export function createContext(options: CoreOptions): CoreContext {
     queue,
     hub,
     engine,
+    compute: renderer.compute,
     platform,
     credits: options.credits,
     thumbsDir,

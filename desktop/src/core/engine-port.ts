@@ -1,4 +1,4 @@
-import type { ClipProblem, MediaInfo, PlanSummary } from '@vmp/shared';
+import type { ClipProblem, MediaInfo } from '@vmp/shared';
 import type { AppInfo } from '@vmp/shared/api';
 import {
   analyseClip,
@@ -7,10 +7,9 @@ import {
   ffmpegPaths,
   type PlanInput,
   runTool,
-  summarisePlan,
   thumbnail,
 } from '../engine/index.ts';
-import { type OutputPlan, planOutputs } from '../engine/plan-outputs.ts';
+import type { OutputPlan } from '../engine/plan-outputs.ts';
 import type { Renderer } from '../engine/render/types.ts';
 
 export type { OutputPlan, PlanInput };
@@ -28,14 +27,11 @@ export interface EnginePort {
   hash(path: string): Promise<string>;
   /** A JPEG still of a video, cached in `cacheDir` under `key` (a content key, or an output's id); returns its path. */
   thumbnail(path: string, options: { cacheDir: string; key: string; duration: number }): Promise<string>;
-  plan(input: PlanInput): PlanSummary;
-  /** Combinations and file names of a job: the same function `vmp mix` plans with. */
-  planOutputs: typeof planOutputs;
   createRenderer(options: {
     cacheDir: string;
     concurrency: number;
     onCommand?: (command: string) => void;
-  }): Pick<Renderer, 'renderBatch' | 'setConcurrency' | 'close'>;
+  }): Pick<Renderer, 'renderBatch' | 'setConcurrency' | 'compute' | 'close'>;
   ffmpegStatus(): Promise<AppInfo['ffmpeg']>;
 }
 
@@ -50,8 +46,6 @@ export function realEngine(): EnginePort {
     },
     hash: contentKey,
     thumbnail: (path, { cacheDir, key, duration }) => thumbnail(path, { cacheDir, hash: key, duration }),
-    plan: summarisePlan,
-    planOutputs,
     createRenderer,
     ffmpegStatus() {
       status ??= (async (): Promise<AppInfo['ffmpeg']> => {

@@ -9,23 +9,28 @@ import type { JobPlanSnapshot } from '../queue/spec.ts';
 import { type AreaHandlers, type CoreContext, projectDetail } from './context.ts';
 import { countWarnings, planInputFor } from './plan.ts';
 
+/** Output rows per write transaction (about 10-20 ms each on the shared 2-core box). */
+const OUTPUTS_PER_WRITE = 250;
+
 function stamp(at: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}-${p(at.getHours())}${p(at.getMinutes())}${p(at.getSeconds())}`;
 }
 
 /** Plans the project, snapshots its sources, creates the job with its outputs and hands it to the queue. */
-function startJob(ctx: CoreContext, projectId: string): Job {
-  const { store, engine } = ctx;
+async function startJob(ctx: CoreContext, projectId: string): Promise<Job> {
+  const { store } = ctx;
   const d = projectDetail(ctx, projectId);
   const { project } = d;
   const { input } = planInputFor(d);
   const settingsAtStart = project.settings;
-  const { plan, fileNames } = engine.planOutputs(input, {
+  const { plan, fileNames } = await ctx.compute('planOutputs', input, {
     projectName: project.name,
     settings: settingsAtStart,
     sourcePaths: new Map(d.clips.map((c) => [c.id, c.path])),
   });
+  // Planning ran in a worker thread: the project may have gone meanwhile.
+  store.projects.get(projectId);
   if (plan.count === 0) throw new ValidationError('Nothing to render: the plan has no combinations.');
   const byId = new Map(d.clips.map((c) => [c.id, c]));
   const sources: RenderSource[] = [];
@@ -54,20 +59,30 @@ function startJob(ctx: CoreContext, projectId: string): Job {
   const durations = new Map(d.clips.map((c) => [c.id, c.info?.duration ?? 0]));
   const cost = creditCost(plan.count);
   const snapshot: JobPlanSnapshot = { projectName: project.name, sources, creditCost: cost };
+  const outputs = plan.combinations.map((c, i) => ({
+    index: c.index,
+    clipIds: c.clipIds,
+    path: join(outputDir, fileNames[i]!),
+    duration: c.clipIds.reduce((sum, id) => sum + (durations.get(id) ?? 0), 0),
+  }));
+  // Big jobs are written in chunks with a yield between them, so the app keeps answering while 10,000 rows go in;
+  // the queue may start on the first chunk meanwhile.
   const jobId = store.jobs.create({
     projectId,
     settings: settingsAtStart,
     seed: settingsAtStart.seed,
     plan: snapshot,
     outputDir,
-    outputs: plan.combinations.map((c, i) => ({
-      index: c.index,
-      clipIds: c.clipIds,
-      path: join(outputDir, fileNames[i]!),
-      duration: c.clipIds.reduce((sum, id) => sum + (durations.get(id) ?? 0), 0),
-    })),
+    outputs: outputs.slice(0, OUTPUTS_PER_WRITE),
+    total: outputs.length,
   });
   ctx.queue.jobAdded(jobId);
+  for (let from = OUTPUTS_PER_WRITE; from < outputs.length; from += OUTPUTS_PER_WRITE) {
+    await new Promise((resolve) => setImmediate(resolve));
+    store.jobs.row(jobId); // Deleted with its project meanwhile: NotFoundError.
+    store.jobs.addOutputs(jobId, projectId, outputs.slice(from, from + OUTPUTS_PER_WRITE));
+    ctx.queue.jobAdded(jobId);
+  }
   ctx.projectChanged(projectId);
   const job = store.jobs.get(jobId);
   ctx.credits?.jobQueued?.(job, cost).catch((e: unknown) => ctx.warn(`Credits: ${(e as Error).message}`));
@@ -76,14 +91,14 @@ function startJob(ctx: CoreContext, projectId: string): Job {
 
 /** plan.*, jobs.* and queue.*: preview the plan, start and follow jobs, pause and resume the queue. */
 export function jobHandlers(ctx: CoreContext): AreaHandlers<'plan'> & AreaHandlers<'jobs'> & AreaHandlers<'queue'> {
-  const { store, queue, engine } = ctx;
+  const { store, queue } = ctx;
   return {
     async 'plan.preview'({ projectId, limit = 50 }) {
       const d = projectDetail(ctx, projectId);
       const { input, warnings } = planInputFor(d);
       const base = { mode: d.project.mode, seed: d.project.settings.seed };
       try {
-        const plan = engine.plan(input);
+        const plan = await ctx.compute('summarisePlan', input);
         return {
           ...base,
           possible: plan.possible,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError, FfmpegFailedError } from '../errors.ts';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
+import { summarisePlan } from '../plan/planner.ts';
 import { FfmpegPool, resolveWorker } from './pool.ts';
 
 // Jobs read lavfi sources and write to the null muxer: real FFmpeg runs, no files.
@@ -96,6 +97,24 @@ describe('FFmpeg worker pool', () => {
       controller.abort();
       for (const outcome of await Promise.all(runs)) expect(outcome).toBeInstanceOf(CancelledError);
       expect(pool.active).toBe(0);
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it('runs CPU tasks (planning) in a worker thread: same result as on the main thread, errors keep their code', async () => {
+    const pool = new FfmpegPool({ concurrency: 1 });
+    try {
+      const groups = [0, 1, 2].map((g) => ({
+        name: `G${g}`,
+        clips: Array.from({ length: 5 }, (_, k) => ({ id: `g${g}-${k}`, duration: 1 + k, valid: true })),
+      }));
+      const input = { mode: 'manual' as const, groups, rules: [{ a: 'g0-0', b: 'g1-0' }], seed: 3, count: 40 };
+      const inWorker = await pool.compute('summarisePlan', input);
+      expect(inWorker).toEqual(summarisePlan(input));
+      expect(pool.active).toBe(0); // CPU tasks do not take FFmpeg slots
+      const tooMany = await pool.compute('summarisePlan', { ...input, count: 1000 }).catch((e: unknown) => e);
+      expect(tooMany).toMatchObject({ code: 'VALIDATION_ERROR', status: 422 });
     } finally {
       await pool.destroy();
     }

@@ -6,7 +6,15 @@ import { AppError } from '@vmp/shared/errors';
 import Tinypool from 'tinypool';
 import { CancelledError, FfmpegFailedError } from '../errors.ts';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
-import { CANCEL_MESSAGE, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.ts';
+import type { CpuTaskName, CpuTasks } from './cpu-tasks.ts';
+import {
+  CANCEL_MESSAGE,
+  type CpuResult,
+  type CpuTask,
+  type WorkerMessage,
+  type WorkerResult,
+  type WorkerTask,
+} from './protocol.ts';
 
 /**
  * FFmpeg processes at once: one per core, since one process leaves part of a second core idle (figures in
@@ -99,6 +107,21 @@ export class FfmpegPool {
     } finally {
       this.release();
     }
+  }
+
+  /**
+   * Runs CPU-bound engine work (cpu-tasks.ts) in a worker thread, beside the FFmpeg jobs and not counted against
+   * their concurrency. Errors come back as AppError with their code, status and details.
+   */
+  async compute<N extends CpuTaskName>(name: N, ...args: Parameters<CpuTasks[N]>): Promise<ReturnType<CpuTasks[N]>> {
+    if (this.closed) throw new CancelledError('The render engine is shutting down.');
+    const task: CpuTask = { kind: 'cpu', name, args };
+    const result = (await this.pool.run(task)) as CpuResult;
+    if (result.ok) return result.value as ReturnType<CpuTasks[N]>;
+    throw new AppError(result.code, result.message, {
+      ...(result.status !== undefined ? { status: result.status } : {}),
+      details: result.details,
+    });
   }
 
   /** Cancels queued jobs; running ones are left to their signals. Then stops the threads. */

@@ -368,6 +368,7 @@ export function createRenderer(options: RendererOptions): Renderer {
     normalise(source, settings, opts = {}) {
       return cache.get(source, resolveProfile(settings), opts.signal ? { signal: opts.signal } : {});
     },
+    compute: (name, ...args) => pool.compute(name, ...args),
     setConcurrency: (concurrency) => pool.setConcurrency(concurrency),
     close: () => pool.destroy(),
   };

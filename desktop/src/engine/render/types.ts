@@ -1,4 +1,5 @@
 import type { Combination, MediaInfo, RenderSettings } from '@vmp/shared';
+import type { ComputeFn } from '../pool/cpu-tasks.ts';
 
 /**
  * Contracts of the render half of the engine, shared by `vmp mix` and the persistent render queue (SQLite). The queue
@@ -109,6 +110,8 @@ export interface Renderer {
   renderBatch(specs: readonly OutputSpec[], options?: BatchOptions): Promise<BatchResult>;
   /** Normalises one source for these settings (warms the cache); resolves to the intermediate's path. */
   normalise(source: RenderSource, settings: RenderSettings, options?: { signal?: AbortSignal }): Promise<string>;
+  /** CPU-bound engine work (planning) in the renderer's worker threads, so the main thread never waits for it. */
+  compute: ComputeFn;
   /** FFmpeg processes at once, from now on (running ones finish; queued ones start as slots free up). */
   setConcurrency(concurrency: number): void;
   /** Stops the worker threads. Pending calls reject with CancelledError. */
