@@ -7,7 +7,7 @@ import type { RenderBatchFn } from '../engine/render/types.ts';
 import type { JobRow } from '../store/rows.ts';
 import type { Store } from '../store/store.ts';
 import { afterFailure, BACKOFF_BASE_MS, MAX_ATTEMPTS } from './backoff.ts';
-import { buildOutputSpec } from './spec.ts';
+import { type Batch, type Running, renderBatchOf } from './batch.ts';
 import { EtaTracker, KeyedThrottle } from './throttle.ts';
 
 export interface QueueHooks {
@@ -35,25 +35,6 @@ export interface QueueOptions {
   progressIntervalMs?: number;
   now?: () => number;
   hooks?: QueueHooks;
-}
-
-/** One output of a batch in flight. */
-interface Running {
-  output: Output;
-  batch: Batch;
-  /** Cancels this output alone (its batch mates go on). */
-  controller: AbortController;
-  /** Set when the queue itself stopped the output (stop, cancel, delete): the outcome is not a failure. */
-  interrupted: boolean;
-  /** The renderer has reported this output's outcome. */
-  settled: boolean;
-}
-
-interface Batch {
-  jobId: string;
-  /** Cancels the whole batch (graceful stop). */
-  controller: AbortController;
-  done: Promise<void>;
 }
 
 const PAUSED_KEY = 'queue.paused';
@@ -346,49 +327,12 @@ export class RenderQueue {
     return true;
   }
 
-  private async runBatch(job: JobRow, entries: Running[], batch: Batch): Promise<void> {
-    const byIndex = new Map(entries.map((e) => [e.output.index, e]));
-    /** The renderer's report about one output, once: later ones (a retry inside the engine) are ignored. */
-    const settle = (index: number): Running | undefined => {
-      const entry = byIndex.get(index);
-      if (!entry || entry.settled) return undefined;
-      entry.settled = true;
-      return entry;
-    };
-    try {
-      await this.renderer.renderBatch(
-        entries.map((e) => buildOutputSpec(job, e.output)),
-        {
-          signal: batch.controller.signal,
-          outputSignals: entries.map((e) => e.controller.signal),
-          onProgress: ({ index, fraction }) => {
-            const entry = byIndex.get(index);
-            if (entry && !entry.settled) this.progress(entry.output, fraction);
-          },
-          onOutputDone: (result) => {
-            const entry = settle(result.index);
-            if (entry) this.completed(entry.output, result.duration);
-          },
-          onOutputFailed: (index, error) => {
-            const entry = settle(index);
-            if (entry) this.unfinished(entry, error);
-          },
-          onOutputCancelled: (index) => {
-            const entry = settle(index);
-            if (entry) this.unfinished(entry, null);
-          },
-        },
-      );
-      for (const entry of entries) {
-        if (!entry.settled) this.unfinished(entry, new AppError('RENDER_FAILED', 'The engine did not render it.'));
-      }
-    } catch (error) {
-      for (const entry of entries) {
-        if (entry.settled) continue;
-        entry.settled = true;
-        this.unfinished(entry, error);
-      }
-    }
+  private runBatch(job: JobRow, entries: Running[], batch: Batch): Promise<void> {
+    return renderBatchOf(this.renderer.renderBatch, job, entries, batch, {
+      progress: (entry, fraction) => this.progress(entry.output, fraction),
+      completed: (entry, duration) => this.completed(entry.output, duration),
+      unfinished: (entry, error) => this.unfinished(entry, error),
+    });
   }
 
   /**
