@@ -66,7 +66,7 @@ async function main(): Promise<void> {
         const clipIds: string[] = [];
         for (let k = 0; k < perGroup; k++) {
           const clip = core.store.clips.insert(p.id, {
-            path: originals[(g * perGroup + k) % 10]!,
+            path: files[g * perGroup + k]!,
             name: `g${g}-${k}.mp4`,
             hash: `hash-${g}-${k}`,
             info: mediaInfo,
