@@ -3,13 +3,12 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledError } from '../errors.ts';
 import { FfmpegPool } from '../pool/pool.ts';
-import { type Profile, resolveProfile } from '../profiles/profile.ts';
-import { type AssemblyItem, assembleArgs, concatList, type OutputMetadata } from './assemble-args.ts';
+import { resolveProfile } from '../profiles/profile.ts';
+import { type AssemblyItem, assembleArgs, concatList } from './assemble-args.ts';
 import { NormaliseCache } from './cache.ts';
-import { NormaliseFailedError, RenderFailedError } from './errors.ts';
-import { normaliseFileName, outputFileName, outputSeed, shortClipName } from './naming.ts';
-import { normalisePlan } from './normalise-args.ts';
-import { discardPart, partPathOf } from './part-file.ts';
+import { RenderFailedError } from './errors.ts';
+import { discardPart } from './part-file.ts';
+import { anySignal, audioKey, failure, metadataFor, type Prepared, prepare } from './prepare.ts';
 import type {
   BatchOptions,
   BatchResult,
@@ -19,7 +18,6 @@ import type {
   Renderer,
   RendererOptions,
   RenderOptions,
-  RenderSource,
 } from './types.ts';
 import { drawVariation, uniqueArgs, variedFrames } from './unique-args.ts';
 
@@ -28,108 +26,6 @@ import { drawVariation, uniqueArgs, variedFrames } from './unique-args.ts';
  * work (figures in scripts/bench/README.md). A failed batch is retried one output at a time.
  */
 export const DEFAULT_ASSEMBLY_BATCH = 8;
-
-/** Everything derived from a spec before any FFmpeg runs. */
-interface Prepared {
-  spec: OutputSpec;
-  index: number;
-  profile: Profile;
-  clips: RenderSource[];
-  finalPath: string;
-  partPath: string;
-  seed: number;
-  /** Frames/samples of the plain concatenation of the normalised clips. */
-  frames: number;
-  samples: number;
-  createdAt: Date;
-}
-
-function prepare(spec: OutputSpec): Prepared {
-  const { combination, settings } = spec;
-  const byId = new Map(spec.sources.map((s) => [s.id, s]));
-  const clips = combination.clipIds.map((id) => {
-    const source = byId.get(id);
-    if (!source) {
-      throw new RenderFailedError(`Output ${combination.index + 1}: clip "${id}" is not among the sources.`, {
-        index: combination.index,
-        clipId: id,
-      });
-    }
-    return source;
-  });
-  const profile = resolveProfile(settings);
-  const seed = outputSeed(settings.seed, combination.index);
-  const fileName = spec.fileName
-    ? normaliseFileName(spec.fileName)
-    : outputFileName(settings.nameTemplate, {
-        project: spec.projectName,
-        index: combination.index,
-        total: combination.index + 1,
-        clipNames: clips.map((c) => shortClipName(c.path)),
-        seed,
-        format: settings.format,
-      });
-  const finalPath = join(spec.outDir, fileName);
-  let frames = 0;
-  let samples = 0;
-  for (const clip of clips) {
-    const plan = normalisePlan(clip.info, profile);
-    frames += plan.frames;
-    samples += plan.samples;
-  }
-  return {
-    spec,
-    index: combination.index,
-    profile,
-    clips,
-    finalPath,
-    partPath: partPathOf(finalPath),
-    seed,
-    frames,
-    samples,
-    createdAt: spec.createdAt ?? new Date(),
-  };
-}
-
-/** Aborts when any of the given signals does; undefined when none is given. */
-function anySignal(signals: readonly (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (present.length <= 1) return present[0];
-  return AbortSignal.any(present);
-}
-
-function metadataFor(item: Prepared): OutputMetadata {
-  const name = item.finalPath.split(/[\\/]/).pop() ?? '';
-  return {
-    title: name.replace(/\.mp4$/i, ''),
-    comment: `Video Mixer Pro; project ${item.spec.projectName}; combination ${item.index}: ${item.spec.combination.clipIds.join(' + ')}; seed ${item.seed}`,
-    creationTime: item.createdAt.toISOString(),
-  };
-}
-
-function failure(item: Prepared, error: unknown): Error {
-  if (error instanceof CancelledError || error instanceof RenderFailedError) return error;
-  const output = item.finalPath;
-  if (error instanceof NormaliseFailedError) {
-    return new RenderFailedError(
-      `Output ${item.index + 1} (${output}) failed: clip "${error.clipPath}" could not be prepared. ${error.message}`,
-      { index: item.index, output, clipId: error.clipId, clipPath: error.clipPath },
-      error,
-    );
-  }
-  const reason = error instanceof Error ? error.message : String(error);
-  return new RenderFailedError(
-    `Output ${item.index + 1} (${output}) failed while rendering clips ${item.clips.map((c) => c.path).join(', ')}: ${reason}`,
-    { index: item.index, output },
-    error,
-  );
-}
-
-/** Same audio treatment, so several outputs can share one assembly process. */
-function audioKey(item: Prepared): string {
-  const { audio } = item.spec.settings;
-  return JSON.stringify([audio.mode, audio.musicPath, audio.musicVolume, audio.clipVolume]);
-}
 
 /**
  * The render engine for single outputs and batches. One instance per app (it owns a worker pool); the CLI's `mix`
