@@ -81,8 +81,9 @@ async function startJob(ctx: CoreContext, projectId: string): Promise<Job> {
     await new Promise((resolve) => setImmediate(resolve));
     store.jobs.row(jobId); // Deleted with its project meanwhile: NotFoundError.
     store.jobs.addOutputs(jobId, projectId, outputs.slice(from, from + OUTPUTS_PER_WRITE));
-    ctx.queue.jobAdded(jobId);
   }
+  // Once more at the end, not per chunk: it recounts the job's outputs (about 10 ms a time at 10,000 rows).
+  if (outputs.length > OUTPUTS_PER_WRITE) ctx.queue.jobAdded(jobId);
   ctx.projectChanged(projectId);
   const job = store.jobs.get(jobId);
   ctx.credits?.jobQueued?.(job, cost).catch((e: unknown) => ctx.warn(`Credits: ${(e as Error).message}`));
