@@ -1,4 +1,5 @@
-// `npm run bench`: the fast strategy against a naive one-re-encode-per-output baseline, measured in the same run.
+// `npm run bench`: the fast strategy against a naive one-re-encode-per-output baseline, measured in the same run, and
+// the app's render path (core API → queue → engine) against `vmp mix` (cold) and a bare remux per output (warm).
 // Options: --outputs N (default 64), --sample N naive outputs timed (default 3), --sweep (also time assembly batch
 // sizes and pool concurrency, used to choose the defaults).
 import { existsSync } from 'node:fs';
@@ -10,14 +11,16 @@ import { type Combination, RenderSettings } from '@vmp/shared';
 import { runFfmpeg } from '../../desktop/src/engine/ffmpeg/run.ts';
 import { contentKey } from '../../desktop/src/engine/hash/content-key.ts';
 import { mix } from '../../desktop/src/engine/mix.ts';
+import { DEFAULT_CONCURRENCY } from '../../desktop/src/engine/pool/pool.ts';
 import { probeFile } from '../../desktop/src/engine/probe/probe.ts';
 import { resolveProfile } from '../../desktop/src/engine/profiles/profile.ts';
 import { createRenderer } from '../../desktop/src/engine/render/renderer.ts';
 import type { RenderSource } from '../../desktop/src/engine/render/types.ts';
 import { makeClip } from '../../desktop/test/fixtures/media.ts';
+import { appBench } from './app-queue.ts';
 import { benchFarm } from './farm.ts';
 import { naiveArgs } from './naive.ts';
-import { measured, ratioLine, seconds } from './report.ts';
+import { costLine, measured, ratioLine, seconds } from './report.ts';
 import { captionsCost } from './text.ts';
 
 const { values: opts } = parseArgs({
@@ -119,6 +122,19 @@ async function main(): Promise<void> {
     `fast, warm cache: ${combinations.length} outputs assembled: ${show(per(warm, 1))} = ${show(assemblyPer)} per output; bare -c copy remux of one output: ${show(remuxPer)}`,
   );
 
+  // (e) The app: the same 64 outputs through a real core (SQLite, queue, engine), started with jobs.start; first
+  // from an empty cache (against `vmp mix` cold above), then again on the warm cache (against the bare remux).
+  const appDir = join(work, 'app');
+  await rm(appDir, { recursive: true, force: true });
+  const app = await appBench({ dataDir: appDir, groups, count: combinations.length, concurrency: DEFAULT_CONCURRENCY });
+  const appCold = await app.renderJob();
+  const appWarm = await app.renderJob();
+  await app.close();
+  const appWarmPer = per(appWarm, appWarm.value);
+  console.log(
+    `app (core API, queue): ${appCold.value} outputs cold: ${show(per(appCold, 1))}; warm: ${show(per(appWarm, 1))} = ${show(appWarmPer)} per output`,
+  );
+
   // (a) Naive baseline and (d) unique, interleaved per sampled output so both see the same machine load:
   // naive = one FFmpeg per output re-encoding every clip from its source (concat filter, same encoder settings),
   // unique = one re-encode per output from the normalised clips (warm cache by now). Both sequential.
@@ -181,6 +197,15 @@ async function main(): Promise<void> {
     console.log(ratioLine(`  ${combinations.length} outputs, naive / fast`, naiveAll.cpu, fastAll.cpu, '≥ 15'));
     console.log(ratioLine('  one extra output, bare remux / fast assembly', remuxPer.cpu, assemblyPer.cpu, '≥ 1'));
     console.log(ratioLine('  per output, naive / unique', naivePer.cpu, uniquePer.cpu, '≥ 1'));
+  }
+  console.log('The app against the engine (lower is better):');
+  console.log(costLine('  wall, warm, app per output / bare remux', remuxPer.ms, appWarmPer.ms, '≤ 1.2'));
+  console.log(costLine('  wall, cold, app / vmp mix', fastAll.ms, appCold.ms, '≤ 1.1'));
+  if (fast.cpu !== null) {
+    // The remux copies the audio; assembly encodes AAC, so in CPU neither path nears the remux: compare with mix.
+    console.log(costLine('  CPU, warm, app per output / bare remux', remuxPer.cpu, appWarmPer.cpu, 'as vmp mix'));
+    console.log(costLine('  CPU, cold, app / vmp mix', fastAll.cpu, per(appCold, 1).cpu, '≤ 1.1'));
+    console.log(costLine('  CPU, warm, app / vmp mix (same outputs)', per(warm, 1).cpu, per(appWarm, 1).cpu, '≈ 1'));
   }
   console.log(`Captions burned in while normalising:\n${(await captionsCost(groups[0]!, work)).join('\n')}`);
   const outputsWritten = (await readdir(fastDir)).filter((f) => f.endsWith('.mp4')).length;

@@ -16,6 +16,12 @@ export function ratioLine(name: string, baselineMs: number, measuredMs: number, 
   return `${name}: baseline ${seconds(baselineMs)} / measured ${seconds(measuredMs)} = ${ratio.toFixed(2)}x (target ${target})`;
 }
 
+/** The other way round: what the measured path costs as a multiple of its baseline (lower is better). */
+export function costLine(name: string, baselineMs: number, measuredMs: number, target: string): string {
+  const ratio = measuredMs / baselineMs;
+  return `${name}: measured ${seconds(measuredMs)} / baseline ${seconds(baselineMs)} = ${ratio.toFixed(2)}x (target ${target})`;
+}
+
 /**
  * CPU time of this process plus its waited-for children (FFmpeg runs), in ms, from /proc/self/stat (Linux).
  * On a shared machine wall time swings with other people's load; CPU time says what the work itself cost.

@@ -1,6 +1,7 @@
 import { AppError, ValidationError } from '@vmp/shared/errors';
 import pkg from '../../package.json' with { type: 'json' };
 import { CancelledError, FfmpegNotFoundError } from '../engine/errors.ts';
+import { guardUnhandledRejections } from '../util/process-guard.ts';
 import {
   type CliCommand,
   type CliIo,
@@ -111,6 +112,7 @@ function cancelOnSignals(controller: AbortController): void {
 
 const controller = new AbortController();
 cancelOnSignals(controller);
+guardUnhandledRejections();
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -3,7 +3,8 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FitMode, Loudness, OutputFormat, RenderSettings, Strategy } from '@vmp/shared';
 import { type MixOptions, mix } from '../engine/mix.ts';
-import { type PlanClip, type PlanHeadline, type PlanInput, planCombinations } from '../engine/plan/planner.ts';
+import type { Plan, PlanClip, PlanHeadline, PlanInput } from '../engine/plan/planner.ts';
+import { planOutputs } from '../engine/plan-outputs.ts';
 import { clipVideoDuration } from '../engine/profiles/profile.ts';
 import { loadCaptions, loadHeadlines } from '../engine/text/load.ts';
 import type { ClipAnalysis } from '../engine/validate/analyse.ts';
@@ -245,7 +246,20 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
   }
 
   // Throws ValidationError (exit 2) naming the group, or saying how many combinations exist.
-  const plan = planCombinations(planInputFor(scanned, byPath, options, headlines));
+  const settings = RenderSettings.parse({
+    format: options.format,
+    fit: options.fit,
+    strategy: options.strategy,
+    seed: options.seed,
+    clipsPerOutput: options.clipsPerOutput,
+    loudness: options.loudness,
+    ...(options.watermark ? { watermark: options.watermark } : {}),
+  });
+  const { plan, fileNames } = planOutputs(planInputFor(scanned, byPath, options, headlines), {
+    projectName: basename(options.folder),
+    settings,
+    sourcePaths: new Map(files.map((path) => [path, path])),
+  });
   const usedIds = new Set(plan.combinations.flatMap((c) => c.clipIds));
   const sources: MixOptions['sources'] = analyses
     .filter((a) => usedIds.has(a.path))
@@ -256,16 +270,6 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
       info: a.info!,
       ...(captions.get(a.path)?.length ? { captions: captions.get(a.path)! } : {}),
     }));
-  const settings = RenderSettings.parse({
-    format: options.format,
-    fit: options.fit,
-    strategy: options.strategy,
-    seed: options.seed,
-    clipsPerOutput: options.clipsPerOutput,
-    loudness: options.loudness,
-    count: plan.count,
-    ...(options.watermark ? { watermark: options.watermark } : {}),
-  });
   const licensing = await openLicensing();
   try {
     await licensing.heartbeat();
@@ -273,7 +277,13 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     const payment = await licensing.beforeJob(plan.count);
     if (payment.mode === 'reserved') await licensing.refreshCredits();
     io.stderr.write(costLine(payment, plan.count, licensing));
-    const job = { plan, sources, settings: { ...settings, watermark: payment.watermark }, skipped };
+    const job = {
+      plan,
+      fileNames,
+      sources,
+      settings: { ...settings, count: plan.count, watermark: payment.watermark },
+      skipped,
+    };
     let rendered: Awaited<ReturnType<typeof renderMix>>;
     try {
       rendered = await renderMix(options, io, job, (index) =>
@@ -297,14 +307,15 @@ async function renderMix(
   options: MixCliOptions,
   io: CliIo,
   job: {
-    plan: ReturnType<typeof planCombinations>;
+    plan: Plan;
+    fileNames: readonly string[];
     sources: MixOptions['sources'];
     settings: RenderSettings;
     skipped: Array<{ path: string; reason: string }>;
   },
   completed: (index: number) => void,
 ): Promise<{ code: number; report: MixReport }> {
-  const { plan, sources, settings, skipped } = job;
+  const { plan, fileNames, sources, settings, skipped } = job;
   const progress = createProgressReporter(io.stderr);
   io.stderr.write(
     `Making ${plan.count} of ${plan.possible.exact ? '' : 'about '}${plan.possible.value} possible videos (${plan.mode} mode) in ${options.out}\n`,
@@ -317,7 +328,8 @@ async function renderMix(
     projectName: basename(options.folder),
     sources,
     combinations: plan.combinations,
-    settings,
+    fileNames,
+    settings: { ...settings, count: plan.count },
     outDir: options.out,
     cacheDir: options.cacheDir,
     concurrency: options.concurrency,

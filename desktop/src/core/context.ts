@@ -1,9 +1,10 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ApiHandlers, AppSettings, Job, Output } from '@vmp/shared/api';
+import { type ComputeFn, computeInline } from '../engine/pool/cpu-tasks.ts';
+import type { RenderBatchFn } from '../engine/render/types.ts';
 import type { JobPayment } from '../licensing/service.ts';
 import { RenderQueue } from '../queue/queue.ts';
-import type { RenderOutputFn } from '../queue/types.ts';
 import { Store } from '../store/store.ts';
 import { type EnginePort, realEngine } from './engine-port.ts';
 import { EventHub } from './events.ts';
@@ -27,8 +28,8 @@ export interface CoreOptions {
   dataDir: string;
   platform?: Platform;
   engine?: EnginePort;
-  /** Replaces the engine's renderer (queue tests); default: engine.createRenderer. */
-  render?: RenderOutputFn;
+  /** Replaces the engine's batch renderer (queue tests); default: engine.createRenderer. */
+  render?: RenderBatchFn;
   credits?: CreditsPort;
   /** Default for AppSettings.defaultOutputDir (~/Videos/Video Mixer Pro). */
   defaultOutputDir?: string;
@@ -49,6 +50,8 @@ export interface CoreContext {
   readonly queue: RenderQueue;
   readonly hub: EventHub;
   readonly engine: EnginePort;
+  /** Planning and other CPU-bound engine work, in the engine's worker threads. */
+  readonly compute: ComputeFn;
   readonly platform: Platform;
   readonly credits: CreditsPort | undefined;
   /** Content-keyed stills of clips and outputs. */
@@ -92,7 +95,7 @@ export function createContext(options: CoreOptions): CoreContext {
   const settings = () => resolveAppSettings(store.settings.get(SETTINGS_KEY), defaults);
 
   const renderer = options.render
-    ? { render: options.render, close: async () => {} }
+    ? { renderBatch: options.render, compute: computeInline, close: async () => {} }
     : engine.createRenderer({
         cacheDir: join(dataDir, 'cache'),
         concurrency: settings().concurrency,
@@ -102,7 +105,7 @@ export function createContext(options: CoreOptions): CoreContext {
   const warn = (message: string) => hub.emit({ type: 'notice', level: 'warning', message });
   const queue = new RenderQueue({
     store,
-    render: renderer.render,
+    renderer,
     emit: hub.emit,
     concurrency: settings().concurrency,
     ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
@@ -121,6 +124,7 @@ export function createContext(options: CoreOptions): CoreContext {
     queue,
     hub,
     engine,
+    compute: renderer.compute,
     platform,
     credits: options.credits,
     thumbsDir,

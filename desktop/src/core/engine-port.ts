@@ -1,4 +1,4 @@
-import type { ClipProblem, MediaInfo, PlanSummary } from '@vmp/shared';
+import type { ClipProblem, MediaInfo } from '@vmp/shared';
 import type { AppInfo } from '@vmp/shared/api';
 import {
   analyseClip,
@@ -7,13 +7,12 @@ import {
   ffmpegPaths,
   type PlanInput,
   runTool,
-  summarisePlan,
   thumbnail,
 } from '../engine/index.ts';
-import { outputFileName, outputSeed, shortClipName } from '../engine/render/naming.ts';
-import type { RenderOutputFn } from '../queue/types.ts';
+import type { OutputPlan } from '../engine/plan-outputs.ts';
+import type { Renderer } from '../engine/render/types.ts';
 
-export type { PlanInput };
+export type { OutputPlan, PlanInput };
 
 export interface Analysis {
   size: number;
@@ -28,15 +27,11 @@ export interface EnginePort {
   hash(path: string): Promise<string>;
   /** A JPEG still of a video, cached in `cacheDir` under `key` (a content key, or an output's id); returns its path. */
   thumbnail(path: string, options: { cacheDir: string; key: string; duration: number }): Promise<string>;
-  plan(input: PlanInput): PlanSummary;
-  fileName(
-    template: string,
-    fields: { project: string; index: number; total: number; clipPaths: string[]; seed: number; format: string },
-  ): string;
-  createRenderer(options: { cacheDir: string; concurrency: number; onCommand?: (command: string) => void }): {
-    render: RenderOutputFn;
-    close(): Promise<void>;
-  };
+  createRenderer(options: {
+    cacheDir: string;
+    concurrency: number;
+    onCommand?: (command: string) => void;
+  }): Pick<Renderer, 'renderBatch' | 'setConcurrency' | 'compute' | 'close'>;
   ffmpegStatus(): Promise<AppInfo['ffmpeg']>;
 }
 
@@ -51,29 +46,7 @@ export function realEngine(): EnginePort {
     },
     hash: contentKey,
     thumbnail: (path, { cacheDir, key, duration }) => thumbnail(path, { cacheDir, hash: key, duration }),
-    plan: summarisePlan,
-    fileName: (template, f) =>
-      outputFileName(template, {
-        project: f.project,
-        index: f.index,
-        total: f.total,
-        clipNames: f.clipPaths.map(shortClipName),
-        seed: outputSeed(f.seed, f.index),
-        format: f.format,
-      }),
-    createRenderer(options) {
-      const renderer = createRenderer(options);
-      return {
-        render: async (spec, { signal, onProgress }) => {
-          const result = await renderer.renderOutput(spec, {
-            ...(signal ? { signal } : {}),
-            ...(onProgress ? { onProgress: (p) => onProgress({ fraction: p.fraction }) } : {}),
-          });
-          return { path: result.path, duration: result.duration };
-        },
-        close: () => renderer.close(),
-      };
-    },
+    createRenderer,
     ffmpegStatus() {
       status ??= (async (): Promise<AppInfo['ffmpeg']> => {
         try {

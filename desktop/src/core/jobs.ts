@@ -1,12 +1,18 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Clip, Job } from '@vmp/shared/api';
+import { creditCost } from '@vmp/shared';
+import type { Job } from '@vmp/shared/api';
 import { AppError, ValidationError } from '@vmp/shared/errors';
-import { dedupeFileNames, sanitizeFileName } from '../engine/render/naming.ts';
+import type { Plan } from '../engine/plan/planner.ts';
+import { sanitizeFileName } from '../engine/render/naming.ts';
+import type { RenderSource } from '../engine/render/types.ts';
 import type { JobPayment } from '../licensing/service.ts';
-import type { JobPlanSnapshot, RenderSource } from '../queue/types.ts';
+import type { JobPlanSnapshot } from '../queue/spec.ts';
 import { type AreaHandlers, type CoreContext, projectDetail } from './context.ts';
 import { countWarnings, planInputFor } from './plan.ts';
+
+/** Output rows per write transaction (about 10-20 ms each on the shared 2-core box). */
+const OUTPUTS_PER_WRITE = 250;
 
 function stamp(at: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
@@ -18,10 +24,17 @@ function stamp(at: Date): string {
  * watermark; refused when the balance is short), creates the job with its outputs and hands it to the queue.
  */
 async function startJob(ctx: CoreContext, projectId: string): Promise<Job> {
-  const { engine } = ctx;
+  const { store } = ctx;
   const d = projectDetail(ctx, projectId);
+  const { project } = d;
   const { input } = planInputFor(d);
-  const plan = engine.plan(input);
+  const { plan, fileNames } = await ctx.compute('planOutputs', input, {
+    projectName: project.name,
+    settings: project.settings,
+    sourcePaths: new Map(d.clips.map((c) => [c.id, c.path])),
+  });
+  // Planning ran in a worker thread: the project may have gone meanwhile.
+  store.projects.get(projectId);
   if (plan.count === 0) throw new ValidationError('Nothing to render: the plan has no combinations.');
   const byId = new Map(d.clips.map((c) => [c.id, c]));
   const sources: RenderSource[] = [];
@@ -42,25 +55,25 @@ async function startJob(ctx: CoreContext, projectId: string): Promise<Job> {
   }
   const payment = await ctx.credits?.beforeJob?.(plan.count);
   try {
-    return createJob(ctx, { d, plan, byId, sources, payment });
+    return await createJob(ctx, { d, plan, fileNames, sources, payment });
   } catch (error) {
     if (payment) await ctx.credits?.jobAbandoned?.(payment);
     throw error;
   }
 }
 
-function createJob(
+async function createJob(
   ctx: CoreContext,
   job: {
     d: ReturnType<typeof projectDetail>;
-    plan: ReturnType<CoreContext['engine']['plan']>;
-    byId: Map<string, Clip>;
+    plan: Plan;
+    fileNames: readonly string[];
     sources: RenderSource[];
     payment: JobPayment | undefined;
   },
-): Job {
-  const { store, engine } = ctx;
-  const { d, plan, byId, sources, payment } = job;
+): Promise<Job> {
+  const { store } = ctx;
+  const { d, plan, fileNames, sources, payment } = job;
   const { project } = d;
   const projectId = project.id;
   const settingsAtStart = payment?.watermark ? { ...project.settings, watermark: payment.watermark } : project.settings;
@@ -77,53 +90,51 @@ function createJob(
       { field: 'outputDir', path: outputDir },
     );
   }
-  const names = dedupeFileNames(
-    plan.combinations.map((c) =>
-      engine.fileName(settingsAtStart.nameTemplate, {
-        project: project.name,
-        index: c.index,
-        total: plan.count,
-        clipPaths: c.clipIds.map((id) => byId.get(id)!.path),
-        seed: settingsAtStart.seed,
-        format: settingsAtStart.format,
-      }),
-    ),
-  );
   const durations = new Map(d.clips.map((c) => [c.id, c.info?.duration ?? 0]));
-  const snapshot: JobPlanSnapshot = { projectName: project.name, sources, creditCost: plan.creditCost };
+  const cost = creditCost(plan.count);
+  const snapshot: JobPlanSnapshot = { projectName: project.name, sources, creditCost: cost };
+  const outputs = plan.combinations.map((c, i) => ({
+    index: c.index,
+    clipIds: c.clipIds,
+    path: join(outputDir, fileNames[i]!),
+    duration: c.clipIds.reduce((sum, id) => sum + (durations.get(id) ?? 0), 0),
+  }));
+  // Big jobs are written in chunks with a yield between them, so the app keeps answering while 10,000 rows go in;
+  // the queue may start on the first chunk meanwhile.
   const jobId = store.jobs.create({
     projectId,
     settings: settingsAtStart,
     seed: settingsAtStart.seed,
     plan: snapshot,
     outputDir,
-    outputs: plan.combinations.map((c, i) => ({
-      index: c.index,
-      clipIds: c.clipIds,
-      path: join(outputDir, names[i]!),
-      duration: c.clipIds.reduce((sum, id) => sum + (durations.get(id) ?? 0), 0),
-    })),
+    outputs: outputs.slice(0, OUTPUTS_PER_WRITE),
+    total: outputs.length,
   });
   if (payment) ctx.credits?.jobCreated?.(payment, jobId);
   ctx.queue.jobAdded(jobId);
+  for (let from = OUTPUTS_PER_WRITE; from < outputs.length; from += OUTPUTS_PER_WRITE) {
+    await new Promise((resolve) => setImmediate(resolve));
+    store.jobs.row(jobId); // Deleted with its project meanwhile: NotFoundError.
+    store.jobs.addOutputs(jobId, projectId, outputs.slice(from, from + OUTPUTS_PER_WRITE));
+  }
+  // Once more at the end, not per chunk: it recounts the job's outputs (about 10 ms a time at 10,000 rows).
+  if (outputs.length > OUTPUTS_PER_WRITE) ctx.queue.jobAdded(jobId);
   ctx.projectChanged(projectId);
   const created = store.jobs.get(jobId);
-  ctx.credits
-    ?.jobQueued?.(created, plan.creditCost)
-    .catch((e: unknown) => ctx.warn(`Credits: ${(e as Error).message}`));
+  ctx.credits?.jobQueued?.(created, cost).catch((e: unknown) => ctx.warn(`Credits: ${(e as Error).message}`));
   return created;
 }
 
 /** plan.*, jobs.* and queue.*: preview the plan, start and follow jobs, pause and resume the queue. */
 export function jobHandlers(ctx: CoreContext): AreaHandlers<'plan'> & AreaHandlers<'jobs'> & AreaHandlers<'queue'> {
-  const { store, queue, engine } = ctx;
+  const { store, queue } = ctx;
   return {
     async 'plan.preview'({ projectId, limit = 50 }) {
       const d = projectDetail(ctx, projectId);
       const { input, warnings } = planInputFor(d);
       const base = { mode: d.project.mode, seed: d.project.settings.seed };
       try {
-        const plan = engine.plan(input);
+        const plan = await ctx.compute('summarisePlan', input);
         return {
           ...base,
           possible: plan.possible,

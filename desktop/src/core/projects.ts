@@ -44,7 +44,8 @@ export function projectHandlers(ctx: CoreContext): AreaHandlers<'projects'> {
     },
     async 'projects.delete'({ projectId }) {
       store.projects.get(projectId);
-      for (const job of store.jobs.list(projectId)) queue.cancelJob(job.id);
+      // Its renders stop (partial files removed) before its rows go, so nothing settles against a deleted output.
+      await queue.cancelJobsAndWait(store.jobs.list(projectId).map((job) => job.id));
       const thumbs = store.clips.list(projectId).map((c) => store.clips.thumbnail(c.id));
       store.projects.delete(projectId);
       await removeUnusedThumbnails(ctx, thumbs);

@@ -4,6 +4,7 @@ export * from './ffmpeg/index.ts';
 export * from './hash/index.ts';
 export * from './mix.ts';
 export * from './plan/index.ts';
+export * from './plan-outputs.ts';
 export * from './pool/index.ts';
 export * from './probe/index.ts';
 export * from './profiles/index.ts';

@@ -1,6 +1,7 @@
 import { RenderSettings } from '@vmp/shared';
 import { describe, expect, it } from 'vitest';
-import { overallProgress, planFileNames } from './mix.ts';
+import { overallProgress } from './mix.ts';
+import { planFileNames } from './plan-outputs.ts';
 import type { RenderSource } from './render/types.ts';
 
 const source = (id: string, path: string) => ({ id, path, hash: id, info: {} }) as unknown as RenderSource;
@@ -15,7 +16,7 @@ describe('mix planning', () => {
         { index: 1, clipIds: ['b', 'c'] },
         { index: 2, clipIds: ['a', 'c'] },
       ],
-      sources,
+      new Map(sources.map((s) => [s.id, s.path])),
       RenderSettings.parse({ nameTemplate: '{project}-{clips}' }),
     );
     expect(names).toEqual(['P-intro_end.mp4', 'P-intro_end-2.mp4', 'P-intro_end-3.mp4']);

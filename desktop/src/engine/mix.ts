@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Combination, RenderSettings } from '@vmp/shared';
+import { planFileNames } from './plan-outputs.ts';
 import { writeManifest } from './render/manifest.ts';
-import { dedupeFileNames, outputFileName, outputSeed, shortClipName } from './render/naming.ts';
 import { createRenderer } from './render/renderer.ts';
 import type { OutputPhase, OutputSpec, Renderer, RenderSource } from './render/types.ts';
 
@@ -23,6 +23,8 @@ export interface MixOptions {
   projectName: string;
   sources: readonly RenderSource[];
   combinations: readonly Combination[];
+  /** One per combination, from `planOutputs`; default: planned here the same way. */
+  fileNames?: readonly string[];
   settings: RenderSettings;
   outDir: string;
   cacheDir: string;
@@ -49,29 +51,6 @@ export interface MixResult {
   manifest: { csv: string; json: string };
 }
 
-/** File names for a whole plan: the template expanded per output, then de-duplicated across the plan. */
-export function planFileNames(
-  projectName: string,
-  combinations: readonly Combination[],
-  sources: readonly RenderSource[],
-  settings: RenderSettings,
-): string[] {
-  const paths = new Map(sources.map((s) => [s.id, s.path]));
-  const total = combinations.reduce((max, c) => Math.max(max, c.index + 1), 0);
-  const names = combinations.map((c) =>
-    outputFileName(settings.nameTemplate, {
-      project: projectName,
-      index: c.index,
-      total,
-      clipNames: c.clipIds.map((id) => shortClipName(paths.get(id) ?? id)),
-      seed: outputSeed(settings.seed, c.index),
-      format: settings.format,
-      texts: (c.headlines ?? []).filter((h): h is string => !!h),
-    }),
-  );
-  return dedupeFileNames(names);
-}
-
 /** Overall fraction and ETA from per-output fractions. */
 export function overallProgress(
   fractions: ReadonlyMap<number, number>,
@@ -94,7 +73,9 @@ export function overallProgress(
 export async function mix(options: MixOptions): Promise<MixResult> {
   const { settings, combinations } = options;
   await mkdir(options.outDir, { recursive: true });
-  const names = planFileNames(options.projectName, combinations, options.sources, settings);
+  const names =
+    options.fileNames ??
+    planFileNames(options.projectName, combinations, new Map(options.sources.map((s) => [s.id, s.path])), settings);
   const createdAt = new Date();
   const specs: OutputSpec[] = combinations.map((combination, k) => ({
     projectName: options.projectName,

@@ -112,8 +112,9 @@ export class FarmRunTracker {
     for (const index of indices) this.markFailed(index, new FarmBatchFailedError(message, { jobId, index }));
   }
 
-  results(): { outputs: FarmOutputResult[]; failed: { index: number; error: Error }[] } {
+  results(): { outputs: FarmOutputResult[]; failed: { index: number; error: Error }[]; cancelled: number[] } {
     return {
+      cancelled: [],
       outputs: [...this.done.values()].sort((a, b) => a.index - b.index),
       failed: [...this.failed.entries()].map(([index, error]) => ({ index, error })).sort((a, b) => a.index - b.index),
     };

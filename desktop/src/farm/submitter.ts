@@ -6,6 +6,7 @@ import { AppError, ValidationError } from '@vmp/shared/errors';
 import { Queue, QueueEvents, type RedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CancelledError } from '../engine/errors.ts';
+import { computeInline } from '../engine/pool/cpu-tasks.ts';
 import { normaliseFileName } from '../engine/render/naming.ts';
 import { DEFAULT_ASSEMBLY_BATCH } from '../engine/render/renderer.ts';
 import type { BatchOptions, OutputSpec, Renderer } from '../engine/render/types.ts';
@@ -39,7 +40,7 @@ export interface FarmRenderer extends Renderer {
   renderBatch(
     specs: readonly OutputSpec[],
     options?: FarmBatchOptions,
-  ): Promise<{ outputs: FarmOutputResult[]; failed: { index: number; error: Error }[] }>;
+  ): Promise<{ outputs: FarmOutputResult[]; failed: { index: number; error: Error }[]; cancelled: number[] }>;
   /** "host:pid" of the worker that made the output at `path` (in a batch this renderer submitted). */
   workerOf(path: string): string | undefined;
 }
@@ -69,7 +70,7 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
   async function renderBatch(
     specs: readonly OutputSpec[],
     opts: FarmBatchOptions = {},
-  ): Promise<{ outputs: FarmOutputResult[]; failed: { index: number; error: Error }[] }> {
+  ): Promise<{ outputs: FarmOutputResult[]; failed: { index: number; error: Error }[]; cancelled: number[] }> {
     const { signal } = opts;
     if (signal?.aborted) throw new CancelledError();
     const log = options.log ?? (() => undefined);
@@ -267,6 +268,9 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
         new AppError('FARM_UNSUPPORTED', "Clips are normalised by the farm's workers, as part of their batches."),
       );
     },
+    // Planning is light next to rendering; the workers' pools are theirs.
+    compute: computeInline,
+    setConcurrency: () => undefined,
     close: async () => undefined,
   };
 }

@@ -2,4 +2,3 @@ export * from './backoff.ts';
 export * from './queue.ts';
 export * from './spec.ts';
 export * from './throttle.ts';
-export * from './types.ts';

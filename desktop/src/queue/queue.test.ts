@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RenderSettings } from '@vmp/shared';
 import { AppError } from '@vmp/shared/errors';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Deferred, deferred, EventLog } from '../../test/helpers/events.ts';
+import { CancelledError } from '../engine/errors.ts';
+import { RenderFailedError } from '../engine/render/errors.ts';
+import type { BatchOptions, OutputSpec, RenderBatchFn } from '../engine/render/types.ts';
 import { Store } from '../store/store.ts';
-import { RenderQueue } from './queue.ts';
-import type { RenderOutputFn } from './types.ts';
+import { type QueueRenderer, RenderQueue } from './queue.ts';
 
 type JobEvent = Extract<import('@vmp/shared/api').ApiEvent, { type: 'job.updated' }>;
 
@@ -18,12 +20,15 @@ afterEach(() => {
 });
 
 /**
- * A real, tiny render function: writes `<name>.part`, waits for its gate (or the abort signal), then renames the
- * file into place, like the engine does. `failures[index]` makes the first N attempts of an output fail.
+ * A real, tiny batch renderer with the engine's contract (renderBatch): per output it writes `<name>.part`, waits for
+ * its gate (or an abort: its own signal or the batch's), then renames the file into place. `failures[index]` makes
+ * the first N attempts of an output fail. Counts batches in flight (the queue's concurrency).
  */
 function tinyRenderer(options: { gated?: boolean; failures?: Record<number, number> } = {}) {
   const gates = new Map<number, Deferred>();
   const calls: number[] = [];
+  const batches: number[][] = [];
+  const concurrencies: number[] = [];
   let active = 0;
   let maxActive = 0;
   const gate = (index: number) => {
@@ -35,44 +40,68 @@ function tinyRenderer(options: { gated?: boolean; failures?: Record<number, numb
     return g;
   };
   const started = new EventLog();
-  const render: RenderOutputFn = async (spec, { signal, onProgress }) => {
+  const renderOne = async (spec: OutputSpec, signals: (AbortSignal | undefined)[], opts: BatchOptions) => {
     const index = spec.combination.index;
     calls.push(index);
-    active++;
-    maxActive = Math.max(maxActive, active);
-    const final = join(spec.outDir, spec.fileName);
+    const final = join(spec.outDir, spec.fileName!);
     const part = `${final}.part`;
     try {
       await mkdir(spec.outDir, { recursive: true });
       await writeFile(part, 'partial');
-      onProgress?.({ fraction: 0.5 });
+      opts.onProgress?.({ index, phase: 'rendering', fraction: 0.5 });
       started.push({ type: 'notice', level: 'info', message: String(index) });
       const remaining = options.failures?.[index] ?? 0;
       if (remaining > 0) {
         options.failures![index] = remaining - 1;
-        throw new AppError('RENDER_FAILED', `Output ${index} broke on purpose`);
+        throw new RenderFailedError(`Output ${index} broke on purpose`, { index });
       }
       if (options.gated) {
         await new Promise<void>((resolve, reject) => {
-          const onAbort = () => reject(new AppError('cancelled', 'Cancelled.'));
-          if (signal?.aborted) onAbort();
-          signal?.addEventListener('abort', onAbort, { once: true });
+          const onAbort = () => reject(new CancelledError());
+          for (const signal of signals) {
+            if (signal?.aborted) onAbort();
+            signal?.addEventListener('abort', onAbort, { once: true });
+          }
           gate(index).promise.then(resolve);
         });
       }
       await writeFile(part, `output ${index}`);
       await rename(part, final);
-      return { path: final, duration: 1 };
+      opts.onOutputDone?.({ index, path: final, clipIds: spec.combination.clipIds, sources: [], duration: 1, seed: 0 });
+      return { kind: 'done' as const, index };
     } catch (error) {
       await rm(part, { force: true });
-      throw error;
+      if (!(error instanceof CancelledError)) {
+        opts.onOutputFailed?.(index, error as Error);
+        return { kind: 'failed' as const, index };
+      }
+      if (opts.signal?.aborted) throw error;
+      opts.onOutputCancelled?.(index);
+      return { kind: 'cancelled' as const, index };
+    }
+  };
+  const renderBatch: RenderBatchFn = async (specs, opts = {}) => {
+    active++;
+    maxActive = Math.max(maxActive, active);
+    batches.push(specs.map((s) => s.combination.index));
+    try {
+      const results = await Promise.all(
+        specs.map((spec, k) => renderOne(spec, [opts.signal, opts.outputSignals?.[k]], opts)),
+      );
+      return {
+        outputs: [],
+        failed: results.filter((r) => r.kind === 'failed').map((r) => ({ index: r.index, error: new Error() })),
+        cancelled: results.filter((r) => r.kind === 'cancelled').map((r) => r.index),
+      };
     } finally {
       active--;
     }
   };
   return {
-    render,
+    renderer: { renderBatch, setConcurrency: (n: number) => concurrencies.push(n) } satisfies QueueRenderer,
     calls,
+    batches,
+    concurrencies,
     release: (index: number) => gate(index).resolve(),
     started: (index: number) => started.some((e) => e.type === 'notice' && e.message === String(index)),
     get maxActive() {
@@ -108,8 +137,8 @@ function setup(count: number) {
   return { dataDir, store, jobId, outDir };
 }
 
-function makeQueue(store: Store, render: RenderOutputFn, log: EventLog, concurrency = 2) {
-  return new RenderQueue({ store, render, emit: log.push, concurrency, backoffBaseMs: 1 });
+function makeQueue(store: Store, renderer: QueueRenderer, log: EventLog, concurrency = 2, batchSize = 1) {
+  return new RenderQueue({ store, renderer, emit: log.push, concurrency, batchSize, backoffBaseMs: 1 });
 }
 
 const jobDone = (jobId: string) => (e: import('@vmp/shared/api').ApiEvent) =>
@@ -120,7 +149,7 @@ describe('RenderQueue', () => {
     const { store, jobId, outDir } = setup(5);
     const log = new EventLog();
     const r = tinyRenderer();
-    const queue = makeQueue(store, r.render, log, 2);
+    const queue = makeQueue(store, r.renderer, log, 2);
     queue.start();
     queue.jobAdded(jobId);
     const done = await log.some<JobEvent>(jobDone(jobId));
@@ -139,7 +168,7 @@ describe('RenderQueue', () => {
     const { store, jobId } = setup(2);
     const log = new EventLog();
     const r = tinyRenderer({ failures: { 0: 2, 1: 6 } });
-    const queue = makeQueue(store, r.render, log, 1);
+    const queue = makeQueue(store, r.renderer, log, 1);
     queue.start();
     queue.jobAdded(jobId);
     const done = await log.some<JobEvent>(jobDone(jobId));
@@ -164,7 +193,7 @@ describe('RenderQueue', () => {
     const { store, jobId, outDir } = setup(4);
     const log = new EventLog();
     const r = tinyRenderer({ gated: true });
-    const queue = makeQueue(store, r.render, log, 1);
+    const queue = makeQueue(store, r.renderer, log, 1);
     queue.start();
     queue.jobAdded(jobId);
     await r.started(0);
@@ -198,7 +227,7 @@ describe('RenderQueue', () => {
     const { store, jobId } = setup(3);
     const log = new EventLog();
     const r = tinyRenderer({ gated: true });
-    const queue = makeQueue(store, r.render, log, 1);
+    const queue = makeQueue(store, r.renderer, log, 1);
     queue.start();
     queue.jobAdded(jobId);
     await r.started(0);
@@ -208,7 +237,7 @@ describe('RenderQueue', () => {
     expect(r.calls).toEqual([0]);
     expect(store.jobs.get(jobId)).toMatchObject({ status: 'paused', completed: 1 });
     // The pause is persisted: a new queue on the same database starts paused.
-    expect(new RenderQueue({ store, render: r.render, emit: () => {} }).state().paused).toBe(true);
+    expect(new RenderQueue({ store, renderer: r.renderer, emit: () => {} }).state().paused).toBe(true);
     r.release(1);
     r.release(2);
     queue.resume();
@@ -222,7 +251,7 @@ describe('RenderQueue', () => {
     const { dataDir, store, jobId, outDir } = setup(4);
     const log = new EventLog();
     const r = tinyRenderer({ gated: true });
-    const crashed = makeQueue(store, r.render, log, 2);
+    const crashed = makeQueue(store, r.renderer, log, 2);
     crashed.start();
     crashed.jobAdded(jobId);
     await r.started(0);
@@ -242,7 +271,7 @@ describe('RenderQueue', () => {
     const reopened = Store.open(dataDir);
     const log2 = new EventLog();
     const r2 = tinyRenderer();
-    const queue = makeQueue(reopened, r2.render, log2, 2);
+    const queue = makeQueue(reopened, r2.renderer, log2, 2);
     queue.recover();
     expect(readdirSync(outDir).filter((n) => n.includes('.part'))).toEqual([]);
     expect(reopened.outputs.list({ jobId }).items.map((o) => o.status)).toEqual([
@@ -272,7 +301,7 @@ describe('RenderQueue', () => {
     const { store, jobId } = setup(2);
     const log = new EventLog();
     const r = tinyRenderer({ gated: true });
-    const queue = makeQueue(store, r.render, log, 2);
+    const queue = makeQueue(store, r.renderer, log, 2);
     queue.start();
     queue.jobAdded(jobId);
     await r.started(0);
@@ -284,6 +313,128 @@ describe('RenderQueue', () => {
       ['pending', 0],
     ]);
     for (const o of outputs) expect(existsSync(`${o.path}.part`)).toBe(false);
+    store.close();
+  });
+
+  it('hands the engine batches of ready outputs of one job, within the concurrency, hooks called per output', async () => {
+    const { store, jobId } = setup(5);
+    const other = setup(0);
+    other.store.close();
+    const log = new EventLog();
+    const r = tinyRenderer();
+    const completed: number[] = [];
+    const queue = new RenderQueue({
+      store,
+      renderer: r.renderer,
+      emit: log.push,
+      concurrency: 2,
+      batchSize: 2,
+      hooks: { outputCompleted: (o) => completed.push(o.index) },
+    });
+    queue.start();
+    queue.jobAdded(jobId);
+    const done = await log.some<JobEvent>(jobDone(jobId));
+    expect(done.job).toMatchObject({ status: 'completed', completed: 5 });
+    await queue.whenIdle();
+    expect(r.batches).toEqual([[0, 1], [2, 3], [4]]);
+    expect(r.maxActive).toBe(2);
+    expect(completed.sort()).toEqual([0, 1, 2, 3, 4]);
+    store.close();
+  });
+
+  it('cancels one output inside a batch: its render stops, no .part, its batch mates complete', async () => {
+    const { store, jobId, outDir } = setup(3);
+    const log = new EventLog();
+    const r = tinyRenderer({ gated: true });
+    const queue = makeQueue(store, r.renderer, log, 1, 3);
+    queue.start();
+    queue.jobAdded(jobId);
+    for (const i of [0, 1, 2]) await r.started(i);
+    expect(r.batches).toEqual([[0, 1, 2]]);
+    const [, middle] = store.outputs.list({ jobId }).items;
+    expect(queue.cancelOutput(middle!.id).status).toBe('cancelled');
+    await log.some((e) => e.type === 'output.updated' && e.output.index === 1 && e.output.status === 'cancelled');
+    // Its own render rejected (no one released its gate) while the other two still wait for theirs.
+    await vi.waitFor(() => expect(existsSync(`${middle!.path}.part`)).toBe(false));
+    expect(queue.state().running).toBe(3);
+    r.release(0);
+    r.release(2);
+    await queue.whenIdle();
+    expect(store.outputs.list({ jobId }).items.map((o) => o.status)).toEqual(['completed', 'cancelled', 'completed']);
+    expect(readdirSync(outDir).sort()).toEqual(['out-0.mp4', 'out-2.mp4']);
+    expect(r.batches).toEqual([[0, 1, 2]]);
+    expect(queue.state().running).toBe(0);
+    store.close();
+  });
+
+  it('retries one failed output of a batch alone, with backoff, while its batch mates complete once', async () => {
+    const { store, jobId } = setup(3);
+    const log = new EventLog();
+    const r = tinyRenderer({ failures: { 1: 1 } });
+    const queue = makeQueue(store, r.renderer, log, 1, 3);
+    queue.start();
+    queue.jobAdded(jobId);
+    const done = await log.some<JobEvent>(jobDone(jobId));
+    expect(done.job).toMatchObject({ status: 'completed', completed: 3 });
+    await queue.whenIdle();
+    expect(r.batches).toEqual([[0, 1, 2], [1]]);
+    expect(store.outputs.list({ jobId }).items.map((o) => [o.status, o.attempts, o.error])).toEqual([
+      ['completed', 1, null],
+      ['completed', 2, null],
+      ['completed', 1, null],
+    ]);
+    // Between the attempts the failure was visible on that output only.
+    expect(
+      log.events.some(
+        (e) => e.type === 'output.updated' && e.output.index === 1 && e.output.error === 'Output 1 broke on purpose',
+      ),
+    ).toBe(true);
+    store.close();
+  });
+
+  it('an engine that cancels on its own (code CANCELLED, e.g. shutting down) re-queues the outputs uncounted', async () => {
+    const { store, jobId } = setup(2);
+    const log = new EventLog();
+    const r = tinyRenderer();
+    let calls = 0;
+    // The first batch is cancelled by the engine, not by the queue; the error crossed a thread boundary, so it is a
+    // plain AppError with the engine's code, like FfmpegPool's revived errors.
+    const renderer: QueueRenderer = {
+      renderBatch: async (specs, opts) => {
+        if (calls++ === 0) throw new AppError('CANCELLED', 'The render engine is shutting down.');
+        return r.renderer.renderBatch(specs, opts);
+      },
+    };
+    const queue = makeQueue(store, renderer, log, 1, 2);
+    queue.start();
+    queue.jobAdded(jobId);
+    await log.some<JobEvent>(jobDone(jobId));
+    await queue.whenIdle();
+    expect(store.outputs.list({ jobId }).items.map((o) => [o.status, o.attempts, o.error])).toEqual([
+      ['completed', 1, null],
+      ['completed', 1, null],
+    ]);
+    expect(log.events.some((e) => e.type === 'output.updated' && e.output.error !== null)).toBe(false);
+    store.close();
+  });
+
+  it('a new concurrency reaches the engine at once and starts more batches without waiting for running ones', async () => {
+    const { store, jobId } = setup(3);
+    const log = new EventLog();
+    const r = tinyRenderer({ gated: true });
+    const queue = makeQueue(store, r.renderer, log, 1, 1);
+    queue.start();
+    queue.jobAdded(jobId);
+    await r.started(0);
+    expect(queue.state()).toMatchObject({ running: 1, concurrency: 1 });
+    queue.setConcurrency(3);
+    expect(r.concurrencies).toEqual([3]);
+    expect(queue.state()).toMatchObject({ running: 3, concurrency: 3 });
+    await r.started(1);
+    await r.started(2);
+    for (const i of [0, 1, 2]) r.release(i);
+    await queue.whenIdle();
+    expect(store.jobs.get(jobId).status).toBe('completed');
     store.close();
   });
 });

@@ -2,22 +2,33 @@ import { existsSync } from 'node:fs';
 import type { ApiEvent, Output, QueueState } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
 import { removePartFilesIn, removePartOf } from '../engine/render/part-file.ts';
+import { DEFAULT_ASSEMBLY_BATCH } from '../engine/render/renderer.ts';
+import type { RenderBatchFn } from '../engine/render/types.ts';
+import type { JobRow } from '../store/rows.ts';
 import type { Store } from '../store/store.ts';
 import { afterFailure, BACKOFF_BASE_MS, MAX_ATTEMPTS } from './backoff.ts';
-import { buildRenderSpec } from './spec.ts';
+import { type Batch, type Running, renderBatchOf } from './batch.ts';
 import { EtaTracker, KeyedThrottle } from './throttle.ts';
-import type { RenderOutputFn } from './types.ts';
 
 export interface QueueHooks {
-  /** An output just became COMPLETED (credits are debited from here, later). */
+  /** An output just became completed (credits are debited from here), once per output, also inside a batch. */
   outputCompleted?(output: Output): void;
+}
+
+/** The engine as the queue sees it: `Renderer.renderBatch`, and the pool size to follow the settings. */
+export interface QueueRenderer {
+  renderBatch: RenderBatchFn;
+  setConcurrency?(concurrency: number): void;
 }
 
 export interface QueueOptions {
   store: Store;
-  render: RenderOutputFn;
+  renderer: QueueRenderer;
   emit: (event: ApiEvent) => void;
+  /** FFmpeg processes at once; also the number of batches in flight. */
   concurrency?: number;
+  /** Outputs per batch (fast strategy; unique renders one output per batch). Default: DEFAULT_ASSEMBLY_BATCH. */
+  batchSize?: number;
   maxAttempts?: number;
   backoffBaseMs?: number;
   /** Minimum gap between progress events of one output (and of one job). */
@@ -26,17 +37,10 @@ export interface QueueOptions {
   hooks?: QueueHooks;
 }
 
-interface Running {
-  jobId: string;
-  controller: AbortController;
-  /** Set when the queue itself aborted the render (stop, cancel): the rejection is not a failure. */
-  interrupted: boolean;
-  done: Promise<void>;
-}
-
 const PAUSED_KEY = 'queue.paused';
 
-function isCancellation(error: unknown): boolean {
+/** The engine's CancelledError (code CANCELLED), also after crossing a thread or a process boundary. */
+export function isCancellation(error: unknown): boolean {
   return error instanceof AppError && error.code === 'CANCELLED';
 }
 
@@ -45,13 +49,16 @@ function errorText(error: unknown): string {
 }
 
 /**
- * The persistent render queue. Every state lives in SQLite (outputs: PENDING → PROCESSING → COMPLETED, or back to
- * PENDING with backoff, or FAILED after the last attempt, or CANCELLED); this object only holds what is running
- * now. A restart (`start()`) re-queues outputs left PROCESSING and never touches COMPLETED ones.
+ * The persistent render queue. Every state lives in SQLite (outputs: pending → processing → completed, or back to
+ * pending with backoff, or failed after the last attempt, or cancelled); this object only holds what is running
+ * now. Ready outputs of one job go to the engine together (`renderBatch`, assembled several per FFmpeg process like
+ * `vmp mix`), each with its own signal, so progress, cancel, retries and recovery stay per output.
+ * A restart (`start()`) re-queues outputs left processing and never touches completed ones.
  */
 export class RenderQueue {
   private readonly store: Store;
-  private readonly render: RenderOutputFn;
+  private readonly renderer: QueueRenderer;
+  private readonly batchSize: number;
   private readonly emit: (event: ApiEvent) => void;
   private readonly maxAttempts: number;
   private readonly backoffBaseMs: number;
@@ -60,6 +67,7 @@ export class RenderQueue {
   private readonly throttle: KeyedThrottle;
   private readonly eta: EtaTracker;
   private readonly running = new Map<string, Running>();
+  private readonly batches = new Set<Batch>();
   private readonly etas = new Map<string, number | null>();
   private concurrency: number;
   private paused: boolean;
@@ -69,7 +77,8 @@ export class RenderQueue {
 
   constructor(options: QueueOptions) {
     this.store = options.store;
-    this.render = options.render;
+    this.renderer = options.renderer;
+    this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_ASSEMBLY_BATCH);
     this.emit = options.emit;
     this.concurrency = Math.max(1, options.concurrency ?? 2);
     this.maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
@@ -143,8 +152,10 @@ export class RenderQueue {
     this.checkIdle();
   }
 
+  /** Applies at once: the FFmpeg pool takes the new size now, and more (or fewer) batches go out. */
   setConcurrency(concurrency: number): void {
     this.concurrency = Math.max(1, concurrency);
+    this.renderer.setConcurrency?.(this.concurrency);
     this.pump();
   }
 
@@ -184,6 +195,16 @@ export class RenderQueue {
     this.pump();
   }
 
+  /**
+   * Cancels every open output of these jobs and resolves once their renders have stopped and left no partial file
+   * (deleting a project waits for this before its rows go).
+   */
+  async cancelJobsAndWait(jobIds: readonly string[]): Promise<void> {
+    for (const jobId of jobIds) this.cancelJob(jobId);
+    const ids = new Set(jobIds);
+    await Promise.allSettled([...this.batches].filter((b) => ids.has(b.jobId)).map((b) => b.done));
+  }
+
   retryOutput(outputId: string): Output {
     const output = this.store.outputs.get(outputId);
     this.store.outputs.assertStatus(output, ['failed', 'cancelled'], 'retried');
@@ -221,18 +242,18 @@ export class RenderQueue {
   async stop(): Promise<void> {
     this.started = false;
     clearTimeout(this.timer);
-    const settling: Promise<void>[] = [];
     for (const [outputId, entry] of this.running) {
-      const output = this.store.outputs.get(outputId);
       this.store.outputs.transition(outputId, ['processing'], {
         status: 'pending',
-        attempts: Math.max(0, output.attempts - 1),
+        attempts: Math.max(0, entry.output.attempts - 1),
         progress: 0,
       });
       entry.interrupted = true;
-      entry.controller.abort();
-      settling.push(entry.done);
     }
+    const settling = [...this.batches].map((batch) => {
+      batch.controller.abort();
+      return batch.done;
+    });
     await Promise.allSettled(settling);
   }
 
@@ -265,10 +286,8 @@ export class RenderQueue {
     if (this.started && !this.paused) {
       // One clock reading for both queries: an output not ready at `at` is then surely found as a future retry.
       const at = this.now();
-      const free = this.concurrency - this.running.size;
-      const ready = this.store.outputs.nextPending(free, at, new Set(this.running.keys()));
-      for (const output of ready) this.launch(output);
-      if (this.running.size < this.concurrency) {
+      while (this.batches.size < this.concurrency && this.launchNext(at)) {}
+      if (this.batches.size < this.concurrency) {
         const due = this.store.outputs.nextRetryAt(at);
         // Backoff: wake up when the earliest retry is due.
         if (due !== null) this.timer = setTimeout(() => this.pump(), Math.max(0, due - this.now()));
@@ -277,57 +296,107 @@ export class RenderQueue {
     this.checkIdle();
   }
 
-  private launch(pending: Output): void {
-    const output = this.store.outputs.transition(pending.id, ['pending'], {
-      status: 'processing',
-      attempts: pending.attempts + 1,
-      progress: 0,
-      error: null,
-    });
-    if (!output) return;
-    const controller = new AbortController();
-    const entry: Running = { jobId: output.jobId, controller, interrupted: false, done: Promise.resolve() };
-    this.running.set(output.id, entry);
-    this.emit({ type: 'output.updated', output });
-    this.refreshJob(output.jobId, true);
+  /** Starts a batch of ready outputs of the oldest job with any; false when none is ready. */
+  private launchNext(at: number): boolean {
+    const candidates = this.store.outputs.nextPending(this.batchSize, at);
+    const first = candidates[0];
+    if (!first) return false;
+    const job = this.store.jobs.row(first.jobId);
+    // Unique renders re-encode one output per process: one per batch keeps the batches in flight = processes.
+    const size = (job.settings as { strategy?: string }).strategy === 'unique' ? 1 : this.batchSize;
+    const batch: Batch = { jobId: job.id, controller: new AbortController(), done: Promise.resolve() };
+    const entries: Running[] = [];
+    for (const pending of candidates.filter((o) => o.jobId === job.id).slice(0, size)) {
+      const output = this.store.outputs.transition(pending.id, ['pending'], {
+        status: 'processing',
+        attempts: pending.attempts + 1,
+        progress: 0,
+        error: null,
+      });
+      if (!output) continue;
+      const entry: Running = { output, batch, controller: new AbortController(), interrupted: false, settled: false };
+      this.running.set(output.id, entry);
+      entries.push(entry);
+      this.emit({ type: 'output.updated', output });
+    }
+    if (entries.length === 0) return true;
+    this.batches.add(batch);
+    this.refreshJob(job.id, true);
     this.emitQueue();
-    entry.done = this.run(output, entry).finally(() => {
-      this.running.delete(output.id);
-      this.throttle.forget(output.id);
-      const current = this.store.outputs.get(output.id);
-      // A finished file is only ever the renamed, complete one; anything else left by this attempt goes.
-      if (current.status !== 'completed' && current.path) {
-        removePartOf(current.path);
-      }
-      this.emitQueue();
-      if (this.started) this.pump();
-      else this.checkIdle();
+    batch.done = this.runBatch(job, entries, batch).finally(() => this.settleBatch(batch, entries));
+    return true;
+  }
+
+  private runBatch(job: JobRow, entries: Running[], batch: Batch): Promise<void> {
+    return renderBatchOf(this.renderer.renderBatch, job, entries, batch, {
+      progress: (entry, fraction) => this.progress(entry.output, fraction),
+      completed: (entry, duration) => this.completed(entry.output, duration),
+      unfinished: (entry, error) => this.unfinished(entry, error),
     });
   }
 
-  private async run(output: Output, entry: Running): Promise<void> {
-    try {
-      const spec = buildRenderSpec(this.store.jobs.row(output.jobId), output);
-      const result = await this.render(spec, {
-        signal: entry.controller.signal,
-        onProgress: ({ fraction }) => this.progress(output, fraction),
+  /**
+   * An output that did not complete. Stopped by the queue (cancel, stop, delete): its state is already set.
+   * Cancelled by the engine on its own (shutting down): back to pending, the attempt not counted. Else a failure.
+   */
+  private unfinished(entry: Running, error: unknown): void {
+    if (entry.interrupted) return;
+    if (error === null || isCancellation(error)) {
+      const back = this.store.outputs.transition(entry.output.id, ['processing'], {
+        status: 'pending',
+        attempts: Math.max(0, entry.output.attempts - 1),
+        progress: 0,
       });
-      // A complete file is kept even if a cancel or stop raced with its last moment.
-      const done = this.store.outputs.transition(output.id, ['processing', 'cancelled', 'pending'], {
-        status: 'completed',
-        progress: 1,
-        error: null,
-        duration: result.duration,
-      });
-      if (done) {
-        this.emit({ type: 'output.updated', output: done });
-        this.hooks.outputCompleted?.(done);
+      if (back) this.emit({ type: 'output.updated', output: back });
+      return;
+    }
+    this.failed(entry.output, error);
+  }
+
+  private completed(output: Output, duration: number): void {
+    // A complete file is kept even if a cancel or stop raced with its last moment.
+    const done = this.store.outputs.transition(output.id, ['processing', 'cancelled', 'pending'], {
+      status: 'completed',
+      progress: 1,
+      error: null,
+      duration,
+    });
+    if (!done) return;
+    this.emit({ type: 'output.updated', output: done });
+    this.hooks.outputCompleted?.(done);
+    this.refreshJob(output.jobId, false);
+  }
+
+  /** Never throws: the rows may be gone (project deleted), and nothing may reject unhandled here. */
+  private settleBatch(batch: Batch, entries: Running[]): void {
+    this.batches.delete(batch);
+    for (const { output } of entries) {
+      this.running.delete(output.id);
+      this.throttle.forget(output.id);
+      // A finished file is only ever the renamed, complete one; anything else left by this attempt goes.
+      if (output.path && this.currentStatus(output.id) !== 'completed') {
+        try {
+          removePartOf(output.path);
+        } catch (error) {
+          this.emit({
+            type: 'notice',
+            level: 'warning',
+            message: `Could not remove ${output.path}.part: ${errorText(error)}`,
+          });
+        }
       }
-    } catch (error) {
-      if (entry.interrupted || isCancellation(error)) return;
-      this.failed(output, error);
-    } finally {
-      this.refreshJob(output.jobId, true);
+    }
+    this.refreshJob(batch.jobId, true);
+    this.emitQueue();
+    if (this.started) this.pump();
+    else this.checkIdle();
+  }
+
+  private currentStatus(outputId: string): Output['status'] | null {
+    try {
+      return this.store.outputs.get(outputId).status;
+    } catch {
+      return null; // Deleted with its project.
     }
   }
 

@@ -1,17 +1,23 @@
 import { basename, dirname } from 'node:path';
 import { RenderSettings } from '@vmp/shared';
 import type { Output } from '@vmp/shared/api';
+import type { OutputSpec, RenderSource } from '../engine/render/types.ts';
 import type { JobRow } from '../store/rows.ts';
-import type { JobPlanSnapshot, RenderSpec } from './types.ts';
+
+/** What a job stores at start so later edits to the project never change what it renders. */
+export interface JobPlanSnapshot {
+  projectName: string;
+  sources: RenderSource[];
+  creditCost: number;
+}
 
 /** Rebuilds the self-contained render spec of one output from its job's snapshot. Same spec on every retry. */
-export function buildRenderSpec(job: JobRow, output: Output): RenderSpec {
+export function buildOutputSpec(job: JobRow, output: Output): OutputSpec {
   const plan = job.plan as JobPlanSnapshot;
-  const wanted = new Set(output.clipIds);
   return {
     projectName: plan.projectName,
     combination: { index: output.index, clipIds: output.clipIds },
-    sources: plan.sources.filter((s) => wanted.has(s.id)),
+    sources: plan.sources,
     settings: RenderSettings.parse(job.settings),
     outDir: output.path ? dirname(output.path) : job.outputDir,
     fileName: basename(output.path ?? `${output.index}.mp4`),

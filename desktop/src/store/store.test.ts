@@ -119,6 +119,34 @@ describe('Store', () => {
     ]);
     store.close();
   });
+
+  it('writes a big job in chunks: the first with the job, the rest with addOutputs, same rows as one write', () => {
+    const store = Store.open(tempDir());
+    const project = newProject(store);
+    const outputs = Array.from({ length: 600 }, (_, index) => ({
+      index,
+      clipIds: ['a', 'b'],
+      path: `/tmp/out/big/${index}.mp4`,
+      duration: index % 2 ? null : 2.5,
+    }));
+    const jobId = store.jobs.create({
+      projectId: project.id,
+      settings: RenderSettings.parse({}),
+      seed: 1,
+      plan: {},
+      outputDir: '/tmp/out/big',
+      outputs: outputs.slice(0, 250),
+      total: 600,
+    });
+    store.jobs.addOutputs(jobId, project.id, outputs.slice(250));
+    expect(store.jobs.get(jobId)).toMatchObject({ total: 600, status: 'queued' });
+    const rows = store.outputs.list({ jobId, limit: 1000 }).items;
+    expect(rows.map((o) => [o.index, o.clipIds, o.path, o.duration, o.status, o.attempts])).toEqual(
+      outputs.map((o) => [o.index, o.clipIds, o.path, o.duration, 'pending', 0]),
+    );
+    expect(store.outputs.nextPending(1, Date.now())[0]?.index).toBe(0);
+    store.close();
+  });
 });
 
 describe('migrations', () => {

@@ -29,7 +29,7 @@ export class Store {
 
   constructor(opened: OpenedDb) {
     this.opened = opened;
-    const ctx: RepoContext = { db: opened.db, transaction: (fn) => this.transaction(fn) };
+    const ctx: RepoContext = { db: opened.db, sqlite: opened.sqlite, transaction: (fn) => this.transaction(fn) };
     this.settings = new SettingsRepo(ctx);
     this.projects = new ProjectsRepo(ctx);
     this.clips = new ClipsRepo(ctx);

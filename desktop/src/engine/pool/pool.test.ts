@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError, FfmpegFailedError } from '../errors.ts';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
+import { summarisePlan } from '../plan/planner.ts';
 import { FfmpegPool, resolveWorker } from './pool.ts';
 
 // Jobs read lavfi sources and write to the null muxer: real FFmpeg runs, no files.
@@ -71,6 +72,49 @@ describe('FFmpeg worker pool', () => {
       expect(error.code).toBe('FFMPEG_FAILED');
       expect(error.message).toContain('Reading');
       expect(error.command).toContain('/nonexistent/clip.mp4');
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it('a new concurrency applies at once: a waiting job starts without any running one finishing', async () => {
+    const pool = new FfmpegPool({ concurrency: 1 });
+    const controller = new AbortController();
+    try {
+      const progressOf = new Map<string, number>();
+      const runs = ['a', 'b'].map((name) =>
+        pool
+          .run(job(3600), { signal: controller.signal, onProgress: () => progressOf.set(name, 1) })
+          .catch((e: unknown) => e),
+      );
+      expect([pool.active, pool.queued]).toEqual([1, 1]);
+      pool.setConcurrency(2);
+      expect([pool.active, pool.queued]).toEqual([2, 0]);
+      // Both FFmpeg processes really run side by side (neither of the hour-long jobs can have finished).
+      while (progressOf.size < 2) await new Promise((r) => setTimeout(r, 20));
+      pool.setConcurrency(1);
+      expect(pool.concurrency).toBe(1);
+      controller.abort();
+      for (const outcome of await Promise.all(runs)) expect(outcome).toBeInstanceOf(CancelledError);
+      expect(pool.active).toBe(0);
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it('runs CPU tasks (planning) in a worker thread: same result as on the main thread, errors keep their code', async () => {
+    const pool = new FfmpegPool({ concurrency: 1 });
+    try {
+      const groups = [0, 1, 2].map((g) => ({
+        name: `G${g}`,
+        clips: Array.from({ length: 5 }, (_, k) => ({ id: `g${g}-${k}`, duration: 1 + k, valid: true })),
+      }));
+      const input = { mode: 'manual' as const, groups, rules: [{ a: 'g0-0', b: 'g1-0' }], seed: 3, count: 40 };
+      const inWorker = await pool.compute('summarisePlan', input);
+      expect(inWorker).toEqual(summarisePlan(input));
+      expect(pool.active).toBe(0); // CPU tasks do not take FFmpeg slots
+      const tooMany = await pool.compute('summarisePlan', { ...input, count: 1000 }).catch((e: unknown) => e);
+      expect(tooMany).toMatchObject({ code: 'VALIDATION_ERROR', status: 422 });
     } finally {
       await pool.destroy();
     }

@@ -7,13 +7,24 @@ import Tinypool from 'tinypool';
 import { onAbort } from '../abort/on-abort.ts';
 import { CancelledError, FfmpegFailedError } from '../errors.ts';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
-import { CANCEL_MESSAGE, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.ts';
+import type { CpuTaskName, CpuTasks } from './cpu-tasks.ts';
+import {
+  CANCEL_MESSAGE,
+  type CpuResult,
+  type CpuTask,
+  type WorkerMessage,
+  type WorkerResult,
+  type WorkerTask,
+} from './protocol.ts';
 
 /**
  * FFmpeg processes at once: one per core, since one process leaves part of a second core idle (figures in
  * scripts/bench/README.md). On a machine busy with other work, lower it in settings.
  */
 export const DEFAULT_CONCURRENCY = Math.max(1, availableParallelism());
+
+/** Threads the pool may start: the settings' highest concurrency, so raising it never needs a new pool. */
+export const MAX_THREADS = 16;
 
 export interface FfmpegJob {
   args: string[];
@@ -49,7 +60,7 @@ export function resolveWorker(explicit?: string): string {
 
 /** A worker_threads pool running FFmpeg jobs, at most `concurrency` at once, each cancellable on its own. */
 export class FfmpegPool {
-  readonly concurrency: number;
+  private limit: number;
   private readonly pool: Tinypool;
   private readonly onCommand: ((command: string) => void) | undefined;
   private running = 0;
@@ -57,17 +68,27 @@ export class FfmpegPool {
   private closed = false;
 
   constructor(options: PoolOptions = {}) {
-    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
+    this.limit = clampConcurrency(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.onCommand = options.onCommand;
     const worker = resolveWorker(options.workerFile);
     if (!existsSync(worker)) throw new AppError('WORKER_MISSING', `FFmpeg worker not found at ${worker}`);
     this.pool = new Tinypool({
       filename: worker,
       minThreads: 0,
-      maxThreads: this.concurrency,
+      maxThreads: MAX_THREADS,
       idleTimeout: 30_000,
       isolateWorkers: false,
     });
+  }
+
+  get concurrency(): number {
+    return this.limit;
+  }
+
+  /** Applies at once: more slots start waiting jobs now; fewer let running jobs finish and start no more. */
+  setConcurrency(concurrency: number): void {
+    this.limit = clampConcurrency(concurrency);
+    while (this.running < this.limit && this.waiting.length > 0) this.waiting.shift()!.start();
   }
 
   get active(): number {
@@ -91,6 +112,21 @@ export class FfmpegPool {
     }
   }
 
+  /**
+   * Runs CPU-bound engine work (cpu-tasks.ts) in a worker thread, beside the FFmpeg jobs and not counted against
+   * their concurrency. Errors come back as AppError with their code, status and details.
+   */
+  async compute<N extends CpuTaskName>(name: N, ...args: Parameters<CpuTasks[N]>): Promise<ReturnType<CpuTasks[N]>> {
+    if (this.closed) throw new CancelledError('The render engine is shutting down.');
+    const task: CpuTask = { kind: 'cpu', name, args };
+    const result = (await this.pool.run(task)) as CpuResult;
+    if (result.ok) return result.value as ReturnType<CpuTasks[N]>;
+    throw new AppError(result.code, result.message, {
+      ...(result.status !== undefined ? { status: result.status } : {}),
+      details: result.details,
+    });
+  }
+
   /** Cancels queued jobs; running ones are left to their signals. Then stops the threads. */
   async destroy(): Promise<void> {
     this.closed = true;
@@ -100,7 +136,7 @@ export class FfmpegPool {
   }
 
   private acquire(signal: AbortSignal | undefined): Promise<void> {
-    if (this.running < this.concurrency) {
+    if (this.running < this.limit && this.waiting.length === 0) {
       this.running++;
       return Promise.resolve();
     }
@@ -128,8 +164,7 @@ export class FfmpegPool {
 
   private release(): void {
     this.running--;
-    const next = this.waiting.shift();
-    next?.start();
+    if (this.running < this.limit) this.waiting.shift()?.start();
   }
 
   private async execute(job: FfmpegJob, options: JobOptions): Promise<void> {
@@ -156,6 +191,10 @@ export class FfmpegPool {
       port1.close();
     }
   }
+}
+
+function clampConcurrency(value: number): number {
+  return Math.min(MAX_THREADS, Math.max(1, Math.floor(value)));
 }
 
 function reviveError(result: Extract<WorkerResult, { ok: false }>): Error {

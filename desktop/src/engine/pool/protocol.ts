@@ -1,14 +1,27 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
+import type { CpuTaskName } from './cpu-tasks.ts';
 
 /** What the main thread sends a worker: one FFmpeg run. Progress, commands and cancel travel over `port`. */
 export interface WorkerTask {
+  kind?: 'ffmpeg';
   args: string[];
   label?: string;
   env?: Record<string, string>;
   progress: boolean;
   port: MessagePort;
 }
+
+/** One CPU task (see cpu-tasks.ts) by name, with its arguments. */
+export interface CpuTask {
+  kind: 'cpu';
+  name: CpuTaskName;
+  args: unknown[];
+}
+
+export type CpuResult =
+  | { ok: true; value: unknown }
+  | { ok: false; code: string; message: string; status?: number; details?: unknown };
 
 export type WorkerMessage = { type: 'progress'; progress: FfmpegProgress } | { type: 'command'; command: string };
 

@@ -1,14 +1,35 @@
 import { AppError } from '@vmp/shared/errors';
 import { FfmpegFailedError } from '../errors.ts';
 import { runFfmpeg, setCommandLogger } from '../ffmpeg/run.ts';
-import { CANCEL_MESSAGE, type WorkerMessage, type WorkerResult, type WorkerTask } from './protocol.ts';
+import { cpuTasks } from './cpu-tasks.ts';
+import {
+  CANCEL_MESSAGE,
+  type CpuResult,
+  type CpuTask,
+  type WorkerMessage,
+  type WorkerResult,
+  type WorkerTask,
+} from './protocol.ts';
+
+function runCpuTask(task: CpuTask): CpuResult {
+  try {
+    const fn = cpuTasks[task.name] as (...args: unknown[]) => unknown;
+    return { ok: true, value: fn(...task.args) };
+  } catch (error) {
+    if (error instanceof AppError) {
+      return { ok: false, code: error.code, message: error.message, status: error.status, details: error.details };
+    }
+    return { ok: false, code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error) };
+  }
+}
 
 /**
  * Worker-thread side of the FFmpeg pool: runs one FFmpeg command per task through runFfmpeg (so it is logged and
  * killed on cancel like any other), streams progress back, and answers with plain data.
  * Tests and dev load this file through tsx; the packaged app loads its bundled twin, ffmpeg-worker.mjs.
  */
-export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
+export default async function runTask(task: WorkerTask | CpuTask): Promise<WorkerResult | CpuResult> {
+  if (task.kind === 'cpu') return runCpuTask(task);
   const { port } = task;
   const controller = new AbortController();
   const post = (message: WorkerMessage) => port.postMessage(message);

@@ -179,17 +179,21 @@ function join_(entry: InFlight, signal: AbortSignal | undefined): Promise<string
   entry.refs++;
   let left = false;
   let stopWatching = () => {};
-  const leave = () => {
-    if (left) return;
+  /** Returns true when this caller was the last and so stopped the run. */
+  const leave = (): boolean => {
+    if (left) return false;
     left = true;
     entry.refs--;
     stopWatching();
-    if (entry.refs === 0 && !entry.settled) entry.controller.abort();
+    if (entry.refs > 0 || entry.settled) return false;
+    entry.controller.abort();
+    return true;
   };
   return new Promise<string>((resolve, reject) => {
     stopWatching = onAbort(signal, () => {
-      leave();
-      reject(new CancelledError());
+      // The last one out waits for the FFmpeg run to be gone, so a cancelled render leaves no process behind.
+      if (leave()) entry.promise.catch(() => undefined).then(() => reject(new CancelledError()));
+      else reject(new CancelledError());
     });
     entry.promise.then(
       (value) => {

@@ -120,7 +120,7 @@ export function resumingRenderer(inner: Renderer, hooks: ResumingHooks = {}): Re
         failed.push({ index: full.index, error: new DiskFullError(facts, full.error) });
       }
       state.failed = failed;
-      return { outputs, failed: failed.sort((a, b) => a.index - b.index) };
+      return { outputs, failed: failed.sort((a, b) => a.index - b.index), cancelled: [] };
     };
     try {
       if (rest.length > 0) {
@@ -165,6 +165,8 @@ export function resumingRenderer(inner: Renderer, hooks: ResumingHooks = {}): Re
       throw failed[0]!.error;
     },
     normalise: (source, settings, opts) => inner.normalise(source, settings, opts),
+    compute: inner.compute,
+    setConcurrency: (concurrency) => inner.setConcurrency(concurrency),
     close: () => inner.close(),
   };
 }

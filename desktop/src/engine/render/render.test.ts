@@ -271,5 +271,45 @@ describe('render engine', () => {
       });
       expect(await readdir(outDir).catch(() => [])).toEqual([]);
     });
+
+    it('one output of a batch, while assembling: the process stops, its mates are assembled again and complete', async () => {
+      const outDir = join(dir, 'cancel-one');
+      const own = new AbortController();
+      const assemblies: string[] = [];
+      const batchRenderer = createRenderer({
+        cacheDir,
+        concurrency: 1,
+        onCommand: (c) => {
+          if (!c.includes('-f concat')) return;
+          assemblies.push(c);
+          if (assemblies.length === 1) own.abort();
+        },
+      });
+      const spec = (index: number, clipIds: string[]): OutputSpec => ({
+        projectName: 'CancelOne',
+        combination: { index, clipIds },
+        sources: Object.values(src),
+        settings: RenderSettings.parse({}),
+        outDir,
+        fileName: `out-${index}.mp4`,
+      });
+      const cancelled: number[] = [];
+      try {
+        const result = await batchRenderer.renderBatch(
+          [spec(0, ['rotated', 'hevc']), spec(1, ['hevc', 'rotated']), spec(2, ['rotated'])],
+          { outputSignals: [undefined, own.signal, undefined], onOutputCancelled: (i) => cancelled.push(i) },
+        );
+        expect(result.outputs.map((o) => o.index)).toEqual([0, 2]);
+        expect(result).toMatchObject({ failed: [], cancelled: [1] });
+        expect(cancelled).toEqual([1]);
+        // First process: all three outputs; second: the two left.
+        expect(assemblies.map((c) => (c.match(/\.mp4\.part/g) ?? []).length)).toEqual([3, 2]);
+        expect((await readdir(outDir)).sort()).toEqual(['out-0.mp4', 'out-2.mp4']);
+        for (const o of result.outputs)
+          await expectValidOutput(o.path, { width: 1080, height: 1920, duration: o.duration });
+      } finally {
+        await batchRenderer.close();
+      }
+    });
   });
 });

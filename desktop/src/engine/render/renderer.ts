@@ -4,14 +4,13 @@ import { join } from 'node:path';
 import { CancelledError } from '../errors.ts';
 import { outputAudio } from '../loudness/music.ts';
 import { FfmpegPool } from '../pool/pool.ts';
-import { type Profile, resolveProfile } from '../profiles/profile.ts';
-import { type ClipText, clipTextFor } from '../text/overlay.ts';
-import { type AssemblyItem, assembleArgs, concatList, type OutputMetadata } from './assemble-args.ts';
+import { resolveProfile } from '../profiles/profile.ts';
+import { type AssemblyItem, assembleArgs, concatList } from './assemble-args.ts';
 import { NormaliseCache } from './cache.ts';
-import { NormaliseFailedError, RenderFailedError } from './errors.ts';
-import { normaliseFileName, outputFileName, outputSeed, shortClipName } from './naming.ts';
+import { RenderFailedError } from './errors.ts';
 import { normalisePlan } from './normalise-args.ts';
-import { discardPart, partPathOf } from './part-file.ts';
+import { discardPart } from './part-file.ts';
+import { anySignal, audioKey, failure, metadataFor, type Prepared, prepare } from './prepare.ts';
 import { prepareTextFilter } from './text-overlay.ts';
 import type {
   BatchOptions,
@@ -22,7 +21,6 @@ import type {
   Renderer,
   RendererOptions,
   RenderOptions,
-  RenderSource,
 } from './types.ts';
 import { drawVariation, uniqueArgs, variedFrames } from './unique-args.ts';
 
@@ -31,105 +29,6 @@ import { drawVariation, uniqueArgs, variedFrames } from './unique-args.ts';
  * work (figures in scripts/bench/README.md). A failed batch is retried one output at a time.
  */
 export const DEFAULT_ASSEMBLY_BATCH = 8;
-
-/** Everything derived from a spec before any FFmpeg runs. */
-interface Prepared {
-  spec: OutputSpec;
-  index: number;
-  profile: Profile;
-  clips: RenderSource[];
-  /** Text over each clip (captions, headline, watermark); undefined: none. */
-  texts: (ClipText | undefined)[];
-  finalPath: string;
-  partPath: string;
-  seed: number;
-  /** Frames/samples of the plain concatenation of the normalised clips. */
-  frames: number;
-  samples: number;
-  createdAt: Date;
-}
-
-function prepare(spec: OutputSpec): Prepared {
-  const { combination, settings } = spec;
-  const byId = new Map(spec.sources.map((s) => [s.id, s]));
-  const clips = combination.clipIds.map((id) => {
-    const source = byId.get(id);
-    if (!source) {
-      throw new RenderFailedError(`Output ${combination.index + 1}: clip "${id}" is not among the sources.`, {
-        index: combination.index,
-        clipId: id,
-      });
-    }
-    return source;
-  });
-  const profile = resolveProfile(settings);
-  const seed = outputSeed(settings.seed, combination.index);
-  const fileName = spec.fileName
-    ? normaliseFileName(spec.fileName)
-    : outputFileName(settings.nameTemplate, {
-        project: spec.projectName,
-        index: combination.index,
-        total: combination.index + 1,
-        clipNames: clips.map((c) => shortClipName(c.path)),
-        seed,
-        format: settings.format,
-        texts: (combination.headlines ?? []).filter((h): h is string => !!h),
-      });
-  const finalPath = join(spec.outDir, fileName);
-  let frames = 0;
-  let samples = 0;
-  for (const clip of clips) {
-    const plan = normalisePlan(clip.info, profile);
-    frames += plan.frames;
-    samples += plan.samples;
-  }
-  return {
-    spec,
-    index: combination.index,
-    profile,
-    clips,
-    texts: clips.map((clip, k) => clipTextFor(clip.captions, combination.headlines?.[k], settings)),
-    finalPath,
-    partPath: partPathOf(finalPath),
-    seed,
-    frames,
-    samples,
-    createdAt: spec.createdAt ?? new Date(),
-  };
-}
-
-function metadataFor(item: Prepared): OutputMetadata {
-  const name = item.finalPath.split(/[\\/]/).pop() ?? '';
-  return {
-    title: name.replace(/\.mp4$/i, ''),
-    comment: `Video Mixer Pro; project ${item.spec.projectName}; combination ${item.index}: ${item.spec.combination.clipIds.join(' + ')}; seed ${item.seed}`,
-    creationTime: item.createdAt.toISOString(),
-  };
-}
-
-function failure(item: Prepared, error: unknown): Error {
-  if (error instanceof CancelledError || error instanceof RenderFailedError) return error;
-  const output = item.finalPath;
-  if (error instanceof NormaliseFailedError) {
-    return new RenderFailedError(
-      `Output ${item.index + 1} (${output}) failed: clip "${error.clipPath}" could not be prepared. ${error.message}`,
-      { index: item.index, output, clipId: error.clipId, clipPath: error.clipPath },
-      error,
-    );
-  }
-  const reason = error instanceof Error ? error.message : String(error);
-  return new RenderFailedError(
-    `Output ${item.index + 1} (${output}) failed while rendering clips ${item.clips.map((c) => c.path).join(', ')}: ${reason}`,
-    { index: item.index, output },
-    error,
-  );
-}
-
-/** Same audio treatment, so several outputs can share one assembly process. */
-function audioKey(item: Prepared): string {
-  const { audio } = item.spec.settings;
-  return JSON.stringify([audio.mode, audio.musicPath, audio.musicVolume, audio.clipVolume]);
-}
 
 /**
  * The render engine for single outputs and batches. One instance per app (it owns a worker pool); the CLI's `mix`
@@ -155,17 +54,30 @@ export function createRenderer(options: RendererOptions): Renderer {
     if (signal?.aborted) throw new CancelledError();
     const outputs: OutputResult[] = [];
     const failed: { index: number; error: Error }[] = [];
+    const cancelled: number[] = [];
     const fail = (index: number, error: Error) => {
       failed.push({ index, error });
       opts.onOutputFailed?.(index, error);
+    };
+    const ownSignal = new Map<Prepared, AbortSignal>();
+    /** Stopped by its own signal, not the batch's (which rejects the whole batch instead). */
+    const cancelledAlone = (item: Prepared) => !signal?.aborted && ownSignal.get(item)?.aborted === true;
+    const cancel = (item: Prepared) => {
+      if (cancelled.includes(item.index)) return;
+      cancelled.push(item.index);
+      opts.onOutputCancelled?.(item.index);
     };
     const report = (index: number, phase: OutputPhase, fraction: number) =>
       opts.onProgress?.({ index, phase, fraction: Math.max(0, Math.min(1, fraction)) });
 
     const items: Prepared[] = [];
-    for (const spec of specs) {
+    for (const [k, spec] of specs.entries()) {
       try {
-        items.push(prepare(spec));
+        const item = prepare(spec);
+        const own = opts.outputSignals?.[k];
+        if (own) ownSignal.set(item, own);
+        if (own?.aborted) cancel(item);
+        else items.push(item);
       } catch (error) {
         const index = spec.combination.index;
         fail(
@@ -177,6 +89,8 @@ export function createRenderer(options: RendererOptions): Renderer {
       }
     }
     for (const item of items) report(item.index, 'queued', 0);
+    /** The batch's signal and, if given, the output's own. */
+    const signalOf = (item: Prepared): AbortSignal | undefined => anySignal([signal, ownSignal.get(item)]);
 
     // Chunks: the fast strategy assembles up to `batchSize` outputs with the same audio settings per process.
     const chunks: Prepared[][] = [];
@@ -198,13 +112,14 @@ export function createRenderer(options: RendererOptions): Renderer {
       await Promise.all(
         chunk.map(async (item) => {
           const fractions = item.clips.map(() => 0);
+          const itemSignal = signalOf(item);
           report(item.index, 'normalising', 0);
           try {
             const paths = await Promise.all(
               item.clips.map((clip, k) =>
                 cache
                   .get(clip, item.profile, {
-                    ...(signal ? { signal } : {}),
+                    ...(itemSignal ? { signal: itemSignal } : {}),
                     // fast: text is burned into the clip's intermediate; unique draws it in its one encode.
                     ...(item.texts[k] && item.spec.settings.strategy === 'fast' ? { text: item.texts[k] } : {}),
                     onProgress: (f) => {
@@ -225,18 +140,27 @@ export function createRenderer(options: RendererOptions): Renderer {
             ready.push({ item, paths });
           } catch (error) {
             if (!(error instanceof CancelledError)) fail(item.index, failure(item, error));
+            else if (cancelledAlone(item)) cancel(item);
             else throw error;
           }
         }),
       );
       // Keep the planned order inside the process.
       ready.sort((a, b) => chunk.indexOf(a.item) - chunk.indexOf(b.item));
-      if (ready.length === 0) return;
       await assemble(ready);
     };
 
-    /** One FFmpeg process for these outputs; if it fails, each output is retried alone to find the culprit. */
-    const assemble = async (ready: { item: Prepared; paths: string[] }[]): Promise<void> => {
+    /**
+     * One FFmpeg process for these outputs. If it fails, each output is retried alone to find the culprit; if one
+     * output is cancelled, the process is stopped and the others are assembled again without it.
+     */
+    const assemble = async (candidates: { item: Prepared; paths: string[] }[]): Promise<void> => {
+      const ready = candidates.filter(({ item }) => {
+        if (!cancelledAlone(item)) return true;
+        cancel(item);
+        return false;
+      });
+      if (ready.length === 0) return;
       await mkdir(listDir, { recursive: true });
       const lists: string[] = [];
       try {
@@ -283,6 +207,7 @@ export function createRenderer(options: RendererOptions): Renderer {
           durations = ready.map(({ item }) => item.frames / item.profile.fps);
         }
         for (const { item } of ready) report(item.index, 'rendering', 0.5);
+        const processSignal = anySignal([signal, ...ready.map(({ item }) => ownSignal.get(item))]);
         try {
           await pool.run(
             {
@@ -291,7 +216,7 @@ export function createRenderer(options: RendererOptions): Renderer {
               ...(env ? { env } : {}),
             },
             {
-              ...(signal ? { signal } : {}),
+              ...(processSignal ? { signal: processSignal } : {}),
               onProgress: (p) => {
                 for (const [k, { item }] of ready.entries()) {
                   report(item.index, 'rendering', 0.5 + 0.5 * Math.min(0.99, p.outTimeSeconds / (durations[k] ?? 1)));
@@ -301,7 +226,11 @@ export function createRenderer(options: RendererOptions): Renderer {
           );
         } catch (error) {
           await Promise.all(ready.map(({ item }) => discardPart(item.partPath)));
-          if (error instanceof CancelledError) throw error;
+          if (error instanceof CancelledError) {
+            if (!ready.some(({ item }) => cancelledAlone(item))) throw error;
+            await assemble(ready);
+            return;
+          }
           if (ready.length > 1) {
             // Isolate: one bad output must not fail its batch mates.
             for (const one of ready) await assemble([one]);
@@ -310,6 +239,7 @@ export function createRenderer(options: RendererOptions): Renderer {
           fail(ready[0]!.item.index, failure(ready[0]!.item, error));
           return;
         }
+        // A complete file is kept even if its output was cancelled in the last moment: the work is done.
         for (const [k, { item }] of ready.entries()) {
           await rename(item.partPath, item.finalPath);
           const result: OutputResult = {
@@ -339,7 +269,8 @@ export function createRenderer(options: RendererOptions): Renderer {
     for (const s of settled) if (s.status === 'rejected') throw s.reason;
     outputs.sort((a, b) => a.index - b.index);
     failed.sort((a, b) => a.index - b.index);
-    return { outputs, failed };
+    cancelled.sort((a, b) => a - b);
+    return { outputs, failed, cancelled };
   }
 
   return {
@@ -353,6 +284,8 @@ export function createRenderer(options: RendererOptions): Renderer {
     normalise(source, settings, opts = {}) {
       return cache.get(source, resolveProfile(settings), opts.signal ? { signal: opts.signal } : {});
     },
+    compute: (name, ...args) => pool.compute(name, ...args),
+    setConcurrency: (concurrency) => pool.setConcurrency(concurrency),
     close: () => pool.destroy(),
   };
 }

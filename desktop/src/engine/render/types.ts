@@ -1,10 +1,11 @@
 import type { CaptionCue, Combination, MediaInfo, RenderSettings } from '@vmp/shared';
+import type { ComputeFn } from '../pool/cpu-tasks.ts';
 
 /**
- * Contracts of the render half of the engine. The persistent render queue (SQLite) codes against these:
- * it stores one `OutputSpec` per planned output, calls `renderer.renderOutput(spec, { signal, onProgress })`,
- * and can cancel (abort the signal), retry (call again with the same spec: the same final path is overwritten)
- * or resume after a restart (normalised clips are cached on disk, so only the missing outputs cost anything).
+ * Contracts of the render half of the engine, shared by `vmp mix` and the persistent render queue (SQLite). The queue
+ * rebuilds one `OutputSpec` per ready output from its job, hands batches of them to `renderer.renderBatch` with one
+ * signal per output, and can cancel one output (abort its signal), retry it (a later batch with the same spec: the
+ * same final path is overwritten) or resume after a restart (normalised clips are cached on disk).
  */
 
 /** A source clip as the engine knows it. `hash` is the content hash (engine/hash); it keys the normalise cache. */
@@ -66,15 +67,27 @@ export interface RenderOptions {
 }
 
 export interface BatchOptions extends RenderOptions {
+  /**
+   * `outputSignals[k]` cancels `specs[k]` alone: its FFmpeg work stops, its partial file goes, and the outputs that
+   * shared an assembly process with it are assembled again without it. `signal` still cancels the whole batch.
+   */
+  outputSignals?: readonly (AbortSignal | undefined)[];
   /** Called as each output completes, before the batch as a whole resolves. */
   onOutputDone?: (result: OutputResult) => void;
   onOutputFailed?: (index: number, error: Error) => void;
+  /** An output stopped by its own signal (never called for the batch's `signal`: the batch rejects instead). */
+  onOutputCancelled?: (index: number) => void;
 }
 
 export interface BatchResult {
   outputs: OutputResult[];
   failed: { index: number; error: Error }[];
+  /** Outputs stopped by their own signal (`outputSignals`). */
+  cancelled: number[];
 }
+
+/** The one render call the queue and `vmp mix` share (the queue's seam, so its tests can pass a tiny real one). */
+export type RenderBatchFn = Renderer['renderBatch'];
 
 export interface RendererOptions {
   /** Normalised intermediates live here, keyed by content hash + profile. Safe to share between renderers. */
@@ -101,6 +114,10 @@ export interface Renderer {
   renderBatch(specs: readonly OutputSpec[], options?: BatchOptions): Promise<BatchResult>;
   /** Normalises one source for these settings (warms the cache); resolves to the intermediate's path. */
   normalise(source: RenderSource, settings: RenderSettings, options?: { signal?: AbortSignal }): Promise<string>;
+  /** CPU-bound engine work (planning) in the renderer's worker threads, so the main thread never waits for it. */
+  compute: ComputeFn;
+  /** FFmpeg processes at once, from now on (running ones finish; queued ones start as slots free up). */
+  setConcurrency(concurrency: number): void;
   /** Stops the worker threads. Pending calls reject with CancelledError. */
   close(): Promise<void>;
 }

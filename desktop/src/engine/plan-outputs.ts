@@ -1,0 +1,46 @@
+import type { Combination, RenderSettings } from '@vmp/shared';
+import { type Plan, type PlanInput, planCombinations } from './plan/planner.ts';
+import { dedupeFileNames, outputFileName, outputSeed, shortClipName } from './render/naming.ts';
+
+/** A plan and the file name of each of its outputs, in the same order. */
+export interface OutputPlan {
+  plan: Plan;
+  fileNames: string[];
+}
+
+/**
+ * The one way outputs are planned and named, for `vmp mix` and the app's jobs alike: the planner's combinations,
+ * then the name template expanded per output and de-duplicated across the plan.
+ */
+export function planOutputs(
+  input: PlanInput,
+  naming: { projectName: string; settings: RenderSettings; sourcePaths: ReadonlyMap<string, string> },
+): OutputPlan {
+  const plan = planCombinations(input);
+  return {
+    plan,
+    fileNames: planFileNames(naming.projectName, plan.combinations, naming.sourcePaths, naming.settings),
+  };
+}
+
+/** File names for a whole plan: the template expanded per output, then de-duplicated across the plan. */
+export function planFileNames(
+  projectName: string,
+  combinations: readonly Combination[],
+  sourcePaths: ReadonlyMap<string, string>,
+  settings: RenderSettings,
+): string[] {
+  const total = combinations.reduce((max, c) => Math.max(max, c.index + 1), 0);
+  const names = combinations.map((c) =>
+    outputFileName(settings.nameTemplate, {
+      project: projectName,
+      index: c.index,
+      total,
+      clipNames: c.clipIds.map((id) => shortClipName(sourcePaths.get(id) ?? id)),
+      seed: outputSeed(settings.seed, c.index),
+      format: settings.format,
+      texts: (c.headlines ?? []).filter((h): h is string => !!h),
+    }),
+  );
+  return dedupeFileNames(names);
+}
