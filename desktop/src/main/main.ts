@@ -18,7 +18,6 @@ import {
 import { type Core, createCore } from '../core/core.ts';
 import { dispatch } from '../core/dispatch.ts';
 import { APP_NAME } from '../core/paths.ts';
-import { guardUnhandledRejections } from '../util/process-guard.ts';
 import { aboutDetail, NOTICES_PATH, noticesFile } from './about.ts';
 import { createCrashHandler } from './crash.ts';
 import { createIpcCallHandler, producedUrl } from './ipc.ts';
@@ -154,7 +153,6 @@ function createWindow(): void {
 }
 
 async function start(): Promise<void> {
-  guardUnhandledRejections();
   await app.whenReady();
   log.info(
     `${APP_NAME} ${app.getVersion()} starting (Electron ${process.versions.electron}, ${process.platform}-${process.arch})`,
