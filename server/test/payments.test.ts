@@ -3,7 +3,15 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, errorCode, registerUser, startApp, startAppWithLog } from './helpers.ts';
+import {
+  bearer,
+  errorCode,
+  machineRequest,
+  registerUser,
+  startApp,
+  startAppWithLog,
+  userWithMachine,
+} from './helpers.ts';
 
 const WEBHOOK_SECRET = 'whsec_test_secret_for_vmp';
 const stripe = new Stripe('sk_test_unused');
@@ -118,6 +126,27 @@ describe('checkout', () => {
     expect(sent.form.get('metadata[pack]')).toBe('starter');
     expect(sent.form.get('mode')).toBe('payment');
     expect(sent.form.get('line_items[0][price_data][unit_amount]')).toBe('900');
+  });
+
+  it('sells to a signed machine request too, for the license owner (the desktop app has no user token)', async () => {
+    const { user, machine } = await userWithMachine(app);
+    const res = await machineRequest(app, machine, {
+      method: 'POST',
+      url: '/v1/payments/checkout',
+      body: { pack: 'starter' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().url).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
+    // The webhook credits client_reference_id: the account that owns the license.
+    expect(fake.requests.at(-1)!.form.get('client_reference_id')).toBe(user.user.id);
+    // A machine request with a bad signature is refused, not sold to anyone.
+    const forged = await machineRequest(app, { ...machine, machineSecret: 'not-the-secret' }, {
+      method: 'POST',
+      url: '/v1/payments/checkout',
+      body: { pack: 'starter' },
+    });
+    expect(forged.statusCode).toBe(401);
+    expect(errorCode(forged)).toBe('BAD_SIGNATURE');
   });
 
   it('refuses unknown packs and anonymous callers', async () => {
