@@ -1,11 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, request } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore } from '../../desktop/src/core/core.ts';
+import { dispatch } from '../../desktop/src/core/dispatch.ts';
+import { hostPlatform } from '../../desktop/src/core/platform.ts';
 import { Licensing, type LicensingOptions } from '../../desktop/src/licensing/service.ts';
+import { makeClip } from '../../desktop/test/fixtures/media.ts';
 import { fakeStripe } from './fake-stripe.ts';
 import { bearer, createLicense, grantCredits, registerUser, startApp } from './helpers.ts';
 
@@ -180,5 +184,76 @@ describe('the app against the real server', () => {
     const back = await open(name);
     await back.flush();
     expect(await summary()).toMatchObject({ balance: 5, held: 0 });
+  });
+
+  it('jobs.retryFailed and outputs.retry check the balance once the job is settled (core, real FFmpeg)', async () => {
+    const { user, license, summary } = await customer(3);
+    const root = join(dir, `core-${++n}`);
+    const media = join(root, 'media');
+    const core = createCore({
+      dataDir: join(root, 'data'),
+      defaultOutputDir: join(root, 'out'),
+      platform: hostPlatform({ PATH: '' }, 'linux'),
+      backoffBaseMs: 10,
+      licensing: {
+        machineId: `m1-core-${n}`,
+        background: false,
+        env: { VMP_SERVER_URL: url, VMP_SECRET_STORE: 'key-file', VMP_KEY_DIR: join(dir, 'keys') },
+      },
+    });
+    const call = async (method: string, input: unknown) => {
+      const result = await dispatch(core, method, input);
+      if (!result.ok) throw Object.assign(new Error(result.error.message), result.error);
+      return result.output as Record<string, unknown> & { id: string; status: string };
+    };
+    try {
+      expect(await call('license.activate', { licenseKey: license.licenseKey })).toMatchObject({ state: 'active' });
+      const hooks = [
+        await makeClip(media, 'hook-a', { color: 'red', duration: 0.4 }),
+        await makeClip(media, 'hook-b', { color: 'blue', duration: 0.4 }),
+      ];
+      const body = await makeClip(media, 'body', { duration: 0.4 });
+      const project = await call('projects.create', { name: 'Retry' });
+      const groups = (await call('projects.get', { projectId: project.id })).groups as { id: string }[];
+      await call('clips.import', { projectId: project.id, paths: hooks, groupId: groups[0]!.id });
+      await call('clips.import', { projectId: project.id, paths: [body], groupId: groups[1]!.id });
+      await call('groups.delete', { groupId: groups[2]!.id }).catch(() => {});
+      // The hooks go bad after their analysis: both videos fail for real (FFmpeg cannot read them).
+      for (const h of hooks) writeFileSync(h, 'not a video any more\n');
+      const job = await call('jobs.start', { projectId: project.id });
+      const finished = async () => {
+        for (;;) {
+          const j = await call('jobs.get', { jobId: job.id });
+          if (['completed', 'failed', 'cancelled'].includes(j.status)) return j;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      expect((await finished()).status).toBe('failed');
+      // The hold is released (nothing completed); then the account spends down to 1 credit elsewhere.
+      for (let i = 0; (await summary()).held !== 0 && i < 100; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await summary()).toMatchObject({ balance: 3, held: 0 });
+      await grantCredits(app, user.email, -2);
+
+      const refused = await dispatch(core, 'jobs.retryFailed', { jobId: job.id });
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { code: 'INSUFFICIENT_CREDITS', message: 'Retrying 2 videos needs 2 credits; 1 is available.' },
+      });
+      const { items: outputs } = (await call('outputs.list', { jobId: job.id })) as unknown as {
+        items: { id: string; status: string }[];
+      };
+      expect(outputs.map((o) => o.status)).toEqual(['failed', 'failed']);
+      // The queue waits, so the retried video stays pending (charged when it completes) while the next is asked for.
+      await call('queue.pause', {});
+      // One video is affordable: it is requeued.
+      expect(await call('outputs.retry', { outputId: outputs[0]!.id })).toMatchObject({ status: 'pending' });
+      // The next one is not while that one still waits to be charged.
+      const second = await dispatch(core, 'outputs.retry', { outputId: outputs[1]!.id });
+      expect(second).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_CREDITS' } });
+      await call('queue.resume', {});
+      await finished();
+    } finally {
+      await core.close();
+    }
   });
 });
