@@ -43,6 +43,23 @@ describe('activation', () => {
     expect(errorCode(other)).toBe('ACTIVATION_LIMIT');
   });
 
+  it('tells the machine how many seats its license uses, at activation and at each heartbeat', async () => {
+    const user = await registerUser(app);
+    const license = await createLicense(app, user.email, { maxActivations: 3 });
+    const first = await activate(app, license.licenseKey, 'seat-machine-1');
+    expect(first.json().seats).toEqual({ used: 1, max: 3 });
+    const second = await activate(app, license.licenseKey, 'seat-machine-2');
+    expect(second.json().seats).toEqual({ used: 2, max: 3 });
+    const machine = first.machine();
+    const validate = await machineRequest(app, machine, { method: 'POST', url: '/v1/licenses/validate', body: {} });
+    expect(validate.statusCode).toBe(200);
+    expect(validate.json().license.seats).toEqual({ used: 2, max: 3 });
+    const freed = await machineRequest(app, second.machine(), { method: 'POST', url: '/v1/licenses/deactivate' });
+    expect(freed.statusCode).toBe(204);
+    const after = await machineRequest(app, machine, { method: 'POST', url: '/v1/licenses/validate', body: {} });
+    expect(after.json().license.seats).toEqual({ used: 1, max: 3 });
+  });
+
   it('holds the activation limit under concurrent activations', async () => {
     const user = await registerUser(app);
     const license = await createLicense(app, user.email, { maxActivations: 3 });

@@ -1,62 +1,19 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, errorCode, registerUser, startApp, startAppWithLog } from './helpers.ts';
+import { fakeStripe } from './fake-stripe.ts';
+import {
+  bearer,
+  errorCode,
+  machineRequest,
+  registerUser,
+  startApp,
+  startAppWithLog,
+  userWithMachine,
+} from './helpers.ts';
 
 const WEBHOOK_SECRET = 'whsec_test_secret_for_vmp';
 const stripe = new Stripe('sk_test_unused');
-
-interface Recorded {
-  method: string;
-  url: string;
-  authorization: string | undefined;
-  form: URLSearchParams;
-}
-
-/** Plays Stripe's POST /v1/checkout/sessions on loopback, so the real SDK code path runs. */
-function fakeStripe(): Promise<{ server: Server; port: number; requests: Recorded[] }> {
-  const requests: Recorded[] = [];
-  const read = (req: IncomingMessage) =>
-    new Promise<string>((resolve) => {
-      let data = '';
-      req.on('data', (c) => {
-        data += c;
-      });
-      req.on('end', () => resolve(data));
-    });
-  const server = createServer(async (req, res) => {
-    const form = new URLSearchParams(await read(req));
-    requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, form });
-    res.setHeader('content-type', 'application/json');
-    if (form.get('metadata[pack]') === 'broken') {
-      res.statusCode = 500;
-      res.end(JSON.stringify({ error: { type: 'api_error', message: 'Stripe is having a bad day' } }));
-      return;
-    }
-    if (req.method === 'POST' && req.url === '/v1/checkout/sessions') {
-      const id = `cs_test_${requests.length}`;
-      res.end(
-        JSON.stringify({
-          id,
-          object: 'checkout.session',
-          url: `https://checkout.stripe.com/c/pay/${id}`,
-          client_reference_id: form.get('client_reference_id'),
-          metadata: { pack: form.get('metadata[pack]') },
-          payment_status: 'unpaid',
-          mode: 'payment',
-        }),
-      );
-      return;
-    }
-    res.statusCode = 404;
-    res.end(JSON.stringify({ error: { type: 'invalid_request_error', message: 'unknown' } }));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, requests })),
-  );
-}
 
 function event(id: string, type: string, object: Record<string, unknown>) {
   return JSON.stringify({ id, object: 'event', type, api_version: '2025-01-01', created: 1, data: { object } });
@@ -118,6 +75,31 @@ describe('checkout', () => {
     expect(sent.form.get('metadata[pack]')).toBe('starter');
     expect(sent.form.get('mode')).toBe('payment');
     expect(sent.form.get('line_items[0][price_data][unit_amount]')).toBe('900');
+  });
+
+  it('sells to a signed machine request too, for the license owner (the desktop app has no user token)', async () => {
+    const { user, machine } = await userWithMachine(app);
+    const res = await machineRequest(app, machine, {
+      method: 'POST',
+      url: '/v1/payments/checkout',
+      body: { pack: 'starter' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().url).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
+    // The webhook credits client_reference_id: the account that owns the license.
+    expect(fake.requests.at(-1)!.form.get('client_reference_id')).toBe(user.user.id);
+    // A machine request with a bad signature is refused, not sold to anyone.
+    const forged = await machineRequest(
+      app,
+      { ...machine, machineSecret: 'not-the-secret' },
+      {
+        method: 'POST',
+        url: '/v1/payments/checkout',
+        body: { pack: 'starter' },
+      },
+    );
+    expect(forged.statusCode).toBe(401);
+    expect(errorCode(forged)).toBe('BAD_SIGNATURE');
   });
 
   it('refuses unknown packs and anonymous callers', async () => {

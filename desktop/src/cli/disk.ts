@@ -1,13 +1,42 @@
 import { type MixOptions, type MixResult, mix } from '../engine/mix.ts';
 import { DiskFullError, isDiskFull, resumingRenderer } from '../engine/render/disk-full.ts';
+import { existingOutputs } from '../engine/render/existing.ts';
 import { createRenderer } from '../engine/render/renderer.ts';
+import type { OutputResult } from '../engine/render/types.ts';
 import type { CliIo } from './command.ts';
+
+type DoneOptions = Pick<MixOptions, 'projectName' | 'sources' | 'combinations' | 'settings' | 'outDir' | 'signal'> & {
+  /** The plan's file names (planOutputs), in the order of `combinations`. */
+  fileNames: readonly string[];
+};
+
+/**
+ * The outputs of this run already complete in its folder (an earlier run of the same command), by index, found
+ * before anything is reserved: they are kept, not rendered again and not paid again.
+ */
+export async function outputsAlreadyDone(options: DoneOptions): Promise<Map<number, OutputResult>> {
+  const names = options.fileNames;
+  const createdAt = new Date();
+  const specs = options.combinations.map((combination, k) => ({
+    projectName: options.projectName,
+    combination,
+    sources: options.sources,
+    settings: options.settings,
+    outDir: options.outDir,
+    fileName: names[k]!,
+    createdAt,
+  }));
+  return existingOutputs(specs, options.signal);
+}
 
 /**
  * `mix` for `vmp mix`: outputs already complete in the folder (an earlier run of the same command) are kept and
  * not rendered again, and a full disk stops the run at once with one message saying what the rest needs.
  */
-export async function mixKeepingDone(io: CliIo, options: MixOptions): Promise<MixResult> {
+export async function mixKeepingDone(
+  io: CliIo,
+  { done, ...options }: MixOptions & { done?: ReadonlyMap<number, OutputResult> },
+): Promise<MixResult> {
   const renderer = resumingRenderer(
     createRenderer({
       cacheDir: options.cacheDir,
@@ -15,6 +44,7 @@ export async function mixKeepingDone(io: CliIo, options: MixOptions): Promise<Mi
       ...(options.onCommand ? { onCommand: options.onCommand } : {}),
     }),
     {
+      ...(done ? { existing: done } : {}),
       onExisting: (outputs) =>
         io.stderr.write(
           `Keeping ${outputs.length} video${outputs.length === 1 ? '' : 's'} already complete in ${options.outDir} ` +

@@ -12,7 +12,7 @@ import { checkFarmUrl } from '../farm/connection.ts';
 import type { JobPayment, Licensing } from '../licensing/service.ts';
 import { analyseFiles } from './analyse-files.ts';
 import { type CliCommand, type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from './command.ts';
-import { mixKeepingDone } from './disk.ts';
+import { mixKeepingDone, outputsAlreadyDone } from './disk.ts';
 import { openLicensing } from './licensing.ts';
 import { createProgressReporter } from './progress.ts';
 import { type ScannedFolder, scanMixFolder } from './scan.ts';
@@ -270,32 +270,47 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
       info: a.info!,
       ...(captions.get(a.path)?.length ? { captions: captions.get(a.path)! } : {}),
     }));
+  // Videos already complete in --out (an earlier run) are kept: neither rendered nor paid again. The farm renders
+  // (and so charges) every output of its run.
+  const done = options.farm
+    ? new Map()
+    : await outputsAlreadyDone({
+        projectName: basename(options.folder),
+        sources,
+        settings,
+        combinations: plan.combinations,
+        fileNames,
+        outDir: options.out,
+        signal: io.signal,
+      });
+  const toRender = plan.count - done.size;
   const licensing = await openLicensing();
   try {
     await licensing.heartbeat();
     // Throws INSUFFICIENT_CREDITS ("This job needs 4 credits; 2 are available.") before anything renders.
-    const payment = await licensing.beforeJob(plan.count);
+    const payment = await licensing.beforeJob(toRender);
     if (payment.mode === 'reserved') await licensing.refreshCredits();
-    io.stderr.write(costLine(payment, plan.count, licensing));
+    io.stderr.write(costLine(payment, toRender, licensing));
     const job = {
       plan,
       fileNames,
       sources,
       settings: { ...settings, count: plan.count, watermark: payment.watermark },
       skipped,
+      done,
     };
     let rendered: Awaited<ReturnType<typeof renderMix>>;
     try {
-      rendered = await renderMix(options, io, job, (index) =>
-        licensing.outputCompleted(`${payment.key}:${index}`, payment.key),
-      );
+      rendered = await renderMix(options, io, job, (index) => {
+        if (!done.has(index)) licensing.outputCompleted(`${payment.key}:${index}`, payment.key);
+      });
     } finally {
       // Completed videos are paid, the rest of the hold is freed, also when cancelled.
       await licensing.jobEnded(payment.key);
       await licensing.flush();
     }
     const charged = licensing.ledger.chargedCount(payment.key);
-    rendered.report.credits = { mode: payment.mode, cost: plan.count, charged, watermark: payment.watermark };
+    rendered.report.credits = { mode: payment.mode, cost: toRender, charged, watermark: payment.watermark };
     writeReport(options, io, rendered.report);
     return rendered.code;
   } finally {
@@ -312,6 +327,7 @@ async function renderMix(
     sources: MixOptions['sources'];
     settings: RenderSettings;
     skipped: Array<{ path: string; reason: string }>;
+    done: Awaited<ReturnType<typeof outputsAlreadyDone>>;
   },
   completed: (index: number) => void,
 ): Promise<{ code: number; report: MixReport }> {
@@ -323,7 +339,8 @@ async function renderMix(
 
   // --farm: the same mix, rendered by `vmp worker`s through Redis (same plan, progress, hooks and report).
   const farm = options.farm ? await farmRenderer(options.farm, io) : undefined;
-  const render = (o: MixOptions) => (farm ? mix({ ...o, renderer: farm }) : mixKeepingDone(io, o));
+  const render = (o: Parameters<typeof mixKeepingDone>[1]) =>
+    farm ? mix({ ...o, renderer: farm }) : mixKeepingDone(io, o);
   const result = await render({
     projectName: basename(options.folder),
     sources,
@@ -334,6 +351,7 @@ async function renderMix(
     cacheDir: options.cacheDir,
     concurrency: options.concurrency,
     signal: io.signal,
+    done: job.done,
     onProgress: (p) => {
       if (p.phase === 'done') completed(p.index);
       progress.update({

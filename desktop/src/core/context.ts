@@ -22,6 +22,8 @@ export interface CreditsPort {
   jobCreated?(payment: JobPayment, jobId: string): void;
   /** The job could not be created after `beforeJob`: give its hold back. */
   jobAbandoned?(payment: JobPayment): Promise<void>;
+  /** Before `outputs` failed or cancelled outputs of a job render again; refuses when they cannot be paid. */
+  beforeRetry?(jobId: string, outputs: number): Promise<void>;
 }
 
 export interface CoreOptions {

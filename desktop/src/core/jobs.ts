@@ -174,6 +174,9 @@ export function jobHandlers(ctx: CoreContext): AreaHandlers<'plan'> & AreaHandle
       return store.jobs.get(jobId);
     },
     async 'jobs.retryFailed'({ jobId }) {
+      const retried =
+        store.outputs.withStatus('failed', jobId).length + store.outputs.withStatus('cancelled', jobId).length;
+      await ctx.credits?.beforeRetry?.(jobId, retried);
       queue.retryFailed(jobId);
       return store.jobs.get(jobId, queue.lastEta(jobId));
     },

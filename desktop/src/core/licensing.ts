@@ -13,7 +13,7 @@ export type CoreLicensingOptions = Partial<Omit<LicensingOptions, 'dataDir' | 'a
 
 export interface LicensingModule {
   /** Plugged into the context: reserve before queueing, one charge per completed output. */
-  port: Required<Pick<CreditsPort, 'beforeJob' | 'jobCreated' | 'jobAbandoned' | 'outputCompleted'>>;
+  port: Required<Pick<CreditsPort, 'beforeJob' | 'jobCreated' | 'jobAbandoned' | 'outputCompleted' | 'beforeRetry'>>;
   handlers: LicensingHandlers;
   /** Opens the licensing state of the data folder, reconciles the ledger with the queue, starts heartbeat + sync. */
   attach(ctx: CoreContext): void;
@@ -41,7 +41,18 @@ export function licensingModule(dataDir: string, options: CoreLicensingOptions =
   return {
     port: {
       async beforeJob(outputs: number): Promise<JobPayment> {
-        return (await ready).licensing.beforeJob(outputs);
+        const { licensing, ctx } = await ready;
+        const payment = await licensing.beforeJob(outputs);
+        if (payment.notice) ctx.warn(payment.notice);
+        return payment;
+      },
+      async beforeRetry(jobId: string, outputs: number) {
+        const { licensing, ctx } = await ready;
+        // Retries already queued in settled jobs are charged when they complete: count them as spoken for.
+        const waiting = (['pending', 'processing'] as const)
+          .flatMap((status) => ctx.store.outputs.withStatus(status))
+          .filter((o) => licensing.chargedAsUsage(o.jobId)).length;
+        await licensing.beforeRetry(jobId, outputs, waiting);
       },
       jobCreated(payment: JobPayment, jobId: string) {
         void ready.then(({ licensing }) => licensing.jobCreated(payment, jobId));

@@ -24,6 +24,9 @@ export function outputHandlers(ctx: CoreContext): AreaHandlers<'outputs'> {
       return queue.cancelOutput(outputId);
     },
     async 'outputs.retry'({ outputId }) {
+      const output = store.outputs.get(outputId);
+      if (output.status === 'failed' || output.status === 'cancelled')
+        await ctx.credits?.beforeRetry?.(output.jobId, 1);
       return queue.retryOutput(outputId);
     },
     async 'outputs.reveal'({ outputId }) {

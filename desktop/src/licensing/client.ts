@@ -56,6 +56,11 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** Per call: `budgetMs` bounds the whole call, every attempt and backoff included (the UI waits on it). */
+export interface CallOptions {
+  budgetMs?: number;
+}
+
 export interface RawResponse {
   status: number;
   headers: Headers;
@@ -101,22 +106,38 @@ export class LicensingClient {
    * Each attempt has a timeout; network errors, 429 and 5xx are retried with backoff, signed afresh (new nonce), so
    * a retried reservation or usage upload is safe: the server keys those on jobId / entry id.
    */
-  async send(request: RequestOptions, key?: string, activationId?: string): Promise<RawResponse> {
+  async send(
+    request: RequestOptions,
+    key?: string,
+    activationId?: string,
+    call: CallOptions = {},
+  ): Promise<RawResponse> {
     const retries = this.options.retries ?? 2;
+    const timeoutMs = this.options.timeoutMs ?? 8000;
+    const deadline = call.budgetMs === undefined ? Infinity : performance.now() + call.budgetMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.sendOnce(request, key, activationId);
+        const left = deadline - performance.now();
+        if (left <= 0) throw new OfflineError(new Error(`no answer within ${call.budgetMs} ms`));
+        return await this.sendOnce(request, key, activationId, Math.ceil(Math.min(timeoutMs, left)));
       } catch (error) {
         const transient =
           error instanceof OfflineError || (error instanceof AppError && (error.status >= 500 || error.status === 429));
         if (!transient || attempt >= retries) throw error;
         const wait = this.options.backoffMs ? this.options.backoffMs(attempt + 1) : 300 * 3 ** attempt;
+        // No retry that could not even start within the budget.
+        if (performance.now() + wait >= deadline) throw error;
         await new Promise((r) => setTimeout(r, wait));
       }
     }
   }
 
-  private async sendOnce(request: RequestOptions, key?: string, activationId?: string): Promise<RawResponse> {
+  private async sendOnce(
+    request: RequestOptions,
+    key: string | undefined,
+    activationId: string | undefined,
+    timeoutMs: number,
+  ): Promise<RawResponse> {
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
     const headers: Record<string, string> = { ...request.headers };
     if (payload !== undefined) headers['content-type'] = 'application/json';
@@ -134,7 +155,7 @@ export class LicensingClient {
         method: request.method,
         headers,
         body: payload,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 8000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw new OfflineError(error);
@@ -151,15 +172,19 @@ export class LicensingClient {
   }
 
   /** A request signed with this machine's secret. */
-  async machineRequest<T extends z.ZodType>(request: RequestOptions, schema?: T): Promise<z.infer<T>> {
-    const raw = await this.machineRequestRaw(request);
+  async machineRequest<T extends z.ZodType>(
+    request: RequestOptions,
+    schema?: T,
+    call: CallOptions = {},
+  ): Promise<z.infer<T>> {
+    const raw = await this.machineRequestRaw(request, call);
     return (schema ? schema.parse(raw.body) : raw.body) as z.infer<T>;
   }
 
-  async machineRequestRaw(request: RequestOptions): Promise<RawResponse> {
+  async machineRequestRaw(request: RequestOptions, call: CallOptions = {}): Promise<RawResponse> {
     const { activationId, machineSecret } = await this.current();
     if (!activationId || !machineSecret) throw new NotActivatedError();
-    return this.send(request, machineSecret, activationId);
+    return this.send(request, machineSecret, activationId, call);
   }
 
   async isActivated(): Promise<boolean> {
@@ -264,15 +289,16 @@ export class LicensingClient {
     return this.machineRequest({ method: 'POST', path: '/v1/payments/checkout', body: { pack } }, CheckoutResponse);
   }
 
-  credits() {
-    return this.machineRequest({ method: 'GET', path: '/v1/credits' }, CreditsResponse);
+  credits(call: CallOptions = {}) {
+    return this.machineRequest({ method: 'GET', path: '/v1/credits' }, CreditsResponse, call);
   }
 
   /** Holds credits for a render job; safe to retry with the same jobId. */
-  reserve(jobId: string, amount: number) {
+  reserve(jobId: string, amount: number, call: CallOptions = {}) {
     return this.machineRequest(
       { method: 'POST', path: '/v1/credits/reservations', body: { jobId, amount } },
       Reservation,
+      call,
     );
   }
 

@@ -2,10 +2,10 @@ import { AppError } from '@vmp/shared/errors';
 
 /** The job's cost is more than the credits available: nothing was queued. */
 export class JobNotPayableError extends AppError {
-  constructor(needed: number, available: number) {
+  constructor(needed: number, available: number, what = 'This job') {
     super(
       'INSUFFICIENT_CREDITS',
-      `This job needs ${needed} credit${needed === 1 ? '' : 's'}; ${available} ${available === 1 ? 'is' : 'are'} available.`,
+      `${what} needs ${needed} credit${needed === 1 ? '' : 's'}; ${available} ${available === 1 ? 'is' : 'are'} available.`,
       { status: 402, details: { needed, available } },
     );
   }

@@ -10,7 +10,7 @@ import {
 } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
 import { InsufficientCreditsError, type LeaseClaims, type ValidateResponse } from '@vmp/shared/http';
-import { LicensingClient, NotActivatedError, OfflineError } from './client.ts';
+import { type CallOptions, LicensingClient, NotActivatedError, OfflineError } from './client.ts';
 import { JobNotPayableError, PROBLEM_MESSAGES } from './errors.ts';
 import { machineFingerprint } from './fingerprint.ts';
 import { LeaseInvalidError, verifyLease } from './lease.ts';
@@ -20,6 +20,8 @@ import { SealedLicenseStore, type LicenseState as StoredState } from './store.ts
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
 const HOUR = 3_600_000;
+/** The most a user action (starting a job, retrying outputs) waits for the server before offline rules apply. */
+export const ACTION_BUDGET_MS = 5000;
 
 export interface LicensingOptions {
   dataDir: string;
@@ -37,6 +39,8 @@ export interface LicensingOptions {
   tickMs?: number;
   timeoutMs?: number;
   retries?: number;
+  /** Whole budget of the server calls a user action waits on, retries included (default ACTION_BUDGET_MS). */
+  actionBudgetMs?: number;
   /** Timers and the start-up heartbeat (the app and host); the CLI runs one command and exits. */
   background?: boolean;
 }
@@ -66,6 +70,14 @@ export interface JobPayment {
   mode: 'reserved' | 'offline' | 'unlicensed';
   /** The ledger key to rename to the queue's job id (see `jobCreated`). */
   key: string;
+  /** Something the user should know about how the job is paid (shown as a warning). */
+  notice?: string;
+}
+
+/** A hold that may have reached the server although no answer came back in time: given back at the next flush. */
+interface StrayHold {
+  key: string;
+  amount: number;
 }
 
 /** Where the core's completed outputs and job states come from, for reconciliation at start. */
@@ -157,7 +169,12 @@ export class Licensing {
     this.timers.push(setInterval(() => void this.heartbeat(), heartbeatMs));
     this.timers.push(
       setInterval(() => {
-        if (this.online === false || this.ledger.pendingUsage() > 0 || this.ledger.jobs('settling').length > 0)
+        if (
+          this.online === false ||
+          this.ledger.pendingUsage() > 0 ||
+          this.ledger.jobs('settling').length > 0 ||
+          this.strayHolds().length > 0
+        )
           void this.flush();
       }, tickMs),
     );
@@ -223,6 +240,7 @@ export class Licensing {
         ? { offlineDaysLeft: Math.max(0, Math.round(((claims.exp * 1000 - this.now()) / 86_400_000) * 10) / 10) }
         : {}),
       ...(info ? { licenseType: info.type, expiresAt: info.expiresAt } : {}),
+      ...(info?.seats && info.seats.max > 0 ? { seats: info.seats } : {}),
     };
     if (problem) {
       return { state: PROBLEM_STATE[problem.code] ?? 'expired', ...base, ...details, ...problem };
@@ -375,8 +393,10 @@ export class Licensing {
     const key = `job-${randomUUID()}`;
     const cost = creditCost(outputs);
     if (!this.isLicensed()) return { licensed: false, watermark: UNLICENSED_WATERMARK, mode: 'unlicensed', key };
+    // Nothing to render (every output already made): nothing to hold.
+    if (cost === 0) return { licensed: true, watermark: null, mode: 'reserved', key };
     try {
-      const hold = await this.client.reserve(key, cost);
+      const hold = await this.client.reserve(key, cost, { budgetMs: this.actionBudget() });
       this.ledger.openJob({ jobId: key, mode: 'reserved', reservationId: hold.id, amount: cost });
       this.setOnline(true);
       void this.refreshCredits();
@@ -388,14 +408,68 @@ export class Licensing {
         throw new JobNotPayableError(cost, available);
       }
       if (isTransient(error)) {
+        // The request may have reached a server that could not answer in time: its hold is given back later.
+        this.ledger.set('strayHolds', [...this.strayHolds(), { key, amount: cost }]);
         this.setOnline(false);
         if (!this.isLicensed()) return { licensed: false, watermark: UNLICENSED_WATERMARK, mode: 'unlicensed', key };
         this.ledger.openJob({ jobId: key, mode: 'offline', reservationId: null, amount: cost });
-        return { licensed: true, watermark: null, mode: 'offline', key };
+        const notice =
+          `The licensing server did not answer within ${Math.round(this.actionBudget() / 1000)} s: the job renders ` +
+          `on this machine's license (offline rules); its ${cost} credit${cost === 1 ? ' is' : 's are'} reported when the server answers.`;
+        return { licensed: true, watermark: null, mode: 'offline', key, notice };
       }
       if (error instanceof AppError) await this.refused(error);
       throw error;
     }
+  }
+
+  private actionBudget(): number {
+    return this.options.actionBudgetMs ?? ACTION_BUDGET_MS;
+  }
+
+  private strayHolds(): StrayHold[] {
+    return this.ledger.get<StrayHold[]>('strayHolds') ?? [];
+  }
+
+  /** Gives back holds a timed-out reservation may have left on the server (the same key finds the same hold). */
+  private async releaseStrayHolds(): Promise<void> {
+    for (const stray of this.strayHolds()) {
+      try {
+        const hold = await this.client.reserve(stray.key, stray.amount);
+        await this.client.release(hold.id);
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        // Refused (not enough credits, another amount): nothing of ours is held under this key.
+      }
+      this.ledger.set(
+        'strayHolds',
+        this.strayHolds().filter((h) => h.key !== stray.key),
+      );
+    }
+  }
+
+  /**
+   * Before failed or cancelled outputs of a job render again. While the job's hold is open it covers them; once
+   * settled, each is charged as usage, so the available balance must cover them (and retries already waiting).
+   * Offline with a valid lease they are recorded like any offline render. Throws INSUFFICIENT_CREDITS with numbers.
+   */
+  async beforeRetry(jobId: string, outputs: number, waitingRetries = 0): Promise<void> {
+    const job = this.ledger.job(jobId);
+    if (!job || outputs <= 0 || (job.mode === 'reserved' && job.state === 'open') || !this.isLicensed()) return;
+    await this.refreshCredits({ budgetMs: this.actionBudget() });
+    const { available, online } = this.credits();
+    if (!online || available === null) return;
+    const needed = creditCost(outputs);
+    const left = Math.max(0, available - creditCost(waitingRetries));
+    if (left < needed) {
+      throw new JobNotPayableError(needed, left, `Retrying ${outputs} video${outputs === 1 ? '' : 's'}`);
+    }
+  }
+
+  /** Whether an output of this job completing now is charged as usage (its hold, if any, is settled). */
+  chargedAsUsage(jobId: string): boolean {
+    const job = this.ledger.job(jobId);
+    return Boolean(job) && !(job!.mode === 'reserved' && job!.state === 'open');
   }
 
   /** The queue created the job: the ledger row follows its id. */
@@ -408,7 +482,8 @@ export class Licensing {
     const job = this.ledger.job(payment.key);
     if (!job) return;
     this.ledger.beginSettle(payment.key);
-    await this.settle(payment.key).catch(() => {});
+    // Not awaited: the caller is a user action; the flush tick retries a release that did not get through.
+    void this.settle(payment.key).catch(() => {});
   }
 
   /** One output of a licensed job completed: charged once, whatever calls this how often. */
@@ -464,6 +539,7 @@ export class Licensing {
     const before = this.ledger.pendingUsage();
     try {
       for (const job of this.ledger.jobs('settling')) await this.settle(job.jobId);
+      await this.releaseStrayHolds();
       for (;;) {
         const batch = this.ledger.pendingEntries(500);
         if (batch.length === 0) break;
@@ -480,10 +556,10 @@ export class Licensing {
   }
 
   /** Balance from the server into the cache; a failure keeps the last one. */
-  async refreshCredits(): Promise<CreditsStatus> {
+  async refreshCredits(call: CallOptions = {}): Promise<CreditsStatus> {
     if (!this.stored.activationId) return this.credits();
     try {
-      const res = await this.client.credits();
+      const res = await this.client.credits(call);
       if (this.closed) return this.credits();
       this.ledger.set('credits.cache', { balance: res.balance, held: res.held, available: res.available });
       this.setOnline(true);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../fixtures/media.ts';
@@ -97,5 +97,37 @@ describe('vmp license, vmp credits, vmp mix with credits', () => {
 
     const gone = await vmp(['license', 'deactivate', '--json']);
     expect(JSON.parse(gone.stdout)).toMatchObject({ state: 'unlicensed' });
+  }, 300_000);
+
+  it('re-running into the same folder pays only for the videos it renders, not for those it keeps', async () => {
+    const user = await customer(server.url, { credits: 5 });
+    const activated = await vmp(['license', 'activate', user.licenseKey, '--json']);
+    expect(activated.code, activated.stderr).toBe(0);
+    const args = ['mix', clips, '--out', join(dir, 'again'), '--count', '3', '-k', '2', '-j', '1', '--json'];
+
+    const first = await vmp(args);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout).credits).toMatchObject({ mode: 'reserved', cost: 3, charged: 3 });
+    expect(await user.balance()).toBe(2);
+
+    // One video lost: the re-run keeps the other two, renders one and pays for one.
+    const made = JSON.parse(first.stdout).outputs as { path: string }[];
+    await unlink(made[1]!.path);
+    const second = await vmp(args);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/Keeping 2 videos already complete/);
+    expect(second.stderr).toMatch(/Cost: 1 credit \(1 per video\)\. Balance: 2; available after this job: 1\./);
+    expect(JSON.parse(second.stdout).outputs).toHaveLength(3);
+    expect(JSON.parse(second.stdout).credits).toMatchObject({ mode: 'reserved', cost: 1, charged: 1 });
+    expect(await user.balance()).toBe(1);
+
+    // Everything already there: nothing to render, nothing reserved or charged (even with 1 credit for 3 videos).
+    const third = await vmp(args);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).toMatch(/Keeping 3 videos already complete/);
+    expect(JSON.parse(third.stdout).credits).toMatchObject({ cost: 0, charged: 0 });
+    expect(await user.balance()).toBe(1);
+    const credits = JSON.parse((await vmp(['credits', '--json'])).stdout);
+    expect(credits).toMatchObject({ balance: 1, held: 0, pendingUsage: 0 });
   }, 300_000);
 });

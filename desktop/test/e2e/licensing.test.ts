@@ -96,9 +96,18 @@ describe('activate once, pay per output', () => {
     const dialog = page.getByRole('dialog', { name: 'License' });
     await dialog.getByTestId('license-state').getByText('Active').waitFor();
     expect(await dialog.textContent()).toContain('PRO');
+    // Seats come from the server's activation and heartbeat answers (the customer's license has 2).
+    await until(
+      async () => (await dialog.getByTestId('license-facts').textContent())?.includes('Seats1 of 2'),
+      'seats',
+    );
     await screenshot(page, 'licensing-1-license-screen');
     await page.keyboard.press('Escape');
-    expect(await api.call('license.status', {})).toMatchObject({ state: 'active', licenseType: 'PRO' });
+    expect(await api.call('license.status', {})).toMatchObject({
+      state: 'active',
+      licenseType: 'PRO',
+      seats: { used: 1, max: 2 },
+    });
   });
 
   it('renders N outputs and the server balance falls by exactly N', async () => {

@@ -37,6 +37,15 @@ export function issueLease(
   );
 }
 
+/** Seats of a license: machines activated now, and how many it allows. */
+export async function seatsOf(ctx: AppContext, licenseId: string): Promise<{ used: number; max: number }> {
+  const [[license], [activated]] = await Promise.all([
+    ctx.db.select({ max: licenses.maxActivations }).from(licenses).where(eq(licenses.id, licenseId)),
+    ctx.db.select({ used: count() }).from(activations).where(eq(activations.licenseId, licenseId)),
+  ]);
+  return { used: activated?.used ?? 0, max: license?.max ?? 0 };
+}
+
 export async function findLicenseByKey(ctx: AppContext, key: string): Promise<License | undefined> {
   const [row] = await ctx.db.select().from(licenses).where(eq(licenses.key, key.trim().toUpperCase()));
   return row;
@@ -81,8 +90,11 @@ export async function activate(ctx: AppContext, licenseId: string, input: Activa
     return { license, activation: activation!, created: true };
   });
   if (result.created) ctx.metrics.activations.inc();
-  const lease = await issueLease(ctx, result.activation, result.license);
-  return { activationId: result.activation.id, machineSecret: result.activation.secret, lease };
+  const [lease, seats] = await Promise.all([
+    issueLease(ctx, result.activation, result.license),
+    seatsOf(ctx, result.license.id),
+  ]);
+  return { activationId: result.activation.id, machineSecret: result.activation.secret, lease, seats };
 }
 
 /**
@@ -94,9 +106,14 @@ export async function validate(ctx: AppContext, machine: MachineIdentity, appVer
     await ctx.db.update(activations).set({ appVersion }).where(eq(activations.id, machine.activationId));
   }
   const { license } = machine;
+  const [lease, seats] = await Promise.all([
+    issueLease(ctx, { id: machine.activationId, machineId: machine.machineId }, license),
+    seatsOf(ctx, license.id),
+  ]);
   return {
-    lease: await issueLease(ctx, { id: machine.activationId, machineId: machine.machineId }, license),
+    lease,
     license: {
+      seats,
       id: license.id,
       type: license.type,
       status: license.status,

@@ -1,6 +1,6 @@
 import { CheckoutRequest, CheckoutResponse, WebhookResponse } from '@vmp/shared/http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { userGuard } from '../auth/guards.ts';
+import { userOrMachineGuard } from '../auth/guards.ts';
 import { createCheckout, handleWebhook } from './service.ts';
 
 export const paymentRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -8,7 +8,8 @@ export const paymentRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/payments/checkout',
-    { schema: { body: CheckoutRequest, response: { 200: CheckoutResponse } }, preValidation: userGuard },
+    // The account owner (access token) or one of their activated machines (signed): credits go to the account.
+    { schema: { body: CheckoutRequest, response: { 200: CheckoutResponse } }, preValidation: userOrMachineGuard },
     async (req) => createCheckout(ctx, req.userId!, req.body.pack),
   );
 

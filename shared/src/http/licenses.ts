@@ -15,12 +15,17 @@ export const ActivateRequest = z.object({
 });
 export type ActivateRequest = z.infer<typeof ActivateRequest>;
 
+/** Machines activated on a license and how many it allows (added later: older servers leave it out). */
+export const Seats = z.object({ used: z.number().int().nonnegative(), max: z.number().int().nonnegative() });
+export type Seats = z.infer<typeof Seats>;
+
 export const ActivateResponse = z.object({
   activationId: z.string(),
   /** base64url; used as the UTF-8 HMAC key of every later request of this machine. */
   machineSecret: z.string(),
   /** EdDSA JWT, verifiable offline with /.well-known/jwks.json. */
   lease: z.string(),
+  seats: Seats.optional(),
 });
 export type ActivateResponse = z.infer<typeof ActivateResponse>;
 
@@ -36,6 +41,7 @@ export const ValidateResponse = z.object({
     status: LicenseStatus,
     expiresAt: z.string().nullable(),
     features: z.array(z.string()),
+    seats: Seats.optional(),
   }),
 });
 export type ValidateResponse = z.infer<typeof ValidateResponse>;

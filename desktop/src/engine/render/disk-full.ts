@@ -79,6 +79,8 @@ export class DiskFullError extends AppError {
 export interface ResumingHooks {
   /** Outputs already complete in their folder, before anything renders; they are not rendered again. */
   onExisting?(outputs: OutputResult[]): void;
+  /** The outputs already complete, when the caller looked before (it priced the run on them): not looked up again. */
+  existing?: ReadonlyMap<number, OutputResult>;
 }
 
 /** What the last renderBatch of a resuming renderer got done (for a caller whose own next write hits the full disk). */
@@ -95,7 +97,9 @@ export interface ResumingState {
 export function resumingRenderer(inner: Renderer, hooks: ResumingHooks = {}): Renderer & { last: ResumingState } {
   const state: ResumingState = { outputs: [], failed: [] };
   async function renderBatch(specs: readonly OutputSpec[], opts: BatchOptions = {}): Promise<BatchResult> {
-    const existing = await existingOutputs(specs, opts.signal);
+    const existing = hooks.existing
+      ? new Map([...hooks.existing].filter(([index]) => specs.some((s) => s.combination.index === index)))
+      : await existingOutputs(specs, opts.signal);
     if (existing.size > 0) hooks.onExisting?.([...existing.values()].sort((a, b) => a.index - b.index));
     state.outputs = [...existing.values()];
     state.failed = [];
