@@ -31,7 +31,16 @@ export interface EnginePort {
   plan(input: PlanInput): PlanSummary;
   fileName(
     template: string,
-    fields: { project: string; index: number; total: number; clipPaths: string[]; seed: number; format: string },
+    fields: {
+      project: string;
+      index: number;
+      total: number;
+      clipPaths: string[];
+      seed: number;
+      format: string;
+      /** Headline(s) shown in the output, for {text}. */
+      texts?: string[];
+    },
   ): string;
   createRenderer(options: { cacheDir: string; concurrency: number; onCommand?: (command: string) => void }): {
     render: RenderOutputFn;
@@ -60,6 +69,7 @@ export function realEngine(): EnginePort {
         clipNames: f.clipPaths.map(shortClipName),
         seed: outputSeed(f.seed, f.index),
         format: f.format,
+        ...(f.texts?.length ? { texts: f.texts } : {}),
       }),
     createRenderer(options) {
       const renderer = createRenderer(options);

@@ -86,11 +86,18 @@ function createJob(
         clipPaths: c.clipIds.map((id) => byId.get(id)!.path),
         seed: settingsAtStart.seed,
         format: settingsAtStart.format,
+        texts: (c.headlines ?? []).filter((h): h is string => !!h),
       }),
     ),
   );
   const durations = new Map(d.clips.map((c) => [c.id, c.info?.duration ?? 0]));
-  const snapshot: JobPlanSnapshot = { projectName: project.name, sources, creditCost: plan.creditCost };
+  const headlines = Object.fromEntries(plan.combinations.flatMap((c) => (c.headlines ? [[c.index, c.headlines]] : [])));
+  const snapshot: JobPlanSnapshot = {
+    projectName: project.name,
+    sources,
+    creditCost: plan.creditCost,
+    ...(Object.keys(headlines).length ? { headlines } : {}),
+  };
   const jobId = store.jobs.create({
     projectId,
     settings: settingsAtStart,

@@ -10,7 +10,11 @@ export function buildRenderSpec(job: JobRow, output: Output): RenderSpec {
   const wanted = new Set(output.clipIds);
   return {
     projectName: plan.projectName,
-    combination: { index: output.index, clipIds: output.clipIds },
+    combination: {
+      index: output.index,
+      clipIds: output.clipIds,
+      ...(plan.headlines?.[output.index] ? { headlines: plan.headlines[output.index] } : {}),
+    },
     sources: plan.sources.filter((s) => wanted.has(s.id)),
     settings: RenderSettings.parse(job.settings),
     outDir: output.path ? dirname(output.path) : job.outputDir,

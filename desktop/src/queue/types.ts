@@ -38,4 +38,6 @@ export interface JobPlanSnapshot {
   projectName: string;
   sources: RenderSource[];
   creditCost: number;
+  /** Headlines of each output by output index (as Combination.headlines); absent: the plan has none. */
+  headlines?: Record<number, (string | null)[]>;
 }
