@@ -115,7 +115,10 @@ export const apiMethods = {
     z.union([
       z.object({ clipId: Id, path: AbsolutePath }),
       // The browser build sends the file's text (it has no path on the host's disk).
-      z.object({ clipId: Id, file: z.object({ name: z.string().min(1).max(255), content: z.string().max(2_000_000) }) }),
+      z.object({
+        clipId: Id,
+        file: z.object({ name: z.string().min(1).max(255), content: z.string().max(2_000_000) }),
+      }),
     ]),
     Clip,
     "Read a clip's captions from an .srt or .vtt file (replacing its cues); cues past the clip's end are cut.",
