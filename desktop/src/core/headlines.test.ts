@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../test/fixtures/media.ts';
+import { ocrAt } from '../engine/text/ocr.testing.ts';
 import { call, callFails } from '../../test/helpers/core.ts';
 import { buildRenderSpec } from '../queue/spec.ts';
 import { type Core, createCore } from './core.ts';
@@ -73,5 +74,42 @@ describe('headlines per group in the app', () => {
     const cleared = await call(core, 'groups.setHeadlines', { groupId: hooks.id, headlines: [] });
     expect(cleared.headlines).toBeUndefined();
     expect((await call(core, 'plan.preview', { projectId })).count).toBe(1);
+    await call(core, 'jobs.cancel', { jobId: job.id });
   });
+
+  it("a job renders each output with its one headline over the group's clip and the clip's captions", async () => {
+    const media = join(root, 'render');
+    const hookPath = await makeClip(media, 'hook', { color: '0x203050', duration: 1 });
+    const endPath = await makeClip(media, 'end', { color: '0x402020', duration: 0.5 });
+    const { id: projectId } = await call(core, 'projects.create', { name: 'Burn' });
+    await call(core, 'projects.update', { projectId, mode: 'manual', settings: { format: '1:1' } });
+    const { clips } = await call(core, 'clips.import', { projectId, paths: [hookPath, endPath] });
+    const groups = (await call(core, 'projects.get', { projectId })).groups;
+    await call(core, 'groups.setClips', { groupId: groups[0]!.id, clipIds: [clips[0]!.id] });
+    await call(core, 'groups.setClips', { groupId: groups[1]!.id, clipIds: [clips[1]!.id] });
+    for (const g of groups.slice(2)) await call(core, 'groups.delete', { groupId: g.id });
+    await call(core, 'groups.setHeadlines', { groupId: groups[0]!.id, headlines: ['STOP SCROLLING', 'WAIT FOR IT'] });
+    await call(core, 'clips.setCaptions', {
+      clipId: clips[0]!.id,
+      cues: [{ start: 0.1, end: 0.6, text: 'APPLE BANANA' }],
+    });
+
+    const job = await call(core, 'jobs.start', { projectId });
+    await call(core, 'queue.resume', {});
+    for (let status = job.status; status !== 'completed'; ) {
+      expect(['queued', 'running', 'paused'], `job ${status}`).toContain(status);
+      await new Promise((r) => setTimeout(r, 250));
+      status = (await call(core, 'jobs.get', { jobId: job.id })).status;
+    }
+    const outputs = core.store.outputs.list({ jobId: job.id }).items;
+    const seen: string[] = [];
+    for (const o of outputs) {
+      const text = await ocrAt(o.path!, 0.3);
+      expect(text).toContain('APPLE BANANA');
+      const shown = ['STOP SCROLLING', 'WAIT FOR IT'].filter((h) => text.includes(h));
+      expect(shown, text).toHaveLength(1);
+      seen.push(shown[0]!);
+    }
+    expect(seen.sort()).toEqual(['STOP SCROLLING', 'WAIT FOR IT']);
+  }, 240_000);
 });
