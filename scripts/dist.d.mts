@@ -24,3 +24,5 @@ export declare function parseTargets(
   fileConfig: Record<string, unknown>,
 ): { options: Record<string, unknown>; pairs: Array<{ platform: string; arch: string }> };
 export declare function loadBuilderConfig(): Record<string, unknown>;
+export declare const FONTS_STAGE: string;
+export declare function stageFonts(dest?: string): string[];

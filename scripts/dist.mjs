@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run dist -- <electron-builder flags>`: builds the renderer and the bundles into build/app/dist, stages FFmpeg for every target
-// platform/arch in build/ffmpeg/<os>-<arch>/ (electron-builder.yml copies it into resources/), then runs
+// platform/arch in build/ffmpeg/<os>-<arch>/ and the text fonts in build/fonts/ (electron-builder.yml copies them into
+// resources/), then runs
 // electron-builder with the same flags its own CLI takes.
 //
 // Environment:
@@ -22,7 +23,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -153,6 +154,30 @@ export function stageFfmpeg(platform, arch, { env = process.env, dest = ffmpegSt
   return { dest, from: `${sources.ffmpeg} + ${sources.ffprobe}` };
 }
 
+/** Where the text fonts are staged (electron-builder.yml copies them into resources/fonts/). */
+export const FONTS_STAGE = join(root, 'build', 'fonts');
+
+/**
+ * Copies the fonts the engine draws text with (engine/text/fonts.ts lists them: one list, read through tsx) into
+ * `dest`; the packaged engine finds them in resources/fonts (bundledFontFiles).
+ */
+export function stageFonts(dest = FONTS_STAGE) {
+  const result = spawnSync(
+    join(root, 'node_modules', '.bin', 'tsx'),
+    [
+      '-e',
+      "import { bundledFontFiles } from './desktop/src/engine/text/fonts.ts'; console.log(JSON.stringify(bundledFontFiles({})));",
+    ],
+    { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' },
+  );
+  if (result.status !== 0) throw new Error(`could not list the text fonts: ${result.stderr || result.error}`);
+  const files = JSON.parse(result.stdout.trim().split('\n').pop());
+  rmSync(dest, { recursive: true, force: true });
+  mkdirSync(dest, { recursive: true });
+  for (const file of files) copyFileSync(file, join(dest, basename(file)));
+  return files.map((f) => basename(f));
+}
+
 /** electron-builder `publish` settings for auto-update, from the environment; null when none is configured. */
 export function updatePublishConfig(env = process.env) {
   if (env.VMP_UPDATE_URL) {
@@ -240,6 +265,8 @@ async function main() {
     const staged = stageFfmpeg(platform, arch);
     console.log(`dist: FFmpeg for ${platform}-${arch} from ${staged.from} → ${staged.dest}`);
   }
+
+  console.log(`dist: text fonts ${stageFonts().join(', ')} → ${FONTS_STAGE}`);
 
   const overrides = configOverrides();
   if (!overrides.npmRebuild) {

@@ -18,6 +18,7 @@ import {
   updatePublishConfig,
 } from '../../scripts/dist.mjs';
 import { bundledBinDir, locateTool } from '../src/engine/ffmpeg/locate.ts';
+import { bundledFontFiles } from '../src/engine/text/fonts.ts';
 import { makeClip } from './fixtures/media.ts';
 
 const exec = promisify(execFile);
@@ -124,6 +125,12 @@ describe('npm run dist -- --linux dir (offline: stand-in Electron, FFmpeg from P
     }
     expect(bundledBinDir({ VMP_RESOURCES_DIR: resources })).toBe(resources);
     expect(existsSync(join(resources, 'THIRD_PARTY_NOTICES.md'))).toBe(true);
+    // The text fonts in resources/fonts, found there by the engine's own lookup.
+    expect(bundledFontFiles({ VMP_RESOURCES_DIR: resources }).map((f) => f.replace(resources, ''))).toEqual([
+      '/fonts/NotoSans_700Bold.ttf',
+      '/fonts/NotoSansArabic_700Bold.ttf',
+      '/fonts/NotoSansHans-Bold.otf',
+    ]);
   });
 
   it('flips the Electron fuses: no RunAsNode, NODE_OPTIONS or inspect; asar integrity on; app only from the asar', async () => {

@@ -74,6 +74,18 @@ describe('captions per clip in the app', () => {
     // Nothing lost: the edited cues are still there.
     expect((await call(core, 'projects.get', { projectId })).clips[0]?.captions).toEqual(edited.captions);
 
+    // The browser build sends the file's text; errors still name it and the line.
+    const sent = await call(core, 'clips.importCaptions', {
+      clipId: clip.id,
+      file: { name: 'sent.vtt', content: 'WEBVTT\n\n00:00.100 --> 00:00.400\nFrom the browser\n' },
+    });
+    expect(sent.captions).toEqual([{ start: 0.1, end: 0.4, text: 'From the browser' }]);
+    const badSent = await callFails(core, 'clips.importCaptions', {
+      clipId: clip.id,
+      file: { name: 'sent.srt', content: '1\n00:00:00,000 --> soon\nx\n' },
+    });
+    expect(badSent).toMatchObject({ code: 'TEXT_FILE_INVALID', message: expect.stringMatching(/^sent\.srt line 2: /) });
+
     const removed = await call(core, 'clips.setCaptions', { clipId: clip.id, cues: [] });
     expect(removed.captions).toBeUndefined();
   });

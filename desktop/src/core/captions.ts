@@ -4,6 +4,7 @@ import type { CaptionCue } from '@vmp/shared';
 import type { Clip } from '@vmp/shared/api';
 import { ValidationError } from '@vmp/shared/errors';
 import { clipVideoDuration } from '../engine/profiles/profile.ts';
+import { fitCuesToClip, parseCaptions } from '../engine/text/cues.ts';
 import { loadCaptions } from '../engine/text/load.ts';
 import type { CoreContext } from './context.ts';
 
@@ -24,7 +25,19 @@ export async function importCaptionsInto(
   clip: Clip,
   file: string,
 ): Promise<{ clip: Clip; warnings: string[] }> {
-  const { cues, warnings } = await loadCaptions(file, clipLength(clip));
+  return storeCaptions(ctx, clip, await loadCaptions(file, clipLength(clip)));
+}
+
+/** Caption text sent by the browser build; `name` (.srt or .vtt) picks the format and names errors. */
+export function importCaptionTextInto(ctx: CoreContext, clip: Clip, name: string, content: string) {
+  return storeCaptions(ctx, clip, fitCuesToClip(parseCaptions(content, name), clipLength(clip), name));
+}
+
+function storeCaptions(
+  ctx: CoreContext,
+  clip: Clip,
+  { cues, warnings }: { cues: CaptionCue[]; warnings: string[] },
+): { clip: Clip; warnings: string[] } {
   const updated = ctx.store.clips.update(clip.id, { captions: cues.length ? cues : null });
   ctx.hub.emit({ type: 'clip.updated', clip: updated });
   return { clip: updated, warnings };
@@ -55,10 +68,17 @@ export function captionHandlers(ctx: CoreContext) {
       ctx.projectChanged(clip.projectId);
       return updated;
     },
-    async 'clips.importCaptions'({ clipId, path }: { clipId: string; path: string }): Promise<Clip> {
-      const clip = store.clips.get(clipId);
-      if (!isAbsolute(path)) throw new ValidationError('path: must be an absolute path.', { field: 'path' });
-      const { clip: updated } = await importCaptionsInto(ctx, clip, resolve(path));
+    async 'clips.importCaptions'(
+      input: { clipId: string } & ({ path: string } | { file: { name: string; content: string } }),
+    ): Promise<Clip> {
+      const clip = store.clips.get(input.clipId);
+      let updated: Clip;
+      if ('file' in input) {
+        updated = importCaptionTextInto(ctx, clip, input.file.name, input.file.content).clip;
+      } else {
+        if (!isAbsolute(input.path)) throw new ValidationError('path: must be an absolute path.', { field: 'path' });
+        updated = (await importCaptionsInto(ctx, clip, resolve(input.path))).clip;
+      }
       ctx.projectChanged(clip.projectId);
       return updated;
     },

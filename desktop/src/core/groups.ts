@@ -3,6 +3,22 @@ import { ValidationError } from '@vmp/shared/errors';
 import type { AreaHandlers, CoreContext } from './context.ts';
 import { NotFoundError } from './errors.ts';
 
+/** Same limit as a headlines.txt line (engine/text/headlines.ts). */
+const MAX_HEADLINE_CHARS = 200;
+
+/** Trimmed, blank lines dropped; a line too long names its index and what to do. */
+export function checkHeadlines(lines: readonly string[]): string[] {
+  lines.forEach((line, i) => {
+    if (Array.from(line.trim()).length > MAX_HEADLINE_CHARS) {
+      throw new ValidationError(
+        `headlines[${i}]: "${line.trim().slice(0, 30)}…" is longer than ${MAX_HEADLINE_CHARS} characters; shorten it or split it.`,
+        { field: `headlines.${i}` },
+      );
+    }
+  });
+  return lines.map((l) => l.trim()).filter((l) => l.length > 0);
+}
+
 /** groups.* and rules.*: the groups of a project, their clips, and never-together rules. */
 export function groupHandlers(ctx: CoreContext): AreaHandlers<'groups'> & AreaHandlers<'rules'> {
   const { store } = ctx;
@@ -29,6 +45,11 @@ export function groupHandlers(ctx: CoreContext): AreaHandlers<'groups'> & AreaHa
     },
     async 'groups.setClips'({ groupId, clipIds }) {
       const group = store.groups.setClips(groupId, clipIds);
+      ctx.projectChanged(group.projectId);
+      return group;
+    },
+    async 'groups.setHeadlines'({ groupId, headlines }) {
+      const group = store.groups.setHeadlines(groupId, checkHeadlines(headlines));
       ctx.projectChanged(group.projectId);
       return group;
     },

@@ -92,7 +92,13 @@ async function createJob(
   }
   const durations = new Map(d.clips.map((c) => [c.id, c.info?.duration ?? 0]));
   const cost = creditCost(plan.count);
-  const snapshot: JobPlanSnapshot = { projectName: project.name, sources, creditCost: cost };
+  const headlines = Object.fromEntries(plan.combinations.flatMap((c) => (c.headlines ? [[c.index, c.headlines]] : [])));
+  const snapshot: JobPlanSnapshot = {
+    projectName: project.name,
+    sources,
+    creditCost: cost,
+    ...(Object.keys(headlines).length ? { headlines } : {}),
+  };
   const outputs = plan.combinations.map((c, i) => ({
     index: c.index,
     clipIds: c.clipIds,

@@ -38,6 +38,7 @@ export function planInputFor(detail: ProjectDetail): { input: PlanInput; warning
           ...common,
           groups: groups.map((g) => ({
             name: g.name,
+            ...(g.headlines?.length ? { headlines: g.headlines.map((text, i) => ({ id: `${g.id}#${i}`, text })) } : {}),
             clips: g.clipIds
               .map((id) => byId.get(id))
               .filter((c): c is Clip => !!c)

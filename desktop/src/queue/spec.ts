@@ -9,6 +9,8 @@ export interface JobPlanSnapshot {
   projectName: string;
   sources: RenderSource[];
   creditCost: number;
+  /** Headlines of each output by output index (as Combination.headlines); absent: the plan has none. */
+  headlines?: Record<number, (string | null)[]>;
 }
 
 /** Rebuilds the self-contained render spec of one output from its job's snapshot. Same spec on every retry. */
@@ -16,7 +18,11 @@ export function buildOutputSpec(job: JobRow, output: Output): OutputSpec {
   const plan = job.plan as JobPlanSnapshot;
   return {
     projectName: plan.projectName,
-    combination: { index: output.index, clipIds: output.clipIds },
+    combination: {
+      index: output.index,
+      clipIds: output.clipIds,
+      ...(plan.headlines?.[output.index] ? { headlines: plan.headlines[output.index] } : {}),
+    },
     sources: plan.sources,
     settings: RenderSettings.parse(job.settings),
     outDir: output.path ? dirname(output.path) : job.outputDir,

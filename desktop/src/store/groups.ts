@@ -118,6 +118,17 @@ export class GroupsRepo {
     return this.list(projectId);
   }
 
+  /** [] removes them. */
+  setHeadlines(groupId: string, headlines: string[]): Group {
+    this.get(groupId);
+    this.ctx.db
+      .update(t.groups)
+      .set({ headlines: headlines.length ? headlines : null })
+      .where(eq(t.groups.id, groupId))
+      .run();
+    return this.get(groupId);
+  }
+
   setClips(groupId: string, clipIds: string[]): Group {
     const group = this.get(groupId);
     if (new Set(clipIds).size !== clipIds.length) {

@@ -15,6 +15,7 @@ export type OutputRow = typeof schema.outputs.$inferSelect;
 const Problems = z.array(ClipProblem);
 const Cues = z.array(CaptionCue);
 const Ids = z.array(z.string());
+const Texts = z.array(z.string());
 
 export function toProject(row: ProjectRow): Project {
   return {
@@ -47,7 +48,15 @@ export function toClip(row: ClipRow): Clip {
 }
 
 export function toGroup(row: GroupRow, clipIds: string[]): Group {
-  return { id: row.id, projectId: row.projectId, name: row.name, position: row.position, clipIds };
+  const headlines = row.headlines == null ? [] : Texts.catch([]).parse(row.headlines);
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    name: row.name,
+    position: row.position,
+    clipIds,
+    ...(headlines.length ? { headlines } : {}),
+  };
 }
 
 export function toRule(row: RuleRow): Rule {

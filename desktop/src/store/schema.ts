@@ -51,6 +51,8 @@ export const groups = sqliteTable(
       .references(() => projects.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     position: integer('position').notNull(),
+    /** Headline variants (string[] as JSON), one more plan factor; null: none. */
+    headlines: text('headlines', { mode: 'json' }),
   },
   (t) => [index('groups_project').on(t.projectId, t.position)],
 );

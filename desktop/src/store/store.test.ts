@@ -161,7 +161,8 @@ describe('migrations', () => {
     journal.entries = journal.entries.slice(0, 1);
     writeFileSync(join(first, 'meta', '_journal.json'), JSON.stringify(journal));
     const old = Store.open(join(dir, 'data'), { migrationsDir: first });
-    const project = newProject(old);
+    // No groups: the 0000 schema has no groups.headlines for today's insert.
+    const project = newProject(old, []);
     const jobId = old.jobs.create({
       projectId: project.id,
       settings: RenderSettings.parse({}),
@@ -174,6 +175,10 @@ describe('migrations', () => {
     old.close();
     const upgraded = Store.open(join(dir, 'data'));
     expect(upgraded.outputs.list({ jobId }).items.map((o) => o.status)).toEqual(['completed', 'pending']);
+    // 0003: groups carry headlines.
+    const group = upgraded.groups.create(project.id, 'Hook');
+    expect(upgraded.groups.setHeadlines(group.id, ['Stop', 'Wait']).headlines).toEqual(['Stop', 'Wait']);
+    expect(upgraded.groups.setHeadlines(group.id, []).headlines).toBeUndefined();
     upgraded.close();
   });
 });

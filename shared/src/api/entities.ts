@@ -55,6 +55,8 @@ export const Group = z.object({
   position: z.number().int().nonnegative(),
   /** Clip ids in their order within the group. */
   clipIds: z.array(Id),
+  /** Headline variants shown over this group's clip, one per output (one more plan factor). Absent: none. */
+  headlines: z.array(z.string()).optional(),
 });
 export type Group = z.infer<typeof Group>;
 

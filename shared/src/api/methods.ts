@@ -112,7 +112,14 @@ export const apiMethods = {
     "Replace a clip's captions (edit text and times; [] removes them). Cues past the clip's end are refused.",
   ),
   'clips.importCaptions': method(
-    z.object({ clipId: Id, path: AbsolutePath }),
+    z.union([
+      z.object({ clipId: Id, path: AbsolutePath }),
+      // The browser build sends the file's text (it has no path on the host's disk).
+      z.object({
+        clipId: Id,
+        file: z.object({ name: z.string().min(1).max(255), content: z.string().max(2_000_000) }),
+      }),
+    ]),
     Clip,
     "Read a clip's captions from an .srt or .vtt file (replacing its cues); cues past the clip's end are cut.",
   ),
@@ -125,6 +132,11 @@ export const apiMethods = {
     z.object({ groupId: Id, clipIds: z.array(Id) }),
     Group,
     'Replace the ordered clips of a group.',
+  ),
+  'groups.setHeadlines': method(
+    z.object({ groupId: Id, headlines: z.array(z.string()).max(500) }),
+    Group,
+    "Replace a group's headline variants (one per line; blank lines dropped; [] removes them).",
   ),
   'groups.moveClip': method(
     z.object({

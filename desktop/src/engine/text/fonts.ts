@@ -3,6 +3,7 @@ import { copyFile, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { AppError } from '@vmp/shared/errors';
+import { bundledBinDir } from '../ffmpeg/locate.ts';
 
 /**
  * The fonts text is drawn with, from npm packages (SIL Open Font License; see THIRD_PARTY_NOTICES.md), bold only:
@@ -24,15 +25,21 @@ export class FontsMissingError extends AppError {
   }
 }
 
-/** Absolute paths of the bundled font files. VMP_FONTS_DIR (a packaged app's resources folder) wins. */
+/**
+ * Absolute paths of the bundled font files. VMP_FONTS_DIR wins; a packaged app has them in resources/fonts
+ * (scripts/dist.mjs stages them; found like its FFmpeg, through bundledBinDir); otherwise the npm packages.
+ */
 export function bundledFontFiles(env: NodeJS.ProcessEnv = process.env): string[] {
   const require = createRequire(import.meta.url);
+  const resources = bundledBinDir(env);
   return BUNDLED_FONTS.map(({ pkg, file }) => {
     if (env.VMP_FONTS_DIR) {
       const path = join(env.VMP_FONTS_DIR, basename(file));
       if (!existsSync(path)) throw new FontsMissingError(path);
       return path;
     }
+    const packaged = resources ? join(resources, 'fonts', basename(file)) : undefined;
+    if (packaged && existsSync(packaged)) return packaged;
     // Not require.resolve(pkg): some font packages export no entry point (or not their package.json).
     for (const dir of require.resolve.paths(pkg) ?? []) {
       const path = join(dir, pkg, file);

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { runShortcut } from '../actions.ts';
 import { isMacPlatform, isTypingTarget, shortcutFor } from '../lib/shortcuts.ts';
 import { screenFromHash, useApp } from '../stores/app.ts';
+import { CaptionsDialogHost } from './CaptionsDialog.tsx';
 import { DialogHost } from './Dialogs.tsx';
 import { Icon } from './Icon.tsx';
 import { ConflictDialog, FirstRunPrompt, LicenseDialog, LicensingBar, ShortfallDialog } from './Licensing.tsx';
@@ -102,6 +103,7 @@ export function App() {
         )}
       </main>
       <Toasts />
+      <CaptionsDialogHost />
       <DialogHost />
       <LicenseDialog />
       <ShortfallDialog />

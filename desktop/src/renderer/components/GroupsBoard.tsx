@@ -8,6 +8,7 @@ import { clipProblemText } from '../stores/reducers.ts';
 import { useUi } from '../stores/ui.ts';
 import { useWorkspace } from '../stores/workspace.ts';
 import { ClipThumb } from './ClipThumb.tsx';
+import { GroupText } from './GroupText.tsx';
 import { Icon } from './Icon.tsx';
 import { CLIP_MIME } from './Library.tsx';
 
@@ -80,6 +81,7 @@ function GroupColumn({
   const dropAt = useUi((s) => (s.dropTarget?.groupId === group.id ? s.dropTarget.index : null));
   const [groupOver, setGroupOver] = useState(false);
   const [filesOver, setFilesOver] = useState(false);
+  const [view, setView] = useState<'clips' | 'text'>('clips');
   const groups = useWorkspace((s) => s.detail?.groups ?? []);
 
   const move = (delta: number) => {
@@ -219,7 +221,23 @@ function GroupColumn({
           </button>
         </div>
       </header>
-      <ol className="group-clips" aria-label={`Clips in ${group.name}`}>
+      <div className="group-tabs" role="tablist" aria-label={`${group.name} contents`}>
+        {(['clips', 'text'] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            role="tab"
+            aria-selected={view === v}
+            className={view === v ? 'tab is-active' : 'tab'}
+            onClick={() => setView(v)}
+          >
+            {v === 'clips' ? 'Clips' : 'Text'}
+            {v === 'text' && group.headlines?.length ? <span className="badge">{group.headlines.length}</span> : null}
+          </button>
+        ))}
+      </div>
+      {view === 'text' ? <GroupText group={group} /> : null}
+      <ol className="group-clips" hidden={view !== 'clips'} aria-label={`Clips in ${group.name}`}>
         {group.clipIds.map((id) => {
           const clip = clipsById.get(id);
           const dragged = isDragged(id);

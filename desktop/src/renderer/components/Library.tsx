@@ -6,6 +6,7 @@ import { formatBytes, formatDuration, plural } from '../lib/format.ts';
 import { useApp } from '../stores/app.ts';
 import { useDialog } from '../stores/dialog.ts';
 import { clipProblemText, needsRelink } from '../stores/reducers.ts';
+import { useText } from '../stores/text.ts';
 import { attempt } from '../stores/toasts.ts';
 import { useUi } from '../stores/ui.ts';
 import { useWorkspace } from '../stores/workspace.ts';
@@ -181,6 +182,15 @@ function LibraryClip({ clip, groups }: { clip: Clip; groups: string[] }) {
           ) : null}
         </p>
       ) : null}
+      <button
+        type="button"
+        className={`icon-button small clip-captions${clip.captions?.length ? ' has-captions' : ''}`}
+        aria-label={`Captions of ${clip.name}${clip.captions?.length ? ` (${clip.captions.length})` : ''}`}
+        title={clip.captions?.length ? `${plural(clip.captions.length, 'caption cue')} — edit` : 'Add captions'}
+        onClick={() => useText.getState().openCaptions(clip.id)}
+      >
+        CC
+      </button>
       <button
         type="button"
         className="icon-button small clip-remove"

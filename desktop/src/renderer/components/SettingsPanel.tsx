@@ -232,7 +232,7 @@ export function SettingsPanel() {
           hint={
             <>
               Placeholders: <code>{'{project}'}</code> <code>{'{index}'}</code> <code>{'{clips}'}</code>{' '}
-              <code>{'{seed}'}</code> <code>{'{format}'}</code>
+              <code>{'{seed}'}</code> <code>{'{format}'}</code> <code>{'{text}'}</code>
             </>
           }
           onCommit={(v) => void update({ nameTemplate: v.trim() })}
