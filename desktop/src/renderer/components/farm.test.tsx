@@ -44,8 +44,12 @@ afterAll(async () => {
 });
 
 async function commit(input: HTMLElement, value: string) {
+  // Typing, then leaving the field: two steps, so the field has re-rendered with the draft before the blur.
   await act(async () => {
     fireEvent.change(input, { target: { value } });
+  });
+  await waitFor(() => expect((input as HTMLInputElement).value).toBe(value));
+  await act(async () => {
     fireEvent.blur(input);
   });
 }
@@ -54,6 +58,7 @@ describe('Render farm setting', () => {
   it('shows the core’s error for a bad URL, saves a good one with the password hidden, and clears it', async () => {
     render(<FarmSetting />);
     const input = await screen.findByLabelText('Render farm', {}, SLOW);
+    await act(async () => {}); // the field's mount effects, before typing into it
     expect((input as HTMLInputElement).value).toBe('');
     expect(screen.getByText('Empty: outputs render on this computer.')).toBeTruthy();
 
