@@ -10,8 +10,6 @@ export interface RendererChoiceOptions {
   farmUrl: () => string | null;
   /** The farm worker ("host:pid") that made the file at `path`, before the queue marks it done. */
   onWorker?: (path: string, worker: string) => void;
-  /** For tests: the farm's VMP_FARM_* settings; default process.env. */
-  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -22,7 +20,7 @@ export function chooseRenderer(options: RendererChoiceOptions): { render: Render
   let farm: { url: string; renderer: FarmRenderer } | undefined;
   const farmFor = (url: string): FarmRenderer => {
     if (farm?.url !== url) {
-      farm = { url, renderer: createFarmRenderer({ url, ...(options.env ? { env: options.env } : {}) }) };
+      farm = { url, renderer: createFarmRenderer({ url }) };
     }
     return farm.renderer;
   };
