@@ -2,6 +2,7 @@ import type { AppInfo } from '@vmp/shared/api';
 import pkg from '../../package.json' with { type: 'json' };
 import type { AreaHandlers, CoreContext } from './context.ts';
 import { SETTINGS_KEY } from './context.ts';
+import { nextFarmUrl, publicSettings } from './farm-setting.ts';
 import { resolveAppSettings } from './settings.ts';
 
 /** app.* and dialog.*: what the app is, its settings, and the native pickers. */
@@ -26,13 +27,15 @@ export function appHandlers(ctx: CoreContext): AreaHandlers<'app'> & AreaHandler
       return info;
     },
     async 'app.getSettings'() {
-      return ctx.settings();
+      return publicSettings(ctx.settings());
     },
     async 'app.updateSettings'(patch) {
-      const next = resolveAppSettings({ ...ctx.settings(), ...patch }, ctx.defaults);
+      const current = ctx.settings();
+      const farmUrl = patch.farmUrl === undefined ? current.farmUrl : nextFarmUrl(patch.farmUrl, current.farmUrl);
+      const next = resolveAppSettings({ ...current, ...patch, farmUrl }, ctx.defaults);
       store.settings.set(SETTINGS_KEY, next);
       if (patch.concurrency !== undefined) queue.setConcurrency(next.concurrency);
-      return next;
+      return publicSettings(next);
     },
     async 'dialog.pickClips'() {
       return platform.pickClips();

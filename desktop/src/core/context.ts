@@ -11,6 +11,7 @@ import { EventHub } from './events.ts';
 import type { CoreLicensingOptions } from './licensing.ts';
 import { lockDataDir } from './lock.ts';
 import { hostPlatform, type Platform } from './platform.ts';
+import { chooseRenderer } from './renderer-choice.ts';
 import { defaultAppSettings, defaultOutputRoot, resolveAppSettings } from './settings.ts';
 
 /** Optional seam for the licensing client: reservations never block rendering; failures become warnings. */
@@ -96,13 +97,17 @@ export function createContext(options: CoreOptions): CoreContext {
   const defaults = defaultAppSettings(options.defaultOutputDir ?? defaultOutputRoot());
   const settings = () => resolveAppSettings(store.settings.get(SETTINGS_KEY), defaults);
 
-  const renderer = options.render
-    ? { renderBatch: options.render, compute: computeInline, close: async () => {} }
-    : engine.createRenderer({
-        cacheDir: join(dataDir, 'cache'),
-        concurrency: settings().concurrency,
-        ...(options.commandLog ? { onCommand: commandLogger(options.commandLog) } : {}),
-      });
+  const renderer = chooseRenderer({
+    local: options.render
+      ? { renderBatch: options.render, compute: computeInline, close: async () => {} }
+      : engine.createRenderer({
+          cacheDir: join(dataDir, 'cache'),
+          concurrency: settings().concurrency,
+          ...(options.commandLog ? { onCommand: commandLogger(options.commandLog) } : {}),
+        }),
+    farmUrl: () => settings().farmUrl,
+    onWorker: (path, worker) => store.outputs.recordWorker(path, worker),
+  });
 
   const warn = (message: string) => hub.emit({ type: 'notice', level: 'warning', message });
   const queue = new RenderQueue({

@@ -5,7 +5,7 @@ import { AppSettings } from '@vmp/shared/api';
 export const DEFAULT_MAX_CLIP_BYTES = 4 * 1024 ** 3;
 
 export function defaultAppSettings(defaultOutputDir: string): AppSettings {
-  return { concurrency: 2, defaultOutputDir, maxClipBytes: DEFAULT_MAX_CLIP_BYTES };
+  return { concurrency: 2, defaultOutputDir, maxClipBytes: DEFAULT_MAX_CLIP_BYTES, farmUrl: null };
 }
 
 /** Where outputs go unless the user says otherwise: ~/Videos/Video Mixer Pro. */

@@ -10,22 +10,22 @@ export class FarmUrlError extends ValidationError {}
  * server certificate checked against Node's CAs, plus the PEM file in VMP_FARM_TLS_CA when set).
  * Commands wait through a Redis restart instead of failing (maxRetriesPerRequest null, as BullMQ workers need).
  */
-export function farmConnection(url: string, env: NodeJS.ProcessEnv = process.env): RedisOptions {
+export function farmConnection(url: string, env: NodeJS.ProcessEnv = process.env, label = '--farm'): RedisOptions {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new FarmUrlError(
-      `--farm must be a Redis URL such as redis://host:6379 or rediss://host:6380 (got "${url}").`,
+      `${label} must be a Redis URL such as redis://host:6379 or rediss://host:6380 (got "${redactUrl(url)}").`,
     );
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new FarmUrlError(`--farm must start with redis:// or rediss:// (got "${redactUrl(url)}").`);
+    throw new FarmUrlError(`${label} must start with redis:// or rediss:// (got "${redactUrl(url)}").`);
   }
-  if (!parsed.hostname) throw new FarmUrlError(`--farm "${redactUrl(url)}" names no host.`);
+  if (!parsed.hostname) throw new FarmUrlError(`${label} "${redactUrl(url)}" names no host.`);
   const db = parsed.pathname.replace(/^\//, '');
   if (db && !/^\d+$/.test(db))
-    throw new FarmUrlError(`--farm "${redactUrl(url)}": the path must be a database number.`);
+    throw new FarmUrlError(`${label} "${redactUrl(url)}": the path must be a database number.`);
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
   const tls = parsed.protocol === 'rediss:';
   return {
@@ -43,9 +43,9 @@ export function farmConnection(url: string, env: NodeJS.ProcessEnv = process.env
   };
 }
 
-/** The URL itself once it is usable (else FarmUrlError naming the problem): for checking flags early. */
-export function checkFarmUrl(url: string): string {
-  farmConnection(url, {});
+/** The URL itself once it is usable (else FarmUrlError naming `label` and the problem): for checking flags early. */
+export function checkFarmUrl(url: string, label = '--farm'): string {
+  farmConnection(url, {}, label);
   return url;
 }
 
@@ -56,6 +56,6 @@ export function redactUrl(url: string): string {
     if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@');
+    return url.replace(/\/\/.*@/, '//***@');
   }
 }

@@ -290,7 +290,7 @@ async function reachable(url: string, connection: RedisOptions, ms: number): Pro
     throw new AppError(
       'FARM_UNREACHABLE',
       `Cannot reach the farm's Redis at ${redactUrl(url)} (${why}): check the --farm URL and that Redis is running.`,
-      { status: 503 },
+      { status: 503, details: { url: redactUrl(url), reason: why } },
     );
   } finally {
     client.disconnect();

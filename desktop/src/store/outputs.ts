@@ -14,7 +14,7 @@ export interface OutputFilter {
 }
 
 export type OutputPatch = Partial<
-  Pick<Output, 'status' | 'attempts' | 'error' | 'progress' | 'duration'> & { notBefore: number }
+  Pick<Output, 'status' | 'attempts' | 'error' | 'progress' | 'duration'> & { notBefore: number; worker: string | null }
 >;
 
 /** One row per video a job makes; the queue moves them between states. */
@@ -105,6 +105,15 @@ export class OutputsRepo {
       .where(and(eq(t.outputs.id, id), inArray(t.outputs.status, from)))
       .run();
     return result.changes > 0 ? this.get(id) : null;
+  }
+
+  /** Names the farm worker of the output being rendered at `path` (a path belongs to one output: one folder per job). */
+  recordWorker(path: string, worker: string | null): void {
+    this.ctx.db
+      .update(t.outputs)
+      .set({ worker, updatedAt: now() })
+      .where(and(eq(t.outputs.path, path), eq(t.outputs.status, 'processing')))
+      .run();
   }
 
   count(status: OutputStatus): number {

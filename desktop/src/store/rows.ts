@@ -76,6 +76,7 @@ export function toOutput(row: OutputRow): Output {
     progress: Math.min(1, Math.max(0, row.progress)),
     path: row.path,
     duration: row.duration,
+    worker: row.worker,
     updatedAt: row.updatedAt,
   };
 }

@@ -121,6 +121,8 @@ export const outputs = sqliteTable(
     /** Planned final path; the file exists there only once COMPLETED (renders write `<path>.part`, then rename). */
     path: text('path').notNull(),
     duration: real('duration'),
+    /** Render-farm worker ("host:pid") that made the file; null: this computer. */
+    worker: text('worker'),
     /** Epoch ms before which a retried output waits (exponential backoff). */
     notBefore: integer('not_before').notNull().default(0),
     updatedAt: integer('updated_at').notNull(),

@@ -169,9 +169,14 @@ describe('migrations', () => {
       seed: 1,
       plan: {},
       outputDir: '/o/job',
-      outputs: [0, 1].map((index) => ({ index, clipIds: [], path: `/o/job/${index}.mp4`, duration: 1 })),
+      outputs: [],
     });
-    old.opened.sqlite.prepare("UPDATE outputs SET status = CASE idx WHEN 0 THEN 'COMPLETED' ELSE 'PENDING' END").run();
+    // Rows as that release wrote them (today's store would name columns later migrations add).
+    const insert = old.opened.sqlite.prepare(
+      "INSERT INTO outputs (id, job_id, project_id, idx, clip_ids, status, path, duration, updated_at) VALUES (?, ?, ?, ?, '[]', ?, ?, 1, 0)",
+    );
+    insert.run('o0', jobId, project.id, 0, 'COMPLETED', '/o/job/0.mp4');
+    insert.run('o1', jobId, project.id, 1, 'PENDING', '/o/job/1.mp4');
     old.close();
     const upgraded = Store.open(join(dir, 'data'));
     expect(upgraded.outputs.list({ jobId }).items.map((o) => o.status)).toEqual(['completed', 'pending']);
@@ -179,6 +184,12 @@ describe('migrations', () => {
     const group = upgraded.groups.create(project.id, 'Hook');
     expect(upgraded.groups.setHeadlines(group.id, ['Stop', 'Wait']).headlines).toEqual(['Stop', 'Wait']);
     expect(upgraded.groups.setHeadlines(group.id, []).headlines).toBeUndefined();
+    // 0004: outputs name their render-farm worker; older rows have none.
+    expect(upgraded.outputs.list({ jobId }).items.map((o) => o.worker)).toEqual([null, null]);
+    upgraded.outputs.update('o1', { status: 'processing' });
+    upgraded.outputs.recordWorker('/o/job/1.mp4', 'render-2:4242');
+    upgraded.outputs.recordWorker('/o/job/0.mp4', 'render-2:4242'); // completed: left as it is
+    expect(upgraded.outputs.list({ jobId }).items.map((o) => o.worker)).toEqual([null, 'render-2:4242']);
     upgraded.close();
   });
 });

@@ -111,6 +111,8 @@ export const Output = z.object({
   /** Final file once COMPLETED; the planned path before. */
   path: z.string().nullable(),
   duration: z.number().nonnegative().nullable(),
+  /** Render-farm worker ("host:pid") that made it; null/absent: rendered on this computer. */
+  worker: z.string().nullable().optional(),
   updatedAt: Timestamp,
 });
 export type Output = z.infer<typeof Output>;
@@ -137,6 +139,11 @@ export const AppSettings = z.object({
   defaultOutputDir: z.string(),
   /** Files larger than this are refused at import. */
   maxClipBytes: z.number().int().positive(),
+  /**
+   * Render farm (redis:// or rediss:// URL of its Redis): when set, the queue renders through `vmp worker`s;
+   * null: on this computer. The core checks the URL and never sends its password back (shown as ***).
+   */
+  farmUrl: z.string().nullable(),
 });
 export type AppSettings = z.infer<typeof AppSettings>;
 

@@ -241,7 +241,7 @@ function basename(path: string | null): string | null {
   return path ? (path.split(/[\\/]/).pop() ?? null) : null;
 }
 
-function OutputCard({ output, height }: { output: Output; height: number }) {
+export function OutputCard({ output, height }: { output: Output; height: number }) {
   const reveal = useApp((s) => s.info?.capabilities.reveal ?? false);
   // A thumbnail that failed (host busy or restarting) falls back to the index; an update retries it.
   const [brokenAt, setBrokenAt] = useState<number | null>(null);
@@ -327,6 +327,11 @@ function OutputCard({ output, height }: { output: Output; height: number }) {
         {output.status === 'processing' || output.status === 'pending' ? (
           <span className="progress thin" aria-hidden="true">
             <span className="progress-fill" style={{ width: `${output.progress * 100}%` }} />
+          </span>
+        ) : null}
+        {output.worker ? (
+          <span className="output-worker muted" title="Render farm worker (host:pid)">
+            {output.status === 'completed' ? 'Rendered on' : 'Worker'} {output.worker}
           </span>
         ) : null}
         {output.error ? (

@@ -3,6 +3,7 @@ import { api } from '../api/client.ts';
 import { useApp } from '../stores/app.ts';
 import { attempt } from '../stores/toasts.ts';
 import { useWorkspace } from '../stores/workspace.ts';
+import { FarmSetting } from './FarmSetting.tsx';
 import { CommitField, Segmented, Slider } from './fields.tsx';
 import { Icon } from './Icon.tsx';
 
@@ -258,6 +259,8 @@ export function SettingsPanel() {
             onCommit={(v) => void useWorkspace.getState().updateProject({ outputDir: v.trim() })}
           />
         )}
+
+        <FarmSetting />
       </div>
     </aside>
   );

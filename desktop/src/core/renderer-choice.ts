@@ -1,0 +1,73 @@
+import { AppError } from '@vmp/shared/errors';
+import type { Renderer } from '../engine/render/types.ts';
+import { redactUrl } from '../farm/connection.ts';
+import { createFarmRenderer, type FarmRenderer } from '../farm/submitter.ts';
+
+/** What the queue needs of a renderer. */
+export type QueueRenderer = Pick<Renderer, 'renderBatch' | 'compute' | 'close'> &
+  Partial<Pick<Renderer, 'setConcurrency'>>;
+
+export interface RendererChoiceOptions {
+  /** This computer's renderer. */
+  local: QueueRenderer;
+  /** The "Render farm" setting, read at each batch: a change applies to the next batch without a restart. */
+  farmUrl: () => string | null;
+  /** The farm worker ("host:pid") that made the file at `path`, before the queue marks it done. */
+  onWorker?: (path: string, worker: string) => void;
+}
+
+/**
+ * The queue's renderer: the farm's while a farm URL is set, else the local one. One farm renderer per URL (made
+ * again when the URL changes); the queue's progress, retries, cancel and credits stay on this machine.
+ */
+export function chooseRenderer(options: RendererChoiceOptions): QueueRenderer {
+  let farm: { url: string; renderer: FarmRenderer } | undefined;
+  const farmFor = (url: string): FarmRenderer => {
+    if (farm?.url !== url) {
+      void farm?.renderer.close();
+      farm = { url, renderer: createFarmRenderer({ url }) };
+    }
+    return farm.renderer;
+  };
+
+  const renderBatch: Renderer['renderBatch'] = async (specs, opts = {}) => {
+    const url = options.farmUrl();
+    if (url === null) return options.local.renderBatch(specs, opts);
+    const renderer = farmFor(url);
+    try {
+      const result = await renderer.renderBatch(specs, {
+        ...opts,
+        onOutputDone: (done) => {
+          const worker = renderer.workerOf(done.path);
+          if (worker) options.onWorker?.(done.path, worker);
+          opts.onOutputDone?.(done);
+        },
+        onOutputFailed: (index, error) => opts.onOutputFailed?.(index, appWording(error, url) as Error),
+      });
+      return { ...result, failed: result.failed.map((f) => ({ ...f, error: appWording(f.error, url) as Error })) };
+    } catch (error) {
+      throw appWording(error, url);
+    }
+  };
+
+  return {
+    renderBatch,
+    compute: options.local.compute,
+    setConcurrency: (concurrency) => options.local.setConcurrency?.(concurrency),
+    async close() {
+      await farm?.renderer.close();
+      await options.local.close();
+    },
+  };
+}
+
+/** The submitter speaks of the --farm flag; in the app the URL is the "Render farm" setting. */
+function appWording(error: unknown, url: string): unknown {
+  if (!(error instanceof AppError) || error.code !== 'FARM_UNREACHABLE') return error;
+  const reason = (error.details as { reason?: string } | undefined)?.reason ?? error.message;
+  return new AppError(
+    'FARM_UNREACHABLE',
+    `Cannot reach the render farm's Redis at ${redactUrl(url)} (${reason}): check the Render farm setting and that Redis is running, or clear the setting to render on this computer (then retry the failed outputs).`,
+    { status: 503, details: { url: redactUrl(url) }, cause: error },
+  );
+}
