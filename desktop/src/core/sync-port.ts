@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClipProblem } from '@vmp/shared';
-import { RenderSettings } from '@vmp/shared';
+import { CaptionCue, RenderSettings } from '@vmp/shared';
 import type { Clip } from '@vmp/shared/api';
+import { z } from 'zod';
 import { sanitizeFileName } from '../engine/render/naming.ts';
 import type { ProjectDoc, ProjectSyncPort } from '../licensing/project-sync.ts';
 import type { CoreContext } from './context.ts';
@@ -26,6 +27,12 @@ function localCopy(ctx: CoreContext, hash: string): Clip | null {
   return null;
 }
 
+/** A document's cues when they are valid cues (a newer app may send more), else none. */
+function parseCaptions(value: unknown): CaptionCue[] | null {
+  const parsed = z.array(CaptionCue).safeParse(value ?? []);
+  return parsed.success && parsed.data.length ? parsed.data : null;
+}
+
 /**
  * Projects as sync documents and back, over the store. Membership is by content hash: a clip whose content is not
  * on this machine is added as missing (the library offers relink), never as a path from another machine.
@@ -44,7 +51,13 @@ export function syncPort(ctx: CoreContext): ProjectSyncPort {
       for (const c of [...clips].sort((a, b) => (a.hash! < b.hash! ? -1 : 1))) {
         if (seen.has(c.hash!)) continue;
         seen.add(c.hash!);
-        docClips.push({ hash: c.hash!, name: c.name, size: c.size, info: c.info });
+        docClips.push({
+          hash: c.hash!,
+          name: c.name,
+          size: c.size,
+          info: c.info,
+          ...(c.captions?.length ? { captions: c.captions } : {}),
+        });
       }
       const { watermark: _w, ...settings } = project.settings;
       return {
@@ -55,7 +68,11 @@ export function syncPort(ctx: CoreContext): ProjectSyncPort {
         clips: docClips,
         groups: [...store.groups.list(projectId)]
           .sort((a, b) => a.position - b.position)
-          .map((g) => ({ name: g.name, clips: g.clipIds.flatMap((id) => (hashOf.has(id) ? [hashOf.get(id)!] : [])) })),
+          .map((g) => ({
+            name: g.name,
+            clips: g.clipIds.flatMap((id) => (hashOf.has(id) ? [hashOf.get(id)!] : [])),
+            ...(g.headlines?.length ? { headlines: g.headlines } : {}),
+          })),
         rules: store.rules
           .list(projectId)
           .flatMap((r) =>
@@ -86,7 +103,11 @@ export function syncPort(ctx: CoreContext): ProjectSyncPort {
         }
         if (stale.length) store.clips.remove(projectId, stale);
         for (const c of doc.clips) {
-          if (byHash.has(c.hash)) continue;
+          const captions = parseCaptions(c.captions);
+          if (byHash.has(c.hash)) {
+            store.clips.update(byHash.get(c.hash)!, { captions });
+            continue;
+          }
           const copy = localCopy(ctx, c.hash);
           const missing: ClipProblem = {
             code: 'MISSING',
@@ -107,6 +128,7 @@ export function syncPort(ctx: CoreContext): ProjectSyncPort {
                   status: 'missing',
                 },
           );
+          if (captions) store.clips.update(clip.id, { captions });
           byHash.set(c.hash, clip.id);
         }
         for (const g of store.groups.list(projectId)) store.groups.delete(g.id);
@@ -116,6 +138,8 @@ export function syncPort(ctx: CoreContext): ProjectSyncPort {
             group.id,
             g.clips.flatMap((h) => (byHash.has(h) ? [byHash.get(h)!] : [])),
           );
+          const headlines = z.array(z.string().min(1).max(200)).safeParse(g.headlines ?? []);
+          if (headlines.success && headlines.data.length) store.groups.setHeadlines(group.id, headlines.data);
         }
         for (const r of store.rules.list(projectId)) store.rules.remove(r.id);
         for (const [a, b] of doc.rules) {

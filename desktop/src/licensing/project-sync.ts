@@ -13,8 +13,10 @@ export interface ProjectDoc {
   name: string;
   mode: 'manual' | 'auto';
   settings: Record<string, unknown>;
-  clips: Array<{ hash: string; name: string; size: number; info: unknown }>;
-  groups: Array<{ name: string; clips: string[] }>;
+  /** `captions`: the clip's burned-in cues, absent when it has none (so older documents hash the same). */
+  clips: Array<{ hash: string; name: string; size: number; info: unknown; captions?: unknown[] }>;
+  /** `headlines`: the group's headline variants, absent when it has none. */
+  groups: Array<{ name: string; clips: string[]; headlines?: string[] }>;
   rules: Array<[string, string]>;
   /** Epoch ms of the last local change; not part of the content hash. */
   modifiedAt: number;
