@@ -19,6 +19,8 @@ export interface MachineIdentity {
   machineId: string;
   appVersion: string;
   license: Pick<typeof licenses.$inferSelect, 'id' | 'userId' | 'type' | 'status' | 'expiresAt'>;
+  /** The license's seats, read by the guard's one statement (validate reports them). */
+  seats: { used: number; max: number };
 }
 
 declare module 'fastify' {

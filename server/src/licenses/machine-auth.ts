@@ -158,6 +158,11 @@ async function consumeNonceAndLoad(req: FastifyRequest, activationId: string, si
           status: licenses.status,
           expiresAt: licenses.expiresAt,
         },
+        seatsMax: licenses.maxActivations,
+        seatsUsed:
+          sql<number>`(select count(*) from ${activations} seat where seat.license_id = ${licenses.id})`.mapWith(
+            Number,
+          ),
         fresh: sql<boolean>`exists (select 1 from ${fresh})`.mapWith(Boolean),
       })
       .from(activations)
@@ -199,6 +204,7 @@ async function loadMachine(req: FastifyRequest): Promise<MachineIdentity> {
     machineId: row.machineId,
     appVersion: row.appVersion,
     license: row.license,
+    seats: { used: row.seatsUsed, max: row.seatsMax },
   };
   req.userId = row.license.userId;
   req.machine = machine;

@@ -106,14 +106,11 @@ export async function validate(ctx: AppContext, machine: MachineIdentity, appVer
     await ctx.db.update(activations).set({ appVersion }).where(eq(activations.id, machine.activationId));
   }
   const { license } = machine;
-  const [lease, seats] = await Promise.all([
-    issueLease(ctx, { id: machine.activationId, machineId: machine.machineId }, license),
-    seatsOf(ctx, license.id),
-  ]);
+  const lease = await issueLease(ctx, { id: machine.activationId, machineId: machine.machineId }, license);
   return {
     lease,
     license: {
-      seats,
+      seats: machine.seats,
       id: license.id,
       type: license.type,
       status: license.status,
