@@ -109,21 +109,30 @@ export async function customer(
   if (options.credits) {
     await admin(serverUrl, ['grant-credits', '--email', email, '--amount', String(options.credits), '--reason', 'e2e']);
   }
+  // Logs in once and again only when the token is refused: the server limits login attempts per address, and a
+  // test polling the balance must not spend them.
   const login = async () => {
     const res = await fetch(`${serverUrl}/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email, password }),
     });
+    if (res.status !== 200) throw new Error(`login: ${res.status} ${await res.text()}`);
     return ((await res.json()) as { accessToken: string }).accessToken;
   };
-  const accessToken = await login();
+  let accessToken = await login();
+  const credits = () => fetch(`${serverUrl}/v1/credits`, { headers: { authorization: `Bearer ${accessToken}` } });
   return {
     email,
     licenseKey: String(license.licenseKey),
     accessToken,
     async balance() {
-      const res = await fetch(`${serverUrl}/v1/credits`, { headers: { authorization: `Bearer ${await login()}` } });
+      let res = await credits();
+      if (res.status === 401) {
+        accessToken = await login();
+        res = await credits();
+      }
+      if (res.status !== 200) throw new Error(`GET /v1/credits: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { balance: number }).balance;
     },
   };
