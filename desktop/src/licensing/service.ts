@@ -1,25 +1,31 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { CREDITS_PER_OUTPUT, creditCost } from '@vmp/shared';
-import {
-  type ApiEvent,
-  type CreditsStatus,
-  type LicenseState,
-  type LicenseStatus,
-  UNLICENSED_WATERMARK,
-} from '@vmp/shared/api';
+import type { ApiEvent, CreditsStatus, LicenseStatus } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
-import { InsufficientCreditsError, type LeaseClaims, type ValidateResponse } from '@vmp/shared/http';
-import { type CallOptions, LicensingClient, NotActivatedError, OfflineError } from './client.ts';
-import { JobNotPayableError, PROBLEM_MESSAGES } from './errors.ts';
+import type { LeaseClaims, ValidateResponse } from '@vmp/shared/http';
+import { type CallOptions, LicensingClient, NotActivatedError } from './client.ts';
+import type { LicensingContext } from './context.ts';
+import { PROBLEM_MESSAGES } from './errors.ts';
 import { machineFingerprint } from './fingerprint.ts';
 import { LeaseInvalidError, verifyLease } from './lease.ts';
 import { CreditLedger } from './ledger.ts';
+import { type JobPayment, JobPayments, type LicensingJobsPort } from './payments.ts';
+import { scheduleLicensing } from './schedule.ts';
 import { chooseSecretBox, type SafeStorageLike, type SecretBox } from './secret-box.ts';
+import {
+  type CreditsCache,
+  creditsStatus,
+  isForgotten,
+  isTransient,
+  licenseStatus,
+  type Problem,
+  refusalProblem,
+} from './status.ts';
 import { SealedLicenseStore, type LicenseState as StoredState } from './store.ts';
+import { UsageSync } from './usage-sync.ts';
+
+export type { JobPayment, LicensingJobsPort } from './payments.ts';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
-const HOUR = 3_600_000;
 /** The most a user action (starting a job, retrying outputs) waits for the server before offline rules apply. */
 export const ACTION_BUDGET_MS = 5000;
 
@@ -45,64 +51,23 @@ export interface LicensingOptions {
   background?: boolean;
 }
 
-interface Problem {
-  code: string;
-  message: string;
-}
-
-interface CreditsCache {
-  balance: number;
-  held: number;
-  available: number;
-}
-
-/** Lease problems and server refusals → the state the user sees. */
-const PROBLEM_STATE: Record<string, LicenseState> = {
-  LICENSE_REVOKED: 'revoked',
-  LICENSE_SUSPENDED: 'suspended',
-};
-
-export interface JobPayment {
-  /** Credits are charged (active, or offline-grace). */
-  licensed: boolean;
-  /** Burned into every output of an unlicensed job. */
-  watermark: string | null;
-  mode: 'reserved' | 'offline' | 'unlicensed';
-  /** The ledger key to rename to the queue's job id (see `jobCreated`). */
-  key: string;
-  /** Something the user should know about how the job is paid (shown as a warning). */
-  notice?: string;
-}
-
-/** A hold that may have reached the server although no answer came back in time: given back at the next flush. */
-interface StrayHold {
-  key: string;
-  amount: number;
-}
-
-/** Where the core's completed outputs and job states come from, for reconciliation at start. */
-export interface LicensingJobsPort {
-  /** Null when the job no longer exists. */
-  job(jobId: string): { finished: boolean; completedOutputIds: string[] } | null;
-}
-
-function isTransient(error: unknown): boolean {
-  return error instanceof OfflineError || (error instanceof AppError && (error.status >= 500 || error.status === 429));
-}
-
 /**
  * Licensing, credits and the offline ledger of one data folder, shared by the app, the browser host and `vmp`.
  * Every getter answers from what is stored; network calls run in the background (heartbeat, usage upload) or in
  * the few actions that must wait for the server (activate, deactivate, reserving a job).
+ *
+ * This class owns the activation and its state; usage upload (usage-sync.ts), job payments (payments.ts) and the
+ * timers (schedule.ts) are parts it composes.
  */
 export class Licensing {
   readonly ledger: CreditLedger;
   client!: LicensingClient;
   private stored: StoredState = {};
   private online: boolean | null = null;
-  private timers: NodeJS.Timeout[] = [];
-  private flushing: Promise<void> | null = null;
+  private stopTimers: (() => void) | null = null;
   private closed = false;
+  private readonly sync: UsageSync;
+  private readonly payments: JobPayments;
 
   private constructor(
     private readonly options: LicensingOptions,
@@ -111,6 +76,9 @@ export class Licensing {
     readonly secretBox: SecretBox,
   ) {
     this.ledger = new CreditLedger(join(options.dataDir, 'licensing.sqlite'));
+    const ctx = this.context();
+    this.sync = new UsageSync(ctx);
+    this.payments = new JobPayments(ctx, this.sync, options.actionBudgetMs ?? ACTION_BUDGET_MS);
   }
 
   static async open(options: LicensingOptions): Promise<Licensing> {
@@ -127,8 +95,46 @@ export class Licensing {
       licensing.stored = {};
     }
     licensing.client = licensing.makeClient();
-    if (options.background !== false) licensing.startBackground();
+    if (options.background !== false) {
+      licensing.stopTimers = scheduleLicensing(
+        { env, heartbeatMs: options.heartbeatMs, tickMs: options.tickMs },
+        {
+          heartbeat: () => licensing.heartbeat(),
+          flushDue: () => licensing.sync.due(),
+          flush: () => licensing.flush(),
+        },
+      );
+    }
     return licensing;
+  }
+
+  /** The view of this object the parts work on (live: every read sees the current state). */
+  private context(): LicensingContext {
+    const self = this;
+    return {
+      get ledger() {
+        return self.ledger;
+      },
+      get client() {
+        return self.client;
+      },
+      get stored() {
+        return self.stored;
+      },
+      get closed() {
+        return self.closed;
+      },
+      get online() {
+        return self.online;
+      },
+      now: () => this.now(),
+      setOnline: (online) => this.setOnline(online),
+      changed: () => this.changed(),
+      refused: (error) => this.refused(error),
+      isLicensed: () => this.isLicensed(),
+      credits: () => this.credits(),
+      creditsUpdated: () => this.emit({ type: 'credits.updated', credits: this.credits() }),
+    };
   }
 
   private get env(): NodeJS.ProcessEnv {
@@ -150,7 +156,7 @@ export class Licensing {
   }
 
   private makeClient(): LicensingClient {
-    const client = new LicensingClient({
+    return new LicensingClient({
       serverUrl: this.serverUrl(),
       store: this.store,
       machineId: this.machineId,
@@ -159,26 +165,6 @@ export class Licensing {
       retries: this.options.retries ?? 2,
       ...(this.options.now ? { now: this.options.now } : {}),
     });
-    return client;
-  }
-
-  private startBackground(): void {
-    const heartbeatMs = this.options.heartbeatMs ?? (Number(this.env.VMP_HEARTBEAT_MS) || 4 * HOUR);
-    const tickMs = this.options.tickMs ?? (Number(this.env.VMP_USAGE_SYNC_MS) || 20_000);
-    void this.heartbeat();
-    this.timers.push(setInterval(() => void this.heartbeat(), heartbeatMs));
-    this.timers.push(
-      setInterval(() => {
-        if (
-          this.online === false ||
-          this.ledger.pendingUsage() > 0 ||
-          this.ledger.jobs('settling').length > 0 ||
-          this.strayHolds().length > 0
-        )
-          void this.flush();
-      }, tickMs),
-    );
-    for (const t of this.timers) t.unref();
   }
 
   private problem(): Problem | undefined {
@@ -223,48 +209,18 @@ export class Licensing {
   }
 
   status(): LicenseStatus {
-    const base = {
+    const activated = Boolean(this.stored.activationId && this.stored.machineSecret);
+    return licenseStatus({
       serverUrl: this.serverUrl(),
       secretStorage: this.secretBox.kind,
       lastCheckedAt: this.ledger.get<number>('lastSyncedAt') ?? null,
-    };
-    const problem = this.problem();
-    if (!this.stored.activationId || !this.stored.machineSecret) {
-      return { state: 'unlicensed', ...base, ...(problem ? { message: problem.message, code: problem.code } : {}) };
-    }
-    const info = this.ledger.get<ValidateResponse['license']>('license.info');
-    const { claims, problem: leaseProblem } = this.lease();
-    const details = {
-      ...(claims ? { licenseType: claims.typ, leaseExpiresAt: new Date(claims.exp * 1000).toISOString() } : {}),
-      ...(claims
-        ? { offlineDaysLeft: Math.max(0, Math.round(((claims.exp * 1000 - this.now()) / 86_400_000) * 10) / 10) }
-        : {}),
-      ...(info ? { licenseType: info.type, expiresAt: info.expiresAt } : {}),
-      ...(info?.seats && info.seats.max > 0 ? { seats: info.seats } : {}),
-    };
-    if (problem) {
-      return { state: PROBLEM_STATE[problem.code] ?? 'expired', ...base, ...details, ...problem };
-    }
-    if (leaseProblem) {
-      return {
-        state: 'expired',
-        ...base,
-        ...details,
-        code: leaseProblem.reason,
-        message: `${PROBLEM_MESSAGES[leaseProblem.reason] ?? leaseProblem.message} Rendering continues unlicensed, with a watermark.`,
-      };
-    }
-    const state: LicenseState = this.online === false ? 'offline-grace' : 'active';
-    return {
-      state,
-      ...base,
-      ...details,
-      ...(state === 'offline-grace'
-        ? {
-            message: `Offline: credits used now are reported when the server is reachable again (${details.offlineDaysLeft ?? 0} days left).`,
-          }
-        : {}),
-    };
+      activated,
+      problem: this.problem(),
+      info: activated ? this.ledger.get<ValidateResponse['license']>('license.info') : undefined,
+      lease: activated ? this.lease() : {},
+      online: this.online,
+      now: this.now(),
+    });
   }
 
   isLicensed(): boolean {
@@ -274,38 +230,24 @@ export class Licensing {
 
   credits(): CreditsStatus {
     if (this.closed) throw new AppError('CLOSED', 'The app is shutting down.', { status: 503 });
-    const cache = this.ledger.get<CreditsCache>('credits.cache');
-    const pendingUsage = this.ledger.pendingUsage();
-    return {
-      balance: cache ? cache.balance : null,
-      held: cache?.held ?? 0,
-      available: cache ? cache.available - pendingUsage : null,
-      pendingUsage,
-      online: this.online === true,
+    return creditsStatus({
+      cache: this.ledger.get<CreditsCache>('credits.cache'),
+      pendingUsage: this.ledger.pendingUsage(),
+      online: this.online,
       lastSyncedAt: this.ledger.get<number>('lastSyncedAt') ?? null,
       licensed: this.isLicensed(),
-      creditsPerOutput: CREDITS_PER_OUTPUT,
-    };
+    });
   }
 
   /** Remember a server refusal or lease problem so it survives restarts (until the next good heartbeat). */
   private async refused(error: AppError): Promise<void> {
-    const lease = error instanceof LeaseInvalidError;
-    const code = lease ? error.reason : error.code;
-    if (!lease && (code === 'BAD_SIGNATURE' || code === 'UNAUTHENTICATED' || code === 'NOT_FOUND')) {
+    if (isForgotten(error)) {
       // The server no longer knows this activation (seat freed elsewhere): start over.
       await this.client.forget();
       this.stored = await this.client.stored();
       this.setProblem({ code: 'DEACTIVATED', message: PROBLEM_MESSAGES.DEACTIVATED! });
     } else {
-      const known = PROBLEM_MESSAGES[code];
-      const message =
-        code.startsWith('LICENSE_') && !lease
-          ? `${error.message} Rendering continues unlicensed, with a watermark.`
-          : lease
-            ? `${known ?? error.message} Rendering continues unlicensed, with a watermark.`
-            : (known ?? error.message);
-      this.setProblem({ code, message });
+      this.setProblem(refusalProblem(error));
     }
     this.changed();
   }
@@ -384,219 +326,56 @@ export class Licensing {
     }
   }
 
-  /**
-   * Decides how a job is paid before anything is queued: a hold on the server (online), nothing (offline with a
-   * valid lease: usage is recorded per output), or nothing and a watermark (unlicensed, expired, refused).
-   * Throws INSUFFICIENT_CREDITS with both numbers when the hold is refused.
-   */
-  async beforeJob(outputs: number): Promise<JobPayment> {
-    const key = `job-${randomUUID()}`;
-    const cost = creditCost(outputs);
-    if (!this.isLicensed()) return { licensed: false, watermark: UNLICENSED_WATERMARK, mode: 'unlicensed', key };
-    // Nothing to render (every output already made): nothing to hold.
-    if (cost === 0) return { licensed: true, watermark: null, mode: 'reserved', key };
-    try {
-      const hold = await this.client.reserve(key, cost, { budgetMs: this.actionBudget() });
-      this.ledger.openJob({ jobId: key, mode: 'reserved', reservationId: hold.id, amount: cost });
-      this.setOnline(true);
-      void this.refreshCredits();
-      return { licensed: true, watermark: null, mode: 'reserved', key };
-    } catch (error) {
-      if (error instanceof InsufficientCreditsError) {
-        const available = Math.max(0, (error.details as { available: number }).available - this.ledger.pendingUsage());
-        this.setOnline(true);
-        throw new JobNotPayableError(cost, available);
-      }
-      if (isTransient(error)) {
-        // The request may have reached a server that could not answer in time: its hold is given back later.
-        this.ledger.set('strayHolds', [...this.strayHolds(), { key, amount: cost }]);
-        this.setOnline(false);
-        if (!this.isLicensed()) return { licensed: false, watermark: UNLICENSED_WATERMARK, mode: 'unlicensed', key };
-        this.ledger.openJob({ jobId: key, mode: 'offline', reservationId: null, amount: cost });
-        const notice =
-          `The licensing server did not answer within ${Math.round(this.actionBudget() / 1000)} s: the job renders ` +
-          `on this machine's license (offline rules); its ${cost} credit${cost === 1 ? ' is' : 's are'} reported when the server answers.`;
-        return { licensed: true, watermark: null, mode: 'offline', key, notice };
-      }
-      if (error instanceof AppError) await this.refused(error);
-      throw error;
-    }
+  /** See JobPayments.beforeJob. */
+  beforeJob(outputs: number): Promise<JobPayment> {
+    return this.payments.beforeJob(outputs);
   }
 
-  private actionBudget(): number {
-    return this.options.actionBudgetMs ?? ACTION_BUDGET_MS;
+  beforeRetry(jobId: string, outputs: number, waitingRetries = 0): Promise<void> {
+    return this.payments.beforeRetry(jobId, outputs, waitingRetries);
   }
 
-  private strayHolds(): StrayHold[] {
-    return this.ledger.get<StrayHold[]>('strayHolds') ?? [];
-  }
-
-  /** Gives back holds a timed-out reservation may have left on the server (the same key finds the same hold). */
-  private async releaseStrayHolds(): Promise<void> {
-    for (const stray of this.strayHolds()) {
-      try {
-        const hold = await this.client.reserve(stray.key, stray.amount);
-        await this.client.release(hold.id);
-      } catch (error) {
-        if (isTransient(error)) throw error;
-        // Refused (not enough credits, another amount): nothing of ours is held under this key.
-      }
-      this.ledger.set(
-        'strayHolds',
-        this.strayHolds().filter((h) => h.key !== stray.key),
-      );
-    }
-  }
-
-  /**
-   * Before failed or cancelled outputs of a job render again. While the job's hold is open it covers them; once
-   * settled, each is charged as usage, so the available balance must cover them (and retries already waiting).
-   * Offline with a valid lease they are recorded like any offline render. Throws INSUFFICIENT_CREDITS with numbers.
-   */
-  async beforeRetry(jobId: string, outputs: number, waitingRetries = 0): Promise<void> {
-    const job = this.ledger.job(jobId);
-    if (!job || outputs <= 0 || (job.mode === 'reserved' && job.state === 'open') || !this.isLicensed()) return;
-    await this.refreshCredits({ budgetMs: this.actionBudget() });
-    const { available, online } = this.credits();
-    if (!online || available === null) return;
-    const needed = creditCost(outputs);
-    const left = Math.max(0, available - creditCost(waitingRetries));
-    if (left < needed) {
-      throw new JobNotPayableError(needed, left, `Retrying ${outputs} video${outputs === 1 ? '' : 's'}`);
-    }
-  }
-
-  /** Whether an output of this job completing now is charged as usage (its hold, if any, is settled). */
   chargedAsUsage(jobId: string): boolean {
-    const job = this.ledger.job(jobId);
-    return Boolean(job) && !(job!.mode === 'reserved' && job!.state === 'open');
+    return this.payments.chargedAsUsage(jobId);
   }
 
-  /** The queue created the job: the ledger row follows its id. */
   jobCreated(payment: JobPayment, jobId: string): void {
-    if (payment.mode !== 'unlicensed') this.ledger.renameJob(payment.key, jobId);
+    this.payments.jobCreated(payment, jobId);
   }
 
-  /** The job could not be created after its hold: give the hold back. */
-  async jobAbandoned(payment: JobPayment): Promise<void> {
-    const job = this.ledger.job(payment.key);
-    if (!job) return;
-    this.ledger.beginSettle(payment.key);
-    // Not awaited: the caller is a user action; the flush tick retries a release that did not get through.
-    void this.settle(payment.key).catch(() => {});
+  jobAbandoned(payment: JobPayment): Promise<void> {
+    return this.payments.jobAbandoned(payment);
   }
 
-  /** One output of a licensed job completed: charged once, whatever calls this how often. */
   outputCompleted(outputId: string, jobId: string): void {
-    if (this.closed) return;
-    const job = this.ledger.job(jobId);
-    if (!job || !this.ledger.recordOutput(outputId, jobId, creditCost(1))) return;
-    if (job.mode === 'offline' || job.state !== 'open') this.changed();
+    this.payments.outputCompleted(outputId, jobId);
   }
 
-  /** The job finished (completed, failed or cancelled): commit what its completed outputs used, free the rest. */
-  async jobEnded(jobId: string): Promise<void> {
-    if (this.closed) return;
-    const job = this.ledger.beginSettle(jobId);
-    if (job?.state !== 'settling') return;
-    await this.settle(jobId).catch(() => {});
-    await this.refreshCredits();
-    this.changed();
+  jobEnded(jobId: string): Promise<void> {
+    return this.payments.jobEnded(jobId);
   }
 
-  private async settle(jobId: string): Promise<void> {
-    const job = this.ledger.job(jobId);
-    if (job?.state !== 'settling' || !job.reservationId) return;
-    try {
-      if ((job.used ?? 0) > 0) await this.client.commit(job.reservationId, job.used ?? 0);
-      else await this.client.release(job.reservationId);
-      this.ledger.settled(jobId);
-      this.setOnline(true);
-    } catch (error) {
-      const code = error instanceof AppError ? error.code : '';
-      const status = (error as AppError).details as { status?: string } | undefined;
-      if (code === 'RESERVATION_CLOSED' && status?.status === 'expired') {
-        this.ledger.holdLost(jobId); // Reported as usage instead, same entry ids.
-      } else if (code === 'RESERVATION_CLOSED' && status?.status === 'released' && (job.used ?? 0) === 0) {
-        this.ledger.settled(jobId);
-      } else {
-        if (isTransient(error)) this.setOnline(false);
-        throw error;
-      }
-    }
+  reconcile(port: LicensingJobsPort): Promise<void> {
+    return this.payments.reconcile(port);
   }
 
   /** Sends what the server does not have yet (commits, offline usage) and refreshes the balance; never throws. */
   flush(): Promise<void> {
-    this.flushing ??= this.doFlush().finally(() => {
-      this.flushing = null;
-    });
-    return this.flushing;
-  }
-
-  private async doFlush(): Promise<void> {
-    if (!this.stored.activationId || this.closed) return;
-    const before = this.ledger.pendingUsage();
-    try {
-      for (const job of this.ledger.jobs('settling')) await this.settle(job.jobId);
-      await this.releaseStrayHolds();
-      for (;;) {
-        const batch = this.ledger.pendingEntries(500);
-        if (batch.length === 0) break;
-        const res = await this.client.reportUsage(batch);
-        this.ledger.markSent([...res.applied, ...res.duplicates]);
-        this.setOnline(true);
-      }
-      await this.refreshCredits();
-    } catch (error) {
-      if (isTransient(error)) this.setOnline(false);
-      else if (error instanceof AppError && error.status === 403) await this.refused(error);
-    }
-    if (!this.closed && before !== this.ledger.pendingUsage()) this.changed();
+    return this.sync.flush();
   }
 
   /** Balance from the server into the cache; a failure keeps the last one. */
-  async refreshCredits(call: CallOptions = {}): Promise<CreditsStatus> {
-    if (!this.stored.activationId) return this.credits();
-    try {
-      const res = await this.client.credits(call);
-      if (this.closed) return this.credits();
-      this.ledger.set('credits.cache', { balance: res.balance, held: res.held, available: res.available });
-      this.setOnline(true);
-      this.emit({ type: 'credits.updated', credits: this.credits() });
-    } catch (error) {
-      if (isTransient(error)) this.setOnline(false);
-    }
-    return this.credits();
-  }
-
-  /**
-   * After a crash or restart: outputs that completed while nobody recorded them are charged now (once: rows are
-   * keyed by output id), jobs that ended are settled, and holds whose job never got created are released.
-   */
-  async reconcile(port: LicensingJobsPort): Promise<void> {
-    for (const job of this.ledger.jobs('open')) {
-      const current = port.job(job.jobId);
-      if (!current) {
-        if (job.jobId.startsWith('job-')) {
-          this.ledger.beginSettle(job.jobId);
-          await this.settle(job.jobId).catch(() => {});
-        }
-        continue;
-      }
-      for (const id of current.completedOutputIds) this.ledger.recordOutput(id, job.jobId, creditCost(1));
-      if (current.finished) await this.jobEnded(job.jobId);
-    }
-    void this.flush();
+  refreshCredits(call: CallOptions = {}): Promise<CreditsStatus> {
+    return this.sync.refreshCredits(call);
   }
 
   /** Stops the timers and closes the ledger once in-flight uploads have ended. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
-    await this.flushing?.catch(() => {});
+    this.stopTimers?.();
+    this.stopTimers = null;
+    await this.sync.idle();
     this.ledger.close();
   }
 }
