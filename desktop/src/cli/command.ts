@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { AppError } from '@vmp/shared/errors';
 
 /** Where a command writes; injectable so tests and the app can capture output. */
@@ -26,5 +27,14 @@ export const EXIT_CANCELLED = 130;
 export class UsageError extends AppError {
   constructor(message: string) {
     super('USAGE', message, { status: 400 });
+  }
+}
+
+/** `parseArgs` whose complaints (unknown flag, missing value) are UsageErrors, so they exit 2 with the usage. */
+export function parseOrUsage<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
 }

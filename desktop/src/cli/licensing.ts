@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import type { CreditsStatus, LicenseStatus } from '@vmp/shared/api';
 import pkg from '../../package.json' with { type: 'json' };
 import { defaultDataDir } from '../core/paths.ts';
 import { Licensing } from '../licensing/service.ts';
-import { type CliCommand, type CliIo, EXIT_OK, UsageError } from './command.ts';
+import { type CliCommand, type CliIo, EXIT_OK, parseOrUsage, UsageError } from './command.ts';
 
 /** The licensing state of the app's data folder (VMP_DATA_DIR), for one command: no timers, short timeouts. */
 export function openLicensing(dataDir = defaultDataDir()): Promise<Licensing> {
@@ -11,16 +10,12 @@ export function openLicensing(dataDir = defaultDataDir()): Promise<Licensing> {
 }
 
 function flags(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseOrUsage({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+  });
 }
 
 function date(iso: string | null | undefined): string {

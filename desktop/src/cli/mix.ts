@@ -1,6 +1,5 @@
 import { availableParallelism, homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { FitMode, Loudness, OutputFormat, RenderSettings, Strategy } from '@vmp/shared';
 import { type MixOptions, mix } from '../engine/mix.ts';
 import type { Plan, PlanClip, PlanHeadline, PlanInput } from '../engine/plan/planner.ts';
@@ -11,7 +10,7 @@ import type { ClipAnalysis } from '../engine/validate/analyse.ts';
 import { checkFarmUrl } from '../farm/connection.ts';
 import type { JobPayment, Licensing } from '../licensing/service.ts';
 import { analyseFiles } from './analyse-files.ts';
-import { type CliCommand, type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from './command.ts';
+import { type CliCommand, type CliIo, EXIT_FAILURE, EXIT_OK, parseOrUsage, UsageError } from './command.ts';
 import { mixKeepingDone, outputsAlreadyDone } from './disk.ts';
 import { openLicensing } from './licensing.ts';
 import { createProgressReporter } from './progress.ts';
@@ -83,7 +82,7 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform =
 }
 
 function parseRaw(args: string[]) {
-  return parseArgs({
+  return parseOrUsage({
     args,
     allowPositionals: true,
     strict: true,
@@ -106,12 +105,7 @@ function parseRaw(args: string[]) {
 
 /** Parses and checks `vmp mix` arguments; every mistake is a UsageError naming the flag. */
 export function parseMixArgs(args: string[], env: NodeJS.ProcessEnv = process.env): MixCliOptions {
-  let parsed: ReturnType<typeof parseRaw>;
-  try {
-    parsed = parseRaw(args);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseRaw(args);
   const v = parsed.values;
   const str = (key: Exclude<keyof typeof v, 'json'>) => v[key];
   if (parsed.positionals.length !== 1) {

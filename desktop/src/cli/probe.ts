@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ClipAnalysis } from '../engine/validate/analyse.ts';
 import { analyseFiles } from './analyse-files.ts';
-import { type CliCommand, EXIT_OK, EXIT_USAGE, UsageError } from './command.ts';
+import { type CliCommand, EXIT_OK, EXIT_USAGE, parseOrUsage, UsageError } from './command.ts';
 
 const USAGE = `Usage: vmp probe <file...> [--json]
 
@@ -55,12 +54,7 @@ export function probeTable(results: readonly ClipAnalysis[], cwd = process.cwd()
 export const probeCommand: CliCommand = {
   usage: USAGE,
   async run(args, io) {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(args);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const parsed = parseOrUsage({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } });
     if (parsed.positionals.length === 0) throw new UsageError('Give at least one file to probe.');
     const paths = parsed.positionals.map((p) => resolve(p));
     const results = await analyseFiles(paths, { signal: io.signal });
@@ -69,7 +63,3 @@ export const probeCommand: CliCommand = {
     return results.some((r) => r.problems.length > 0) ? EXIT_USAGE : EXIT_OK;
   },
 };
-
-function parse(args: string[]) {
-  return parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } });
-}

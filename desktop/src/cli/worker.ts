@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { FarmUrlError, farmConnection } from '../farm/connection.ts';
 import { type PathMapping, parsePathMapping } from '../farm/paths.ts';
 import { startFarmWorker } from '../farm/worker.ts';
-import { type CliCommand, EXIT_OK, UsageError } from './command.ts';
+import { type CliCommand, EXIT_OK, parseOrUsage, UsageError } from './command.ts';
 import { defaultCacheDir } from './mix.ts';
 
 const USAGE = `Usage: vmp worker --farm redis://host:port [options]
@@ -36,7 +35,7 @@ export interface WorkerCliOptions {
 }
 
 function parseRaw(args: string[]) {
-  return parseArgs({
+  return parseOrUsage({
     args,
     strict: true,
     allowPositionals: false,
@@ -62,12 +61,7 @@ function wholeNumber(name: string, raw: string | undefined, min: number, max: nu
 }
 
 export function parseWorkerArgs(args: string[], env: NodeJS.ProcessEnv = process.env): WorkerCliOptions {
-  let parsed: ReturnType<typeof parseRaw>;
-  try {
-    parsed = parseRaw(args);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseRaw(args);
   const v = parsed.values;
   if (!v.farm) throw new UsageError('--farm <redis://host:port> is required: the Redis the farm shares.');
   try {
