@@ -1,15 +1,13 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobeJson, makeClip } from './fixtures/media.ts';
+import { runVmp } from './helpers/cli.ts';
 
 // `vmp mix` into a folder on a real, tiny file system (tmpfs, 1 MB: one 1080×1920 two-second video fits, the
 // second does not), then the same command again once there is room.
-const BIN = fileURLToPath(new URL('../bin/vmp.mjs', import.meta.url));
-
 let dir: string;
 let out: string;
 let mounted = false;
@@ -25,20 +23,7 @@ function canMount(): boolean {
   return ok;
 }
 
-function vmp(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, VMP_CACHE_DIR: join(dir, 'cache'), FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const vmp = (args: string[]) => runVmp(args, { VMP_CACHE_DIR: join(dir, 'cache') });
 
 const videosIn = async (folder: string) => (await readdir(folder)).filter((f) => f.endsWith('.mp4')).sort();
 

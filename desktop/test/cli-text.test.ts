@@ -1,33 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ocrAt } from '../src/engine/text/ocr.testing.ts';
 import { makeClip, makeTextFile } from './fixtures/media.ts';
+import { runVmp } from './helpers/cli.ts';
 
-const BIN = fileURLToPath(new URL('../bin/vmp.mjs', import.meta.url));
 let dir: string;
 
-function vmp(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, VMP_CACHE_DIR: join(dir, 'cache'), FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const vmp = (args: string[]) => runVmp(args, { VMP_CACHE_DIR: join(dir, 'cache') });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vmp-cli-text-'));

@@ -1,62 +1,17 @@
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobeJson, makeClip, makeImage, makeTextFile } from './fixtures/media.ts';
-
-const BIN = fileURLToPath(new URL('../bin/vmp.mjs', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { type CliRun, type RunOptions, runNode, runVmp, VMP_BIN } from './helpers/cli.ts';
 
 let dir: string;
 let cache: string;
 
 /** Runs the real `vmp` binary; `onStderr` may act on progress (e.g. send Ctrl-C). */
-function vmp(
-  args: string[],
-  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
-  env: NodeJS.ProcessEnv = {},
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, VMP_CACHE_DIR: cache, VMP_DATA_DIR: join(dir, 'data'), FORCE_COLOR: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      onStderr?.(stderr, child);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Runs a Node script with arguments (the entry-point tests use copies of bin/vmp.mjs). */
-function node(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function vmp(args: string[], onStderr?: RunOptions['onStderr'], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runVmp(args, { VMP_CACHE_DIR: cache, VMP_DATA_DIR: join(dir, 'data'), ...env }, onStderr);
 }
 
 let manual: string;
@@ -109,18 +64,18 @@ describe('vmp entry', () => {
     const root = join(dir, 'entry');
     const desktop = join(root, 'desktop');
     await mkdir(join(desktop, 'bin'), { recursive: true });
-    await copyFile(BIN, join(desktop, 'bin', 'vmp.mjs'));
+    await copyFile(VMP_BIN, join(desktop, 'bin', 'vmp.mjs'));
     await writeFile(join(desktop, 'package.json'), '{ "type": "module" }\n');
     await symlink(fileURLToPath(new URL('../../node_modules', import.meta.url)), join(root, 'node_modules'));
     await mkdir(join(desktop, 'src', 'cli'), { recursive: true });
     await writeFile(join(desktop, 'src', 'cli', 'main.ts'), "const ran: string = 'source';\nconsole.log(ran);\n");
     await mkdir(join(desktop, 'dist', 'cli'), { recursive: true });
     await writeFile(join(desktop, 'dist', 'cli', 'main.mjs'), "console.log('stale bundle');\n");
-    const inRepo = await node([join(desktop, 'bin', 'vmp.mjs')]);
+    const inRepo = await runNode([join(desktop, 'bin', 'vmp.mjs')]);
     expect(inRepo.stderr).toBe('');
     expect(inRepo.stdout.trim()).toBe('source');
     await rm(join(desktop, 'src'), { recursive: true });
-    const packaged = await node([join(desktop, 'bin', 'vmp.mjs')]);
+    const packaged = await runNode([join(desktop, 'bin', 'vmp.mjs')]);
     expect(packaged.stdout.trim()).toBe('stale bundle');
   });
 

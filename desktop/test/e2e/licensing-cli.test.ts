@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../fixtures/media.ts';
-import { desktopDir, tempDir } from './helpers.ts';
+import { type CliRun, runVmp } from '../helpers/cli.ts';
+import { tempDir } from './helpers.ts';
 import { customer, freePort, type ServerProcess, startServerProcess } from './server-process.ts';
 
 // `vmp license`, `vmp credits` and the money side of `vmp mix`, as a user runs them, against the real server.
@@ -11,31 +11,14 @@ let dir: string;
 let server: ServerProcess;
 let clips: string;
 
-function vmp(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(desktopDir, 'bin', 'vmp.mjs'), ...args], {
-      env: {
-        ...process.env,
-        VMP_DATA_DIR: join(dir, 'data'),
-        VMP_CACHE_DIR: join(dir, 'cache'),
-        VMP_SERVER_URL: server.url,
-        VMP_MACHINE_ID: 'm1-e2e-cli-machine',
-        VMP_SECRET_STORE: 'key-file',
-        VMP_KEY_DIR: join(dir, 'keys'),
-        FORCE_COLOR: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+function vmp(args: string[]): Promise<CliRun> {
+  return runVmp(args, {
+    VMP_DATA_DIR: join(dir, 'data'),
+    VMP_CACHE_DIR: join(dir, 'cache'),
+    VMP_SERVER_URL: server.url,
+    VMP_MACHINE_ID: 'm1-e2e-cli-machine',
+    VMP_SECRET_STORE: 'key-file',
+    VMP_KEY_DIR: join(dir, 'keys'),
   });
 }
 
