@@ -1,30 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeClip } from '../../test/fixtures/media.ts';
-import { call, callFails } from '../../test/helpers/core.ts';
-import { type Core, createCore } from './core.ts';
-import { hostPlatform } from './platform.ts';
+import { call, callFails, withTestCore } from '../../test/helpers/core.ts';
 
-let root: string;
-let core: Core;
-
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'vmp-core-captions-'));
-  core = createCore({
-    dataDir: join(root, 'data'),
-    defaultOutputDir: join(root, 'out'),
-    platform: hostPlatform({ PATH: '' }, 'linux'),
-  });
-});
-afterAll(async () => {
-  await core?.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const t = withTestCore('captions');
 
 describe('captions per clip in the app', () => {
   it('clip.srt beside a clip comes in at import; cues can be edited, re-imported and removed', async () => {
+    const { core, root } = t;
     const media = join(root, 'media');
     const path = await makeClip(media, 'talk', { duration: 1 });
     writeFileSync(

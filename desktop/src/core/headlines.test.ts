@@ -1,32 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeClip } from '../../test/fixtures/media.ts';
-import { call, callFails } from '../../test/helpers/core.ts';
+import { call, callFails, withTestCore } from '../../test/helpers/core.ts';
 import { ocrAt } from '../engine/text/ocr.testing.ts';
 import { buildOutputSpec } from '../queue/spec.ts';
-import { type Core, createCore } from './core.ts';
-import { hostPlatform } from './platform.ts';
 
-let root: string;
-let core: Core;
-
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'vmp-core-headlines-'));
-  core = createCore({
-    dataDir: join(root, 'data'),
-    defaultOutputDir: join(root, 'out'),
-    platform: hostPlatform({ PATH: '' }, 'linux'),
-  });
-});
-afterAll(async () => {
-  await core?.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const t = withTestCore('headlines');
 
 describe('headlines per group in the app', () => {
   it('groups.setHeadlines stores trimmed lines, doubles the plan, and the job hands them to the renderer', async () => {
+    const { core, root } = t;
     const media = join(root, 'media');
     const paths = [await makeClip(media, 'hook', { duration: 1 }), await makeClip(media, 'body', { duration: 1 })];
     const { id: projectId } = await call(core, 'projects.create', { name: 'Headlines' });
@@ -78,6 +61,7 @@ describe('headlines per group in the app', () => {
   });
 
   it("a job renders each output with its one headline over the group's clip and the clip's captions", async () => {
+    const { core, root } = t;
     const media = join(root, 'render');
     const hookPath = await makeClip(media, 'hook', { color: '0x203050', duration: 1 });
     const endPath = await makeClip(media, 'end', { color: '0x402020', duration: 0.5 });
