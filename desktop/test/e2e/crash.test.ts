@@ -1,37 +1,26 @@
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Job, Output } from '@vmp/shared/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClip } from '../fixtures/media.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
-  type Browser,
   connectApi,
-  ensureRendererBuilt,
   type HostProcess,
-  launchBrowser,
+  importInPairs,
+  makeSixClips,
   screenshot,
   startHostProcess,
-  tempDir,
   until,
+  withBrowserRun,
 } from './helpers.ts';
 
 // The host dies mid-render (SIGKILL, no shutdown), comes back on the same data folder and port;
 // the open page reconnects by itself and the job finishes without rendering any output twice.
 // Six re-encoded 1080×1920 outputs one at a time on a shared 2-core machine: minutes, not seconds.
-let dir: string;
+const run = withBrowserRun('crash');
 let host: HostProcess | undefined;
-let browser: Browser;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  dir = await tempDir('crash');
-  browser = await launchBrowser();
-});
 
 afterAll(async () => {
-  await browser?.close();
   await host?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 async function mp4sUnder(folder: string): Promise<string[]> {
@@ -41,27 +30,17 @@ async function mp4sUnder(folder: string): Promise<string[]> {
 
 describe('host crash during a render', () => {
   it('resumes the job after a restart without rendering an output twice', async () => {
+    const { dir, browser } = run;
     const data = join(dir, 'data');
     const outputs = join(dir, 'outputs');
     host = await startHostProcess({ dataDir: data, outputDir: outputs });
 
     // Setup through the API (the UI journey is covered by app.test.ts): 2×2×2 clips, 6 unique outputs, one at a time.
     const api = await connectApi(host.url);
-    const media = join(dir, 'clips');
-    const paths: string[] = [];
-    for (const [i, color] of ['red', 'orange', 'green', 'teal', 'blue', 'purple'].entries()) {
-      paths.push(await makeClip(media, `clip-${i}-${color}`, { color, duration: 1 }));
-    }
+    const paths = await makeSixClips(join(dir, 'clips'));
     await api.call('app.updateSettings', { concurrency: 1 });
     const project = await api.call('projects.create', { name: 'Crash test' });
-    const detail = await api.call('projects.get', { projectId: project.id });
-    for (const [g, group] of detail.groups.entries()) {
-      await api.call('clips.import', {
-        projectId: project.id,
-        paths: paths.slice(g * 2, g * 2 + 2),
-        groupId: group.id,
-      });
-    }
+    await importInPairs(api.call, project.id, paths);
     await api.call('projects.update', { projectId: project.id, settings: { count: 6, strategy: 'unique' } });
     await until(async () => {
       const d = await api.call('projects.get', { projectId: project.id });

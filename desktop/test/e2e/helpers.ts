@@ -5,8 +5,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ApiCall, type ApiEvent, HOST_PATHS, type MethodName } from '@vmp/shared/api';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { WebSocket } from 'ws';
 import { type RunningHost, startHost } from '../../src/host/index.ts';
+import { makeClip } from '../fixtures/media.ts';
 
 export const desktopDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const rendererSrc = join(desktopDir, 'src', 'renderer');
@@ -105,6 +107,40 @@ export async function launchBrowser(): Promise<Browser> {
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface BrowserRun {
+  /** Temp folder for the test file's data, outputs and clips. */
+  readonly dir: string;
+  readonly browser: Browser;
+}
+
+/**
+ * For test files that start their own host (a child process they may kill, or one with licensing env): the renderer
+ * built, a temp folder and a fresh Chromium before the first test; both gone after the last. Read `dir` and
+ * `browser` in hooks registered after this call, or in tests.
+ */
+export function withBrowserRun(prefix: string): BrowserRun {
+  const state: { dir?: string; browser?: Browser } = {};
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    state.dir = await tempDir(prefix);
+    state.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+    if (state.dir) await rm(state.dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      if (!state.dir) throw new Error('withBrowserRun: read dir once the hooks have run');
+      return state.dir;
+    },
+    get browser() {
+      if (!state.browser) throw new Error('withBrowserRun: read browser once the hooks have run');
+      return state.browser;
     },
   };
 }
@@ -231,6 +267,23 @@ export async function connectApi(url: string): Promise<{ call: ApiCall; events: 
       ws.send(JSON.stringify({ type: 'call', id, method, input }));
     })) as ApiCall;
   return { call, events, close: () => ws.close() };
+}
+
+/** Six one-second clips in six colours in `folder`, in order: two for each group of a new project. */
+export async function makeSixClips(folder: string): Promise<string[]> {
+  const paths: string[] = [];
+  for (const [i, color] of ['red', 'orange', 'green', 'teal', 'blue', 'purple'].entries()) {
+    paths.push(await makeClip(folder, `clip-${i}-${color}`, { color, duration: 1 }));
+  }
+  return paths;
+}
+
+/** Imports the clips two by two into the project's groups (a new project has three), in their order. */
+export async function importInPairs(call: ApiCall, projectId: string, paths: string[]): Promise<void> {
+  const detail = await call('projects.get', { projectId });
+  for (const [g, group] of detail.groups.entries()) {
+    await call('clips.import', { projectId, paths: paths.slice(g * 2, g * 2 + 2), groupId: group.id });
+  }
 }
 
 /** Polls a condition without a fixed sleep in the test: the test timeout bounds it. */

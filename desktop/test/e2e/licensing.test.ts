@@ -1,39 +1,35 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiCall, Job } from '@vmp/shared/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClip } from '../fixtures/media.ts';
 import {
-  type Browser,
   connectApi,
-  ensureRendererBuilt,
   type HostProcess,
-  launchBrowser,
+  importInPairs,
+  makeSixClips,
   screenshot,
   startHostProcess,
-  tempDir,
   until,
+  withBrowserRun,
 } from './helpers.ts';
 import { admin, customer, freePort, type ServerProcess, startServerProcess } from './server-process.ts';
 
 // Pay per output, end to end: the real server (PGlite child, admin CLI), the real host in a child process (so it can
 // be killed), real FFmpeg and Chromium. The server's balance is the judge of every step.
-let dir: string;
+const run = withBrowserRun('licensing');
 let server: ServerProcess;
 let serverPort: number;
 let host: HostProcess | undefined;
-let browser: Browser;
 let user: Awaited<ReturnType<typeof customer>>;
 let api: Awaited<ReturnType<typeof connectApi>>;
 let projectId: string;
-const paths: string[] = [];
+let paths: string[];
 
 function hostEnv(): Record<string, string> {
   return {
     VMP_SERVER_URL: server.url,
     VMP_MACHINE_ID: 'm1-e2e-licensing-host',
     VMP_SECRET_STORE: 'key-file',
-    VMP_KEY_DIR: join(dir, 'keys'),
+    VMP_KEY_DIR: join(run.dir, 'keys'),
     VMP_USAGE_SYNC_MS: '2000',
     VMP_SYNC_INTERVAL_MS: '3600000',
   };
@@ -41,8 +37,8 @@ function hostEnv(): Record<string, string> {
 
 async function startHost(): Promise<void> {
   host = await startHostProcess({
-    dataDir: join(dir, 'data'),
-    outputDir: join(dir, 'outputs'),
+    dataDir: join(run.dir, 'data'),
+    outputDir: join(run.dir, 'outputs'),
     ...(host ? { port: host.port } : {}),
     env: hostEnv(),
   });
@@ -61,29 +57,22 @@ async function finished(call: ApiCall, jobId: string, timeout = 240_000): Promis
 }
 
 beforeAll(async () => {
-  await ensureRendererBuilt();
-  dir = await tempDir('licensing');
   serverPort = await freePort();
-  server = await startServerProcess({ dataDir: join(dir, 'server'), port: serverPort });
+  server = await startServerProcess({ dataDir: join(run.dir, 'server'), port: serverPort });
   user = await customer(server.url, { credits: 5 });
-  for (const [i, color] of ['red', 'orange', 'green', 'teal', 'blue', 'purple'].entries()) {
-    paths.push(await makeClip(join(dir, 'clips'), `clip-${i}-${color}`, { color, duration: 1 }));
-  }
-  browser = await launchBrowser();
+  paths = await makeSixClips(join(run.dir, 'clips'));
   await startHost();
 }, 240_000);
 
 afterAll(async () => {
   api?.close();
-  await browser?.close();
   await host?.stop();
   await server?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('activate once, pay per output', () => {
   it('activates from the first-run prompt', async () => {
-    const page = browser.page;
+    const page = run.browser.page;
     await page.goto(host!.url);
     const prompt = page.getByRole('region', { name: 'Activate Video Mixer Pro' });
     await prompt.waitFor();
@@ -113,12 +102,9 @@ describe('activate once, pay per output', () => {
   it('renders N outputs and the server balance falls by exactly N', async () => {
     const project = await api.call('projects.create', { name: 'Paid launch' });
     projectId = project.id;
-    const detail = await api.call('projects.get', { projectId });
-    for (const [g, group] of detail.groups.entries()) {
-      await api.call('clips.import', { projectId, paths: paths.slice(g * 2, g * 2 + 2), groupId: group.id });
-    }
+    await importInPairs(api.call, projectId, paths);
     await api.call('projects.update', { projectId, settings: { count: 2 } });
-    const page = browser.page;
+    const page = run.browser.page;
     await page.goto(`${host!.url}#/projects/${projectId}`);
     await until(async () => (await page.locator('.plan-summary').textContent())?.includes('2 to render'), 'the plan');
     await page
@@ -142,7 +128,7 @@ describe('activate once, pay per output', () => {
     await expect(api.call('jobs.start', { projectId })).rejects.toThrow(
       'INSUFFICIENT_CREDITS: This job needs 4 credits; 3 are available.',
     );
-    const page = browser.page;
+    const page = run.browser.page;
     await page.getByRole('tab', { name: 'Preview' }).click();
     const line = page.getByTestId('plan-credits');
     await until(async () => (await line.textContent())?.includes('needs 4 credits; 3 are available'), 'short line');
@@ -173,11 +159,11 @@ describe('activate once, pay per output', () => {
     }, 'pendingUsage 2');
     expect(offline.online).toBe(false);
     expect((await api.call('license.status', {})).state).toBe('offline-grace');
-    const page = browser.page;
+    const page = run.browser.page;
     await until(async () => (await page.getByTestId('pending-sync').textContent())?.includes('2 pending sync'), 'ui');
     await screenshot(page, 'licensing-4-pending-sync');
 
-    server = await startServerProcess({ dataDir: join(dir, 'server'), port: serverPort });
+    server = await startServerProcess({ dataDir: join(run.dir, 'server'), port: serverPort });
     // Uploaded by the host on its own, within a minute.
     await until(
       async () => (await api.call('credits.status', {})).pendingUsage === 0,
