@@ -4,7 +4,7 @@ import { newProject } from '../actions.ts';
 import { formatRelativeTime, plural } from '../lib/format.ts';
 import { isMacPlatform } from '../lib/shortcuts.ts';
 import { useApp } from '../stores/app.ts';
-import { useDialog } from '../stores/dialog.ts';
+import { askProjectRename, useDialog } from '../stores/dialog.ts';
 import { useLicensing } from '../stores/licensing.ts';
 import { useProjects } from '../stores/projects.ts';
 import { Icon } from './Icon.tsx';
@@ -68,13 +68,8 @@ function ProjectRow({ project }: { project: ProjectSummary }) {
   const sync = useLicensing((s) => s.sync?.projects.find((p) => p.projectId === project.id)?.state);
   const open = () => useApp.getState().open({ name: 'project', projectId: project.id });
   const rename = async () => {
-    const name = await useDialog.getState().prompt({
-      title: 'Rename project',
-      label: 'Project name',
-      initial: project.name,
-      confirmLabel: 'Rename',
-    });
-    if (name && name !== project.name) await useProjects.getState().rename(project.id, name);
+    const name = await askProjectRename(project.name);
+    if (name) await useProjects.getState().rename(project.id, name);
   };
   const remove = async () => {
     const ok = await useDialog.getState().confirm({

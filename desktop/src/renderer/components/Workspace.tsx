@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { FILE_INPUT_ID, render } from '../actions.ts';
 import { formatCount, formatPercent, plural } from '../lib/format.ts';
 import { useApp } from '../stores/app.ts';
-import { useDialog } from '../stores/dialog.ts';
+import { askProjectRename } from '../stores/dialog.ts';
 import { useJobs } from '../stores/jobs.ts';
 import { usePlan } from '../stores/plan.ts';
 import { useUi, type WorkspaceTab } from '../stores/ui.ts';
@@ -210,13 +210,8 @@ function WorkspaceHeader() {
   const connected = useApp((s) => s.connected);
   if (!project) return null;
   const rename = async () => {
-    const name = await useDialog.getState().prompt({
-      title: 'Rename project',
-      label: 'Project name',
-      initial: project.name,
-      confirmLabel: 'Rename',
-    });
-    if (name && name !== project.name) await useWorkspace.getState().updateProject({ name });
+    const name = await askProjectRename(project.name);
+    if (name) await useWorkspace.getState().updateProject({ name });
   };
   const setMode = (mode: MixMode) => void useWorkspace.getState().updateProject({ mode });
   const canRender = !!preview && preview.count > 0;

@@ -46,3 +46,14 @@ export const useDialog = create<DialogState>((set, get) => ({
     else open.resolve(null);
   },
 }));
+
+/** Asks for a project's new name: the name, or null when cancelled or unchanged. */
+export async function askProjectRename(current: string): Promise<string | null> {
+  const name = await useDialog.getState().prompt({
+    title: 'Rename project',
+    label: 'Project name',
+    initial: current,
+    confirmLabel: 'Rename',
+  });
+  return name && name !== current ? name : null;
+}
