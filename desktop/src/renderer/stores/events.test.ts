@@ -1,55 +1,23 @@
-import type { Clip, Job, Output, ProjectDetail } from '@vmp/shared/api';
-import { RenderSettings } from '@vmp/shared/media';
+import type { Output, ProjectDetail } from '@vmp/shared/api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { dispatchEvent } from './events.ts';
+import { testClip, testJob, testOutput } from './fixtures.testing.ts';
 import { useJobs } from './jobs.ts';
 import { useToasts } from './toasts.ts';
 import { useWorkspace } from './workspace.ts';
 
-const job: Job = {
+const job = testJob({
   id: 'j1',
   projectId: 'p1',
-  status: 'running',
-  settings: RenderSettings.parse({}),
-  seed: 1,
-  outputDir: '/out',
   total: 2,
   completed: 1,
-  failed: 0,
-  cancelled: 0,
   progress: 0.5,
   etaSeconds: 3,
   createdAt: 1,
-  finishedAt: null,
-};
-const output = (index: number, patch: Partial<Output> = {}): Output => ({
-  id: `o${index}`,
-  jobId: 'j1',
-  projectId: 'p1',
-  index,
-  clipIds: ['c1'],
-  status: 'pending',
-  attempts: 0,
-  error: null,
-  progress: 0,
-  path: null,
-  duration: null,
-  updatedAt: 0,
-  ...patch,
 });
-const clip: Clip = {
-  id: 'c1',
-  projectId: 'p1',
-  path: '/clips/a.mp4',
-  name: 'a.mp4',
-  hash: null,
-  size: 1,
-  info: null,
-  problems: [],
-  status: 'analysing',
-  hasThumbnail: false,
-  addedAt: 0,
-};
+const output = (index: number, patch: Partial<Output> = {}): Output =>
+  testOutput(index, { jobId: 'j1', projectId: 'p1', clipIds: ['c1'], ...patch });
+const clip = testClip('c1', { projectId: 'p1', path: '/clips/a.mp4', name: 'a.mp4', status: 'analysing' });
 
 beforeEach(() => {
   useJobs.setState({

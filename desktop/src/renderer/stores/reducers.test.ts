@@ -1,55 +1,11 @@
-import type { Clip, Job, Output, ProjectDetail } from '@vmp/shared/api';
-import { RenderSettings } from '@vmp/shared/media';
+import type { Job, ProjectDetail } from '@vmp/shared/api';
 import { describe, expect, it } from 'vitest';
+import { testClip, testJob, testOutput } from './fixtures.testing.ts';
 import { applyClip, applyOutput, clipProblemText, outputAt, pagesFor, upsertJob } from './reducers.ts';
 
-const job = (id: string, createdAt: number, progress = 0): Job => ({
-  id,
-  projectId: 'p',
-  status: 'running',
-  settings: RenderSettings.parse({}),
-  seed: 1,
-  outputDir: '/out',
-  total: 4,
-  completed: 0,
-  failed: 0,
-  cancelled: 0,
-  progress,
-  etaSeconds: null,
-  createdAt,
-  finishedAt: null,
-});
-
-const clip = (id: string, patch: Partial<Clip> = {}): Clip => ({
-  id,
-  projectId: 'p',
-  path: `/clips/${id}.mp4`,
-  name: `${id}.mp4`,
-  hash: null,
-  size: 1,
-  info: null,
-  problems: [],
-  status: 'ok',
-  hasThumbnail: false,
-  addedAt: 0,
-  ...patch,
-});
-
-const output = (index: number, patch: Partial<Output> = {}): Output => ({
-  id: `o${index}`,
-  jobId: 'j',
-  projectId: 'p',
-  index,
-  clipIds: ['a'],
-  status: 'pending',
-  attempts: 0,
-  error: null,
-  progress: 0,
-  path: null,
-  duration: null,
-  updatedAt: 0,
-  ...patch,
-});
+const job = (id: string, createdAt: number, progress = 0): Job => testJob({ id, createdAt, progress });
+const clip = testClip;
+const output = testOutput;
 
 describe('upsertJob', () => {
   it('replaces in place and inserts newest first', () => {
