@@ -12,6 +12,7 @@ import { create } from 'zustand';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/errors.ts';
 import { applyMove, type ClipMove, inverseMove, nextGroupName, sortGroups } from '../lib/groups.ts';
+import { importSummary } from '../lib/import-summary.ts';
 import { applyClip } from './reducers.ts';
 import { attempt, toast } from './toasts.ts';
 import { useUndo } from './undo.ts';
@@ -55,18 +56,9 @@ interface WorkspaceState {
 }
 
 function summariseImport(result: ImportResult): void {
-  const added = result.clips.length;
-  const problems = result.clips.filter((c) => c.problems.length > 0);
-  if (added > 0) toast.success(`Imported ${added} clip${added === 1 ? '' : 's'}.`);
-  for (const clip of problems.slice(0, 3)) toast.warning(clip.problems.map((p) => p.message).join(' '));
-  if (result.skipped.length > 0) {
-    const first = result.skipped
-      .slice(0, 3)
-      .map((s) => `${s.path.split(/[\\/]/).pop()}: ${s.reason}`)
-      .join('; ');
-    const more = result.skipped.length > 3 ? ` and ${result.skipped.length - 3} more` : '';
-    toast.warning(`Skipped ${result.skipped.length} file${result.skipped.length === 1 ? '' : 's'} — ${first}${more}`);
-  }
+  const { success, warnings } = importSummary(result);
+  if (success) toast.success(success);
+  for (const warning of warnings) toast.warning(warning);
 }
 
 export const useWorkspace = create<WorkspaceState>((set, get) => {
