@@ -8,7 +8,7 @@ const t = withTestCore('captions');
 
 describe('captions per clip in the app', () => {
   it('clip.srt beside a clip comes in at import; cues can be edited, re-imported and removed', async () => {
-    const { core, root } = t;
+    const { core, root } = t();
     const media = join(root, 'media');
     const path = await makeClip(media, 'talk', { duration: 1 });
     writeFileSync(

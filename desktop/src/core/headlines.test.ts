@@ -9,7 +9,7 @@ const t = withTestCore('headlines');
 
 describe('headlines per group in the app', () => {
   it('groups.setHeadlines stores trimmed lines, doubles the plan, and the job hands them to the renderer', async () => {
-    const { core, root } = t;
+    const { core, root } = t();
     const media = join(root, 'media');
     const paths = [await makeClip(media, 'hook', { duration: 1 }), await makeClip(media, 'body', { duration: 1 })];
     const { id: projectId } = await call(core, 'projects.create', { name: 'Headlines' });
@@ -61,7 +61,7 @@ describe('headlines per group in the app', () => {
   });
 
   it("a job renders each output with its one headline over the group's clip and the clip's captions", async () => {
-    const { core, root } = t;
+    const { core, root } = t();
     const media = join(root, 'render');
     const hookPath = await makeClip(media, 'hook', { color: '0x203050', duration: 1 });
     const endPath = await makeClip(media, 'end', { color: '0x402020', duration: 0.5 });

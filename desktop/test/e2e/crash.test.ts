@@ -30,7 +30,7 @@ async function mp4sUnder(folder: string): Promise<string[]> {
 
 describe('host crash during a render', () => {
   it('resumes the job after a restart without rendering an output twice', async () => {
-    const { dir, browser } = run;
+    const { dir, browser } = run();
     const data = join(dir, 'data');
     const outputs = join(dir, 'outputs');
     host = await startHostProcess({ dataDir: data, outputDir: outputs });

@@ -5,10 +5,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ApiCall, type ApiEvent, HOST_PATHS, type MethodName } from '@vmp/shared/api';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
 import { WebSocket } from 'ws';
 import { type RunningHost, startHost } from '../../src/host/index.ts';
 import { makeClip } from '../fixtures/media.ts';
+import { perFile } from '../helpers/per-file.ts';
 
 export const desktopDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const rendererSrc = join(desktopDir, 'src', 'renderer');
@@ -111,38 +111,29 @@ export async function launchBrowser(): Promise<Browser> {
   };
 }
 
-export interface BrowserRun {
-  /** Temp folder for the test file's data, outputs and clips. */
-  readonly dir: string;
-  readonly browser: Browser;
-}
-
 /**
  * For test files that start their own host (a child process they may kill, or one with licensing env): the renderer
- * built, a temp folder and a fresh Chromium before the first test; both gone after the last. Read `dir` and
- * `browser` in hooks registered after this call, or in tests.
+ * built, a temp folder (`dir`, for the file's data, outputs and clips) and a fresh Chromium before the first test;
+ * both gone after the last.
  */
-export function withBrowserRun(prefix: string): BrowserRun {
-  const state: { dir?: string; browser?: Browser } = {};
-  beforeAll(async () => {
-    await ensureRendererBuilt();
-    state.dir = await tempDir(prefix);
-    state.browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await state.browser?.close();
-    if (state.dir) await rm(state.dir, { recursive: true, force: true });
-  });
-  return {
-    get dir() {
-      if (!state.dir) throw new Error('withBrowserRun: read dir once the hooks have run');
-      return state.dir;
+export function withBrowserRun(prefix: string): () => { dir: string; browser: Browser } {
+  return perFile(
+    'withBrowserRun',
+    async () => {
+      await ensureRendererBuilt();
+      const dir = await tempDir(prefix);
+      try {
+        return { dir, browser: await launchBrowser() };
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
     },
-    get browser() {
-      if (!state.browser) throw new Error('withBrowserRun: read browser once the hooks have run');
-      return state.browser;
+    async ({ dir, browser }) => {
+      await browser.close();
+      await rm(dir, { recursive: true, force: true });
     },
-  };
+  );
 }
 
 export interface Session {

@@ -29,7 +29,7 @@ function hostEnv(): Record<string, string> {
     VMP_SERVER_URL: server.url,
     VMP_MACHINE_ID: 'm1-e2e-licensing-host',
     VMP_SECRET_STORE: 'key-file',
-    VMP_KEY_DIR: join(run.dir, 'keys'),
+    VMP_KEY_DIR: join(run().dir, 'keys'),
     VMP_USAGE_SYNC_MS: '2000',
     VMP_SYNC_INTERVAL_MS: '3600000',
   };
@@ -37,8 +37,8 @@ function hostEnv(): Record<string, string> {
 
 async function startHost(): Promise<void> {
   host = await startHostProcess({
-    dataDir: join(run.dir, 'data'),
-    outputDir: join(run.dir, 'outputs'),
+    dataDir: join(run().dir, 'data'),
+    outputDir: join(run().dir, 'outputs'),
     ...(host ? { port: host.port } : {}),
     env: hostEnv(),
   });
@@ -58,9 +58,9 @@ async function finished(call: ApiCall, jobId: string, timeout = 240_000): Promis
 
 beforeAll(async () => {
   serverPort = await freePort();
-  server = await startServerProcess({ dataDir: join(run.dir, 'server'), port: serverPort });
+  server = await startServerProcess({ dataDir: join(run().dir, 'server'), port: serverPort });
   user = await customer(server.url, { credits: 5 });
-  paths = await makeSixClips(join(run.dir, 'clips'));
+  paths = await makeSixClips(join(run().dir, 'clips'));
   await startHost();
 }, 240_000);
 
@@ -72,7 +72,7 @@ afterAll(async () => {
 
 describe('activate once, pay per output', () => {
   it('activates from the first-run prompt', async () => {
-    const page = run.browser.page;
+    const page = run().browser.page;
     await page.goto(host!.url);
     const prompt = page.getByRole('region', { name: 'Activate Video Mixer Pro' });
     await prompt.waitFor();
@@ -104,7 +104,7 @@ describe('activate once, pay per output', () => {
     projectId = project.id;
     await importInPairs(api.call, projectId, paths);
     await api.call('projects.update', { projectId, settings: { count: 2 } });
-    const page = run.browser.page;
+    const page = run().browser.page;
     await page.goto(`${host!.url}#/projects/${projectId}`);
     await until(async () => (await page.locator('.plan-summary').textContent())?.includes('2 to render'), 'the plan');
     await page
@@ -128,7 +128,7 @@ describe('activate once, pay per output', () => {
     await expect(api.call('jobs.start', { projectId })).rejects.toThrow(
       'INSUFFICIENT_CREDITS: This job needs 4 credits; 3 are available.',
     );
-    const page = run.browser.page;
+    const page = run().browser.page;
     await page.getByRole('tab', { name: 'Preview' }).click();
     const line = page.getByTestId('plan-credits');
     await until(async () => (await line.textContent())?.includes('needs 4 credits; 3 are available'), 'short line');
@@ -159,11 +159,11 @@ describe('activate once, pay per output', () => {
     }, 'pendingUsage 2');
     expect(offline.online).toBe(false);
     expect((await api.call('license.status', {})).state).toBe('offline-grace');
-    const page = run.browser.page;
+    const page = run().browser.page;
     await until(async () => (await page.getByTestId('pending-sync').textContent())?.includes('2 pending sync'), 'ui');
     await screenshot(page, 'licensing-4-pending-sync');
 
-    server = await startServerProcess({ dataDir: join(run.dir, 'server'), port: serverPort });
+    server = await startServerProcess({ dataDir: join(run().dir, 'server'), port: serverPort });
     // Uploaded by the host on its own, within a minute.
     await until(
       async () => (await api.call('credits.status', {})).pendingUsage === 0,

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiMethods, type MethodInput, type MethodName, type MethodOutput } from '@vmp/shared/api';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { type Core, createCore } from '../../src/core/core.ts';
 import { type DispatchResult, dispatch } from '../../src/core/dispatch.ts';
 import { hostPlatform } from '../../src/core/platform.ts';
+import { perFile } from './per-file.ts';
 
 export interface TestCore {
   /** A fresh temporary folder: the core's data in data/, its default output folder out/. */
@@ -14,34 +15,26 @@ export interface TestCore {
 }
 
 /**
- * One core for the test file, as the browser host runs it: created before the first test in a new temporary folder,
- * closed and removed after the last. The platform sees an empty PATH, so reveal/open never launch a file manager.
- * Read `root` and `core` inside tests, once the hooks have run.
+ * One core for the test file, as the browser host runs it, in a new temporary folder removed after the last test.
+ * The platform sees an empty PATH, so reveal/open never launch a file manager.
  */
-export function withTestCore(name: string): TestCore {
-  const state: { root?: string; core?: Core } = {};
-  beforeAll(() => {
-    state.root = mkdtempSync(join(tmpdir(), `vmp-core-${name}-`));
-    state.core = createCore({
-      dataDir: join(state.root, 'data'),
-      defaultOutputDir: join(state.root, 'out'),
-      platform: hostPlatform({ PATH: '' }, 'linux'),
-    });
-  });
-  afterAll(async () => {
-    await state.core?.close();
-    if (state.root) rmSync(state.root, { recursive: true, force: true });
-  });
-  return {
-    get root() {
-      if (!state.root) throw new Error('withTestCore: read root inside a test');
-      return state.root;
+export function withTestCore(name: string): () => TestCore {
+  return perFile(
+    'withTestCore',
+    () => {
+      const root = mkdtempSync(join(tmpdir(), `vmp-core-${name}-`));
+      const core = createCore({
+        dataDir: join(root, 'data'),
+        defaultOutputDir: join(root, 'out'),
+        platform: hostPlatform({ PATH: '' }, 'linux'),
+      });
+      return { root, core };
     },
-    get core() {
-      if (!state.core) throw new Error('withTestCore: read core inside a test');
-      return state.core;
+    async ({ root, core }) => {
+      await core.close();
+      rmSync(root, { recursive: true, force: true });
     },
-  };
+  );
 }
 
 /** Calls through dispatch (as every adapter does), expects success and checks the output against the contract. */
