@@ -63,7 +63,12 @@ describe('captions per clip in the app', () => {
       clipId: clip.id,
       file: { name: 'sent.vtt', content: 'WEBVTT\n\n00:00.100 --> 00:00.400\nFrom the browser\n' },
     });
-    expect(sent.captions).toEqual([{ start: 0.1, end: 0.4, text: 'From the browser' }]);
+    expect(sent).toEqual({ clip: expect.objectContaining({ id: clip.id }), warnings: [] });
+    expect(sent.clip.captions).toEqual([{ start: 0.1, end: 0.4, text: 'From the browser' }]);
+    // Cues cut at the clip's end come back as warnings the app shows, as they do at clip import.
+    const cut = await call(core, 'clips.importCaptions', { clipId: clip.id, path: join(media, 'talk.srt') });
+    expect(cut.clip.captions).toHaveLength(2);
+    expect(cut.warnings).toEqual([expect.stringMatching(/runs past the clip's end/)]);
     const badSent = await callFails(core, 'clips.importCaptions', {
       clipId: clip.id,
       file: { name: 'sent.srt', content: '1\n00:00:00,000 --> soon\nx\n' },

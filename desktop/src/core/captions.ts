@@ -70,17 +70,17 @@ export function captionHandlers(ctx: CoreContext) {
     },
     async 'clips.importCaptions'(
       input: { clipId: string } & ({ path: string } | { file: { name: string; content: string } }),
-    ): Promise<Clip> {
+    ): Promise<{ clip: Clip; warnings: string[] }> {
       const clip = store.clips.get(input.clipId);
-      let updated: Clip;
+      let imported: { clip: Clip; warnings: string[] };
       if ('file' in input) {
-        updated = importCaptionTextInto(ctx, clip, input.file.name, input.file.content).clip;
+        imported = importCaptionTextInto(ctx, clip, input.file.name, input.file.content);
       } else {
         if (!isAbsolute(input.path)) throw new ValidationError('path: must be an absolute path.', { field: 'path' });
-        updated = (await importCaptionsInto(ctx, clip, resolve(input.path))).clip;
+        imported = await importCaptionsInto(ctx, clip, resolve(input.path));
       }
       ctx.projectChanged(clip.projectId);
-      return updated;
+      return imported;
     },
   };
 }

@@ -96,10 +96,14 @@ describe('text on video in the app', () => {
     await dialog.getByTestId('captions-file').setInputFiles({
       name: 'hook.srt',
       mimeType: 'application/x-subrip',
-      buffer: Buffer.from('1\n00:00:00,200 --> 00:00:00,800\nFrom a file\n'),
+      buffer: Buffer.from(
+        '1\n00:00:00,200 --> 00:00:00,800\nFrom a file\n\n2\n00:00:01,500 --> 00:00:04,000\nToo long\n',
+      ),
     });
     await until(async () => (await dialog.getByLabel('Cue 1 text').inputValue()) === 'From a file', 'the import');
-    expect(await dialog.getByTestId('cue-row').count()).toBe(1);
+    expect(await dialog.getByTestId('cue-row').count()).toBe(2);
+    // The cue cut at the clip's end is said, not silently changed.
+    await page.getByRole('status').filter({ hasText: /^Captions: .*runs past the clip's end/ }).waitFor();
     await dialog.getByRole('button', { name: 'Remove all' }).click();
     await dialog.getByRole('button', { name: 'Save captions' }).click();
     await dialog.waitFor({ state: 'detached' });

@@ -120,8 +120,8 @@ export const apiMethods = {
         file: z.object({ name: z.string().min(1).max(255), content: z.string().max(2_000_000) }),
       }),
     ]),
-    Clip,
-    "Read a clip's captions from an .srt or .vtt file (replacing its cues); cues past the clip's end are cut.",
+    z.object({ clip: Clip, warnings: z.array(z.string()) }),
+    "Read a clip's captions from an .srt or .vtt file (replacing its cues); cues past the clip's end are cut, each cut named in `warnings`.",
   ),
 
   'groups.create': method(ProjectRef.extend({ name: Name }), Group, 'Add a group at the end.'),

@@ -42,14 +42,16 @@ export const useText = create<TextState>((set) => ({
     }
     const client = api();
     const path = client.pathForFile?.(file);
-    const clip = await attempt(async () =>
+    const imported = await attempt(async () =>
       path
         ? client.call('clips.importCaptions', { clipId, path })
         : client.call('clips.importCaptions', { clipId, file: { name: file.name, content: await file.text() } }),
     );
-    if (!clip) return false;
+    if (!imported) return false;
+    const { clip, warnings } = imported;
     useWorkspace.setState((s) => ({ detail: applyClip(s.detail, clip) }));
     toast.success(`Imported ${clip.captions?.length ?? 0} caption cue${clip.captions?.length === 1 ? '' : 's'}.`);
+    for (const warning of warnings) toast.warning(`Captions: ${warning}`);
     return true;
   },
 }));
