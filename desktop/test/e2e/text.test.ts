@@ -103,7 +103,10 @@ describe('text on video in the app', () => {
     await until(async () => (await dialog.getByLabel('Cue 1 text').inputValue()) === 'From a file', 'the import');
     expect(await dialog.getByTestId('cue-row').count()).toBe(2);
     // The cue cut at the clip's end is said, not silently changed.
-    await page.getByRole('status').filter({ hasText: /^Captions: .*runs past the clip's end/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Captions: .*runs past the clip's end/ })
+      .waitFor();
     await dialog.getByRole('button', { name: 'Remove all' }).click();
     await dialog.getByRole('button', { name: 'Save captions' }).click();
     await dialog.waitFor({ state: 'detached' });
