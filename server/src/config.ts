@@ -11,6 +11,8 @@ export interface CreditPack {
 export interface ServerConfig {
   host: string;
   port: number;
+  /** Server processes sharing the port (node:cluster); more than 1 needs PostgreSQL and Redis. */
+  workers: number;
   /** postgres:// URL; absent → embedded PGlite in dataDir. */
   databaseUrl?: string;
   dataDir: string;
@@ -99,9 +101,11 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       `VMP_LEASE_REUSE_SECONDS (${leaseReuseSeconds}) must be at most half of VMP_LEASE_TTL (${leaseTtlSeconds}).`,
     );
   }
+  const workers = int(env, 'VMP_SERVER_WORKERS', 1);
   return {
     host: env.HOST || '127.0.0.1',
     port,
+    workers,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.VMP_SERVER_DATA || './server-data',
     // PostgreSQL does best with about two busy connections per core; more only add backends competing for
