@@ -8,7 +8,10 @@
 //   millisecond per connection. Its figures at that setting are still printed, labelled bursty.
 // - flat out: autocannon with 32 connections (requests/s), after every held run.
 // Also printed: CPU per request of the server, PostgreSQL and the generator, from /proc (Linux).
-// Options: --seconds N per run (default 10), --rate N (default 1000), --only pglite|postgres.
+// Options: --seconds N per run (default 10), --rate N (default 1000), --only pglite|postgres, --workers N (server
+// processes on PostgreSQL, `npm run server -- --workers N`; rate limits then go through BENCH_REDIS_URL or
+// TEST_REDIS_URL, default redis://127.0.0.1:6379). The server's own variables pass through, e.g.
+// VMP_LEASE_REUSE_SECONDS=0 to sign a lease on every heartbeat.
 // PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres:postgres@127.0.0.1:5432/postgres);
 // a fresh database is created and dropped.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -51,23 +54,28 @@ const { values: opts } = parseArgs({
     seconds: { type: 'string', default: '10' },
     rate: { type: 'string', default: '1000' },
     only: { type: 'string' },
+    workers: { type: 'string', default: '1' },
   },
 });
 const SECONDS = Number(opts.seconds);
 const RATE = Number(opts.rate);
+const WORKERS = Number(opts.workers);
 const TARGET_P99_MS = 10;
 const ADMIN = `bench-${randomBytes(8).toString('hex')}`;
 const root = resolve(import.meta.dirname, '../..');
 
 interface Server {
   child: ChildProcess;
-  /** The node process serving requests (npm and tsx sit in between). */
+  /** The node process to signal (npm and tsx sit in between): the server, or the primary of its workers. */
   pid: number;
+  /** The node processes serving requests (the workers with --workers). */
+  servingPids: number[];
   url: string;
 }
 
-function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn('npm', ['run', '--silent', 'server'], {
+function startServer(env: Record<string, string>, workers = 1): Promise<Server> {
+  const args = workers > 1 ? ['--', '--workers', String(workers)] : [];
+  const child = spawn('npm', ['run', '--silent', 'server', ...args], {
     cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VMP_ADMIN_TOKEN: ADMIN, DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,10 +87,13 @@ function startServer(env: Record<string, string>): Promise<Server> {
     const onData = (chunk: Buffer) => {
       if (started) return;
       out = (out + chunk).slice(-20_000);
-      const match = /"pid":(\d+).*"address":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-      if (match) {
+      const listening = [...out.matchAll(/"pid":(\d+).*"address":"(http:\/\/127\.0\.0\.1:\d+)"/g)];
+      if (listening.length >= workers) {
         started = true;
-        resolvePromise({ child, pid: Number(match[1]), url: match[2]! });
+        const servingPids = listening.map((m) => Number(m[1]));
+        const primary = /"pid":(\d+)[^\n]*starting \d+ worker processes/.exec(out);
+        const pid = workers > 1 && primary ? Number(primary[1]) : servingPids[0]!;
+        resolvePromise({ child, pid, servingPids, url: listening[0]![2]! });
       }
     };
     child.stdout!.on('data', onData);
@@ -250,9 +261,13 @@ async function heldRun(
   pool: ConnectionPool,
   kind: 'pglite' | 'postgres',
 ): Promise<Held> {
-  const before = { server: processCpuMs(server.pid), pg: postgresCpuMs(), machine: machineCpuMs() };
+  const serverCpuMs = () => {
+    const each = server.servingPids.map((pid) => processCpuMs(pid));
+    return each.includes(undefined) ? undefined : each.reduce((a = 0, b = 0) => a + b, 0);
+  };
+  const before = { server: serverCpuMs(), pg: postgresCpuMs(), machine: machineCpuMs() };
   const result = await openLoop({ url: server.url, rate: RATE, seconds: SECONDS, build: scenario.build, pool });
-  const after = { server: processCpuMs(server.pid), pg: postgresCpuMs(), machine: machineCpuMs() };
+  const after = { server: serverCpuMs(), pg: postgresCpuMs(), machine: machineCpuMs() };
   if (before.server === undefined || after.server === undefined || !before.machine || !after.machine) {
     return { result };
   }
@@ -271,8 +286,8 @@ async function heldRun(
   };
 }
 
-async function bench(label: string, env: Record<string, string>, isTarget: boolean): Promise<boolean> {
-  const server = await startServer(env);
+async function bench(label: string, env: Record<string, string>, isTarget: boolean, workers = 1): Promise<boolean> {
+  const server = await startServer(env, workers);
   const kind = env.DATABASE_URL ? 'postgres' : 'pglite';
   const pool = new ConnectionPool(server.url);
   let pass = true;
@@ -293,7 +308,11 @@ async function bench(label: string, env: Record<string, string>, isTarget: boole
       bursty.push(await autocannonRun(server.url, sc, RATE));
       max.push(await autocannonRun(server.url, sc));
     }
-    console.log(`\n${label} (${server.url}, ${SECONDS} s per run, server pid ${server.pid})`);
+    const pids = workers > 1 ? `${workers} workers, pids ${server.servingPids.join(', ')}` : `server pid ${server.pid}`;
+    const reuse = process.env.VMP_LEASE_REUSE_SECONDS
+      ? `, VMP_LEASE_REUSE_SECONDS=${process.env.VMP_LEASE_REUSE_SECONDS}`
+      : '';
+    console.log(`\n${label} (${server.url}, ${SECONDS} s per run, ${pids}${reuse})`);
     list.forEach((sc, i) => {
       const r = held[i]!.result;
       const cpu = held[i]!.cpu;
@@ -360,7 +379,14 @@ if (opts.only !== 'pglite') {
   try {
     const dbUrl = new URL(adminUrl);
     dbUrl.pathname = `/${name}`;
-    ok = await bench('PostgreSQL', { DATABASE_URL: dbUrl.toString() }, true);
+    const redis: Record<string, string> =
+      WORKERS > 1
+        ? {
+            REDIS_URL: process.env.BENCH_REDIS_URL || process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379',
+            VMP_REDIS_PREFIX: `${name}:`,
+          }
+        : {};
+    ok = await bench('PostgreSQL', { DATABASE_URL: dbUrl.toString(), ...redis }, true, WORKERS);
   } finally {
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
