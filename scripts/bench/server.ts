@@ -9,7 +9,7 @@
 // - flat out: autocannon with 32 connections (requests/s), after every held run.
 // Also printed: CPU per request of the server, PostgreSQL and the generator, from /proc (Linux).
 // Options: --seconds N per run (default 10), --rate N (default 1000), --only pglite|postgres, --workers N (server
-// processes on PostgreSQL, `npm run server -- --workers N`; rate limits then go through BENCH_REDIS_URL or
+// processes on PostgreSQL, VMP_SERVER_WORKERS=N npm run server; rate limits then go through BENCH_REDIS_URL or
 // TEST_REDIS_URL, default redis://127.0.0.1:6379). The server's own variables pass through, e.g.
 // VMP_LEASE_REUSE_SECONDS=0 to sign a lease on every heartbeat.
 // PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres:postgres@127.0.0.1:5432/postgres);
@@ -74,10 +74,17 @@ interface Server {
 }
 
 function startServer(env: Record<string, string>, workers = 1): Promise<Server> {
-  const args = workers > 1 ? ['--', '--workers', String(workers)] : [];
-  const child = spawn('npm', ['run', '--silent', 'server', ...args], {
+  const child = spawn('npm', ['run', '--silent', 'server'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VMP_ADMIN_TOKEN: ADMIN, DATABASE_URL: '', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      VMP_ADMIN_TOKEN: ADMIN,
+      DATABASE_URL: '',
+      VMP_SERVER_WORKERS: String(workers),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolvePromise, reject) => {
@@ -249,10 +256,50 @@ const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ms = (n: number) => `${fmt(n, n < 10 ? 1 : 0)} ms`;
 
+/** Times the kernel took a serving process off a core while it could still run (Linux /proc), summed. */
+function involuntarySwitches(pids: number[]): number | undefined {
+  try {
+    return pids.reduce((sum, pid) => {
+      const match = /nonvoluntary_ctxt_switches:\s*(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return sum + Number(match?.[1] ?? Number.NaN);
+    }, 0);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The server's own view from /metrics (prom-client's default metrics): GC pause time and count by kind, and the
+ * event-loop delay since the previous scrape (prom-client resets that histogram on every scrape). One process only.
+ */
+async function serverMetrics(url: string) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const gc = (kind: string, what: 'sum' | 'count') =>
+    value(`vmp_nodejs_gc_duration_seconds_${what}\\{kind="${kind}"\\}`);
+  return {
+    gcMs: {
+      minor: gc('minor', 'sum') * 1000,
+      major: gc('major', 'sum') * 1000,
+      incremental: gc('incremental', 'sum') * 1000,
+    },
+    gcCount: { minor: gc('minor', 'count'), major: gc('major', 'count') },
+    lagMaxMs: value('vmp_nodejs_eventloop_lag_max_seconds') * 1000,
+    lagP99Ms: value('vmp_nodejs_eventloop_lag_p99_seconds') * 1000,
+  };
+}
+
 interface Held {
   result: OpenLoopResult;
   /** ms of CPU per answered request: server process, PostgreSQL, generator; share of the machine's CPU. */
   cpu?: { server: number; postgres?: number; generator: number; machineBusy: number };
+  /** What stalled the server during the run: descheduling per second, GC, event-loop delay (one worker only). */
+  stalls?: {
+    switchesPerSecond?: number;
+    gc?: { minorMs: number; minorCount: number; majorMs: number; majorCount: number };
+    lagMaxMs?: number;
+    lagP99Ms?: number;
+  };
 }
 
 async function heldRun(
@@ -265,15 +312,42 @@ async function heldRun(
     const each = server.servingPids.map((pid) => processCpuMs(pid));
     return each.includes(undefined) ? undefined : each.reduce((a = 0, b = 0) => a + b, 0);
   };
+  const single = server.servingPids.length === 1;
+  const metricsBefore = single ? await serverMetrics(server.url) : undefined;
+  const switchesBefore = involuntarySwitches(server.servingPids);
   const before = { server: serverCpuMs(), pg: postgresCpuMs(), machine: machineCpuMs() };
   const result = await openLoop({ url: server.url, rate: RATE, seconds: SECONDS, build: scenario.build, pool });
   const after = { server: serverCpuMs(), pg: postgresCpuMs(), machine: machineCpuMs() };
+  const switchesAfter = involuntarySwitches(server.servingPids);
+  const metricsAfter = single ? await serverMetrics(server.url) : undefined;
+  const stalls: Held['stalls'] = {
+    switchesPerSecond:
+      switchesBefore === undefined || switchesAfter === undefined
+        ? undefined
+        : (switchesAfter - switchesBefore) / SECONDS,
+    gc:
+      metricsBefore && metricsAfter
+        ? {
+            minorMs: metricsAfter.gcMs.minor - metricsBefore.gcMs.minor,
+            minorCount: metricsAfter.gcCount.minor - metricsBefore.gcCount.minor,
+            majorMs:
+              metricsAfter.gcMs.major +
+              metricsAfter.gcMs.incremental -
+              metricsBefore.gcMs.major -
+              metricsBefore.gcMs.incremental,
+            majorCount: metricsAfter.gcCount.major - metricsBefore.gcCount.major,
+          }
+        : undefined,
+    lagMaxMs: metricsAfter?.lagMaxMs,
+    lagP99Ms: metricsAfter?.lagP99Ms,
+  };
   if (before.server === undefined || after.server === undefined || !before.machine || !after.machine) {
-    return { result };
+    return { result, stalls };
   }
   const n = Math.max(result.sent, 1);
   return {
     result,
+    stalls,
     cpu: {
       server: (after.server - before.server) / n,
       postgres:
@@ -334,6 +408,19 @@ async function bench(label: string, env: Record<string, string>, isTarget: boole
         console.log(
           `      CPU ms/req: server ${fmt(cpu.server, 2)}${pgCpu}, generator ${fmt(cpu.generator, 2)}; machine ${fmt(cpu.machineBusy * 100)}% busy`,
         );
+      }
+      const st = held[i]!.stalls;
+      if (st) {
+        const parts: string[] = [];
+        if (st.switchesPerSecond !== undefined) parts.push(`descheduled ${fmt(st.switchesPerSecond)}/s`);
+        if (st.gc) {
+          parts.push(
+            `GC minor ${fmt(st.gc.minorCount)}× ${ms(st.gc.minorMs)}, major ${fmt(st.gc.majorCount)}× ${ms(st.gc.majorMs)}`,
+          );
+        }
+        if (st.lagMaxMs !== undefined)
+          parts.push(`event-loop delay p99 ${ms(st.lagP99Ms ?? 0)}, max ${ms(st.lagMaxMs)}`);
+        console.log(`      server stalls: ${parts.join('; ')}`);
       }
       const b = bursty[i]!;
       const acFailed = b.non2xx + b.errors + b.timeouts;
