@@ -8,7 +8,10 @@
 //   millisecond per connection. Its figures at that setting are still printed, labelled bursty.
 // - flat out: autocannon with 32 connections (requests/s), after every held run.
 // Also printed: CPU per request of the server, PostgreSQL and the generator, from /proc (Linux).
-// Options: --seconds N per run (default 10), --rate N (default 1000), --only pglite|postgres.
+// Options: --seconds N per run (default 10), --rate N (default 1000), --only pglite|postgres, --workers N (server
+// processes on PostgreSQL, VMP_SERVER_WORKERS=N npm run server; rate limits then go through BENCH_REDIS_URL or
+// TEST_REDIS_URL, default redis://127.0.0.1:6379). The server's own variables pass through, e.g.
+// VMP_LEASE_REUSE_SECONDS=0 to sign a lease on every heartbeat.
 // PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres:postgres@127.0.0.1:5432/postgres);
 // a fresh database is created and dropped.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -51,25 +54,37 @@ const { values: opts } = parseArgs({
     seconds: { type: 'string', default: '10' },
     rate: { type: 'string', default: '1000' },
     only: { type: 'string' },
+    workers: { type: 'string', default: '1' },
   },
 });
 const SECONDS = Number(opts.seconds);
 const RATE = Number(opts.rate);
+const WORKERS = Number(opts.workers);
 const TARGET_P99_MS = 10;
 const ADMIN = `bench-${randomBytes(8).toString('hex')}`;
 const root = resolve(import.meta.dirname, '../..');
 
 interface Server {
   child: ChildProcess;
-  /** The node process serving requests (npm and tsx sit in between). */
+  /** The node process to signal (npm and tsx sit in between): the server, or the primary of its workers. */
   pid: number;
+  /** The node processes serving requests (the workers with --workers). */
+  servingPids: number[];
   url: string;
 }
 
-function startServer(env: Record<string, string>): Promise<Server> {
+function startServer(env: Record<string, string>, workers = 1): Promise<Server> {
   const child = spawn('npm', ['run', '--silent', 'server'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VMP_ADMIN_TOKEN: ADMIN, DATABASE_URL: '', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      VMP_ADMIN_TOKEN: ADMIN,
+      DATABASE_URL: '',
+      VMP_SERVER_WORKERS: String(workers),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolvePromise, reject) => {
@@ -79,10 +94,13 @@ function startServer(env: Record<string, string>): Promise<Server> {
     const onData = (chunk: Buffer) => {
       if (started) return;
       out = (out + chunk).slice(-20_000);
-      const match = /"pid":(\d+).*"address":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-      if (match) {
+      const listening = [...out.matchAll(/"pid":(\d+).*"address":"(http:\/\/127\.0\.0\.1:\d+)"/g)];
+      if (listening.length >= workers) {
         started = true;
-        resolvePromise({ child, pid: Number(match[1]), url: match[2]! });
+        const servingPids = listening.map((m) => Number(m[1]));
+        const primary = /"pid":(\d+)[^\n]*starting \d+ worker processes/.exec(out);
+        const pid = workers > 1 && primary ? Number(primary[1]) : servingPids[0]!;
+        resolvePromise({ child, pid, servingPids, url: listening[0]![2]! });
       }
     };
     child.stdout!.on('data', onData);
@@ -238,10 +256,50 @@ const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ms = (n: number) => `${fmt(n, n < 10 ? 1 : 0)} ms`;
 
+/** Times the kernel took a serving process off a core while it could still run (Linux /proc), summed. */
+function involuntarySwitches(pids: number[]): number | undefined {
+  try {
+    return pids.reduce((sum, pid) => {
+      const match = /nonvoluntary_ctxt_switches:\s*(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return sum + Number(match?.[1] ?? Number.NaN);
+    }, 0);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The server's own view from /metrics (prom-client's default metrics): GC pause time and count by kind, and the
+ * event-loop delay since the previous scrape (prom-client resets that histogram on every scrape). One process only.
+ */
+async function serverMetrics(url: string) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const gc = (kind: string, what: 'sum' | 'count') =>
+    value(`vmp_nodejs_gc_duration_seconds_${what}\\{kind="${kind}"\\}`);
+  return {
+    gcMs: {
+      minor: gc('minor', 'sum') * 1000,
+      major: gc('major', 'sum') * 1000,
+      incremental: gc('incremental', 'sum') * 1000,
+    },
+    gcCount: { minor: gc('minor', 'count'), major: gc('major', 'count') },
+    lagMaxMs: value('vmp_nodejs_eventloop_lag_max_seconds') * 1000,
+    lagP99Ms: value('vmp_nodejs_eventloop_lag_p99_seconds') * 1000,
+  };
+}
+
 interface Held {
   result: OpenLoopResult;
   /** ms of CPU per answered request: server process, PostgreSQL, generator; share of the machine's CPU. */
   cpu?: { server: number; postgres?: number; generator: number; machineBusy: number };
+  /** What stalled the server during the run: descheduling per second, GC, event-loop delay (one worker only). */
+  stalls?: {
+    switchesPerSecond?: number;
+    gc?: { minorMs: number; minorCount: number; majorMs: number; majorCount: number };
+    lagMaxMs?: number;
+    lagP99Ms?: number;
+  };
 }
 
 async function heldRun(
@@ -250,15 +308,46 @@ async function heldRun(
   pool: ConnectionPool,
   kind: 'pglite' | 'postgres',
 ): Promise<Held> {
-  const before = { server: processCpuMs(server.pid), pg: postgresCpuMs(), machine: machineCpuMs() };
+  const serverCpuMs = () => {
+    const each = server.servingPids.map((pid) => processCpuMs(pid));
+    return each.includes(undefined) ? undefined : each.reduce((a = 0, b = 0) => a + b, 0);
+  };
+  const single = server.servingPids.length === 1;
+  const metricsBefore = single ? await serverMetrics(server.url) : undefined;
+  const switchesBefore = involuntarySwitches(server.servingPids);
+  const before = { server: serverCpuMs(), pg: postgresCpuMs(), machine: machineCpuMs() };
   const result = await openLoop({ url: server.url, rate: RATE, seconds: SECONDS, build: scenario.build, pool });
-  const after = { server: processCpuMs(server.pid), pg: postgresCpuMs(), machine: machineCpuMs() };
+  const after = { server: serverCpuMs(), pg: postgresCpuMs(), machine: machineCpuMs() };
+  const switchesAfter = involuntarySwitches(server.servingPids);
+  const metricsAfter = single ? await serverMetrics(server.url) : undefined;
+  const stalls: Held['stalls'] = {
+    switchesPerSecond:
+      switchesBefore === undefined || switchesAfter === undefined
+        ? undefined
+        : (switchesAfter - switchesBefore) / SECONDS,
+    gc:
+      metricsBefore && metricsAfter
+        ? {
+            minorMs: metricsAfter.gcMs.minor - metricsBefore.gcMs.minor,
+            minorCount: metricsAfter.gcCount.minor - metricsBefore.gcCount.minor,
+            majorMs:
+              metricsAfter.gcMs.major +
+              metricsAfter.gcMs.incremental -
+              metricsBefore.gcMs.major -
+              metricsBefore.gcMs.incremental,
+            majorCount: metricsAfter.gcCount.major - metricsBefore.gcCount.major,
+          }
+        : undefined,
+    lagMaxMs: metricsAfter?.lagMaxMs,
+    lagP99Ms: metricsAfter?.lagP99Ms,
+  };
   if (before.server === undefined || after.server === undefined || !before.machine || !after.machine) {
-    return { result };
+    return { result, stalls };
   }
   const n = Math.max(result.sent, 1);
   return {
     result,
+    stalls,
     cpu: {
       server: (after.server - before.server) / n,
       postgres:
@@ -271,8 +360,8 @@ async function heldRun(
   };
 }
 
-async function bench(label: string, env: Record<string, string>, isTarget: boolean): Promise<boolean> {
-  const server = await startServer(env);
+async function bench(label: string, env: Record<string, string>, isTarget: boolean, workers = 1): Promise<boolean> {
+  const server = await startServer(env, workers);
   const kind = env.DATABASE_URL ? 'postgres' : 'pglite';
   const pool = new ConnectionPool(server.url);
   let pass = true;
@@ -293,7 +382,11 @@ async function bench(label: string, env: Record<string, string>, isTarget: boole
       bursty.push(await autocannonRun(server.url, sc, RATE));
       max.push(await autocannonRun(server.url, sc));
     }
-    console.log(`\n${label} (${server.url}, ${SECONDS} s per run, server pid ${server.pid})`);
+    const pids = workers > 1 ? `${workers} workers, pids ${server.servingPids.join(', ')}` : `server pid ${server.pid}`;
+    const reuse = process.env.VMP_LEASE_REUSE_SECONDS
+      ? `, VMP_LEASE_REUSE_SECONDS=${process.env.VMP_LEASE_REUSE_SECONDS}`
+      : '';
+    console.log(`\n${label} (${server.url}, ${SECONDS} s per run, ${pids}${reuse})`);
     list.forEach((sc, i) => {
       const r = held[i]!.result;
       const cpu = held[i]!.cpu;
@@ -315,6 +408,19 @@ async function bench(label: string, env: Record<string, string>, isTarget: boole
         console.log(
           `      CPU ms/req: server ${fmt(cpu.server, 2)}${pgCpu}, generator ${fmt(cpu.generator, 2)}; machine ${fmt(cpu.machineBusy * 100)}% busy`,
         );
+      }
+      const st = held[i]!.stalls;
+      if (st) {
+        const parts: string[] = [];
+        if (st.switchesPerSecond !== undefined) parts.push(`descheduled ${fmt(st.switchesPerSecond)}/s`);
+        if (st.gc) {
+          parts.push(
+            `GC minor ${fmt(st.gc.minorCount)}× ${ms(st.gc.minorMs)}, major ${fmt(st.gc.majorCount)}× ${ms(st.gc.majorMs)}`,
+          );
+        }
+        if (st.lagMaxMs !== undefined)
+          parts.push(`event-loop delay p99 ${ms(st.lagP99Ms ?? 0)}, max ${ms(st.lagMaxMs)}`);
+        console.log(`      server stalls: ${parts.join('; ')}`);
       }
       const b = bursty[i]!;
       const acFailed = b.non2xx + b.errors + b.timeouts;
@@ -360,7 +466,14 @@ if (opts.only !== 'pglite') {
   try {
     const dbUrl = new URL(adminUrl);
     dbUrl.pathname = `/${name}`;
-    ok = await bench('PostgreSQL', { DATABASE_URL: dbUrl.toString() }, true);
+    const redis: Record<string, string> =
+      WORKERS > 1
+        ? {
+            REDIS_URL: process.env.BENCH_REDIS_URL || process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379',
+            VMP_REDIS_PREFIX: `${name}:`,
+          }
+        : {};
+    ok = await bench('PostgreSQL', { DATABASE_URL: dbUrl.toString(), ...redis }, true, WORKERS);
   } finally {
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();

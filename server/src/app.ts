@@ -12,6 +12,7 @@ import { creditRoutes } from './credits/routes.ts';
 import { type Database, openDatabase } from './db/index.ts';
 import { toAppError, writeClientError } from './http-errors.ts';
 import { loadServerKeys } from './keys.ts';
+import { LeaseReuse } from './licenses/lease-reuse.ts';
 import { startNonceSweeper } from './licenses/nonces.ts';
 import { licenseRoutes } from './licenses/routes.ts';
 import { createMetrics } from './metrics.ts';
@@ -25,6 +26,8 @@ export interface BuildAppOptions {
   /** An already open database; otherwise one is opened from the config and closed with the app. */
   database?: Database;
   logger?: FastifyServerOptions['logger'];
+  /** Clock of lease signing and reuse, ms (tests move it forward); request timestamps and expiry use real time. */
+  now?: () => number;
 }
 
 /** Builds the whole server; `main.ts` listens, tests call `inject` or listen on 127.0.0.1. */
@@ -47,6 +50,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     db: database.db,
     keys: await loadServerKeys(database.db),
     metrics: createMetrics(),
+    leases: new LeaseReuse({ maxAgeSeconds: config.leaseReuseSeconds, now: options.now }),
   };
 
   const app = Fastify({

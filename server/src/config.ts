@@ -11,6 +11,8 @@ export interface CreditPack {
 export interface ServerConfig {
   host: string;
   port: number;
+  /** Server processes sharing the port (node:cluster); more than 1 needs PostgreSQL and Redis. */
+  workers: number;
   /** postgres:// URL; absent → embedded PGlite in dataDir. */
   databaseUrl?: string;
   dataDir: string;
@@ -25,6 +27,11 @@ export interface ServerConfig {
   refreshTokenTtlSeconds: number;
   /** Offline grace of a lease. */
   leaseTtlSeconds: number;
+  /**
+   * A heartbeat hands back the machine's current lease while it is younger than this and nothing it asserts
+   * changed; 0 signs every time. At most half the lease TTL.
+   */
+  leaseReuseSeconds: number;
   reservationTtlSeconds: number;
   stripe: {
     secretKey?: string;
@@ -86,9 +93,19 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     : DEFAULT_PACKS;
   const stripePort = env.STRIPE_API_PORT ? int(env, 'STRIPE_API_PORT', 443) : undefined;
   const port = int(env, 'PORT', 8787);
+  const leaseTtlSeconds = int(env, 'VMP_LEASE_TTL', 14 * 24 * 3600);
+  // Default: a twentieth of the lease's life (16.8 h of 14 days), several of the app's 4-hourly heartbeats.
+  const leaseReuseSeconds = int(env, 'VMP_LEASE_REUSE_SECONDS', Math.floor(leaseTtlSeconds / 20));
+  if (leaseReuseSeconds > leaseTtlSeconds / 2) {
+    throw new Error(
+      `VMP_LEASE_REUSE_SECONDS (${leaseReuseSeconds}) must be at most half of VMP_LEASE_TTL (${leaseTtlSeconds}).`,
+    );
+  }
+  const workers = int(env, 'VMP_SERVER_WORKERS', 1);
   return {
     host: env.HOST || '127.0.0.1',
     port,
+    workers,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.VMP_SERVER_DATA || './server-data',
     // PostgreSQL does best with about two busy connections per core; more only add backends competing for
@@ -99,7 +116,8 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     publicUrl: env.VMP_PUBLIC_URL || `http://127.0.0.1:${port}`,
     accessTokenTtlSeconds: int(env, 'VMP_ACCESS_TOKEN_TTL', 15 * 60),
     refreshTokenTtlSeconds: int(env, 'VMP_REFRESH_TOKEN_TTL', 30 * 24 * 3600),
-    leaseTtlSeconds: int(env, 'VMP_LEASE_TTL', 14 * 24 * 3600),
+    leaseTtlSeconds,
+    leaseReuseSeconds,
     reservationTtlSeconds: int(env, 'VMP_RESERVATION_TTL', 24 * 3600),
     stripe: {
       secretKey: env.STRIPE_SECRET_KEY || undefined,

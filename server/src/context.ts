@@ -2,6 +2,7 @@ import type { ServerConfig } from './config.ts';
 import type { Database, Db } from './db/index.ts';
 import type { licenses } from './db/schema.ts';
 import type { ServerKeys } from './keys.ts';
+import type { LeaseReuse } from './licenses/lease-reuse.ts';
 import type { Metrics } from './metrics.ts';
 
 /** What every feature needs, decorated on the Fastify instance as `app.ctx`. */
@@ -11,6 +12,8 @@ export interface AppContext {
   db: Db;
   keys: ServerKeys;
   metrics: Metrics;
+  /** Heartbeats hand back the machine's current lease while nothing it asserts changed. */
+  leases: LeaseReuse;
 }
 
 /** The machine a signed request comes from, as read with the request's nonce. */

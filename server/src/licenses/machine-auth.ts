@@ -196,6 +196,7 @@ async function loadMachine(req: FastifyRequest): Promise<MachineIdentity> {
   const row = await consumeNonceAndLoad(req, activationId, signed);
   if (!row) {
     secrets.delete(activationId);
+    req.server.ctx.leases.forget(activationId);
     throw notActivated();
   }
   if (!row.fresh) throw new ReplayedRequestError();
@@ -214,7 +215,13 @@ async function loadMachine(req: FastifyRequest): Promise<MachineIdentity> {
 /** preValidation hook: a signed request from an activated machine whose license is usable. */
 export async function machineGuard(req: FastifyRequest): Promise<void> {
   const machine = await loadMachine(req);
-  assertLicenseUsable(machine.license);
+  try {
+    assertLicenseUsable(machine.license);
+  } catch (error) {
+    // A lease remembered from before a suspension is not handed out after a reinstatement: sign afresh then.
+    req.server.ctx.leases.forget(machine.activationId);
+    throw error;
+  }
 }
 
 /** preValidation hook for deactivation: a suspended or expired license may still free its seat. */

@@ -11,6 +11,7 @@ import type { AppContext, MachineIdentity } from '../context.ts';
 import { activations, licenses, users } from '../db/schema.ts';
 import { newLicenseKey, randomToken } from '../lib/crypto.ts';
 import { LICENSE_FEATURES, signLease } from './lease.ts';
+import { leaseFacts } from './lease-reuse.ts';
 import { assertLicenseUsable } from './machine-auth.ts';
 
 type License = typeof licenses.$inferSelect;
@@ -21,6 +22,7 @@ export function issueLease(
   ctx: AppContext,
   activation: Pick<Activation, 'id' | 'machineId'>,
   license: Pick<License, 'id' | 'type' | 'expiresAt'>,
+  now = new Date(ctx.leases.now()),
 ): Promise<string> {
   return signLease(
     {
@@ -31,6 +33,7 @@ export function issueLease(
       licenseExpiresAt: license.expiresAt,
       issuer: ctx.config.issuer,
       ttlSeconds: ctx.config.leaseTtlSeconds,
+      now,
     },
     ctx.keys.leaseSigningKey,
     ctx.keys.kid,
@@ -98,15 +101,18 @@ export async function activate(ctx: AppContext, licenseId: string, input: Activa
 }
 
 /**
- * Heartbeat: a fresh lease. The machine guard already marked the machine as seen; only a new app version
- * needs a write here.
+ * Heartbeat: the machine's current lease while nothing it asserts changed and it is young enough, else a
+ * fresh one. The machine guard already marked the machine as seen; only a new app version needs a write here.
  */
 export async function validate(ctx: AppContext, machine: MachineIdentity, appVersion?: string) {
   if (appVersion && appVersion !== machine.appVersion) {
     await ctx.db.update(activations).set({ appVersion }).where(eq(activations.id, machine.activationId));
   }
   const { license } = machine;
-  const lease = await issueLease(ctx, { id: machine.activationId, machineId: machine.machineId }, license);
+  const facts = leaseFacts(machine, `${ctx.config.issuer} ${ctx.config.leaseTtlSeconds} ${ctx.keys.kid}`);
+  const lease = await ctx.leases.lease(machine.activationId, facts, (now) =>
+    issueLease(ctx, { id: machine.activationId, machineId: machine.machineId }, license, now),
+  );
   return {
     lease,
     license: {
