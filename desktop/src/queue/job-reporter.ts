@@ -16,14 +16,14 @@ export class JobReporter {
 
   /** Recomputes the job's status; emits job.updated on a status change, or (throttled) for progress. */
   refresh(jobId: string, force: boolean): void {
-    let changed: boolean;
+    let refreshed: ReturnType<Store['jobs']['refreshStatus']>;
     try {
-      changed = this.store.jobs.refreshStatus(jobId, this.paused());
+      refreshed = this.store.jobs.refreshStatus(jobId, this.paused());
     } catch {
       return; // The job was deleted with its project.
     }
-    if (!this.throttle.pass(`job:${jobId}`, force || changed)) return;
-    const base = this.store.jobs.get(jobId);
+    if (!this.throttle.pass(`job:${jobId}`, force || refreshed.changed)) return;
+    const base = this.store.jobs.get(jobId, null, refreshed.counts);
     const finished = base.status === 'completed' || base.status === 'failed' || base.status === 'cancelled';
     if (finished) this.eta.forget(jobId);
     const etaSeconds = finished || base.status !== 'running' ? null : this.eta.eta(jobId, base.progress);

@@ -69,8 +69,9 @@ export class JobsRepo {
     return row;
   }
 
-  get(id: string, etaSeconds: number | null = null): Job {
-    return toJob(this.row(id), this.outputCounts(id), etaSeconds);
+  /** `counts`: the job's output counts when the caller has just read them (they cost a scan of its outputs). */
+  get(id: string, etaSeconds: number | null = null, counts?: OutputCounts): Job {
+    return toJob(this.row(id), counts ?? this.outputCounts(id), etaSeconds);
   }
 
   list(projectId: string): Job[] {
@@ -121,17 +122,18 @@ export class JobsRepo {
     return counts;
   }
 
-  /** Recomputes a job's status from its outputs; returns true when it changed. */
-  refreshStatus(jobId: string, queuePaused: boolean): boolean {
+  /** Recomputes a job's status from its outputs; `changed` when it did, with the counts it was derived from. */
+  refreshStatus(jobId: string, queuePaused: boolean): { changed: boolean; counts: OutputCounts } {
     const row = this.row(jobId);
-    const status = deriveJobStatus(this.outputCounts(jobId), queuePaused);
-    if (status === row.status) return false;
+    const counts = this.outputCounts(jobId);
+    const status = deriveJobStatus(counts, queuePaused);
+    if (status === row.status) return { changed: false, counts };
     const finished = status === 'completed' || status === 'failed' || status === 'cancelled';
     this.ctx.db
       .update(t.jobs)
       .set({ status, finishedAt: finished ? (row.finishedAt ?? now()) : null })
       .where(eq(t.jobs.id, jobId))
       .run();
-    return true;
+    return { changed: true, counts };
   }
 }
