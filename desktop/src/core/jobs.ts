@@ -105,9 +105,10 @@ async function createJob(
     throw error;
   }
   if (payment) ctx.credits?.jobCreated?.(payment, jobId);
-  ctx.queue.jobAdded(jobId);
+  // The job as the queue just announced it (counting 10,000 outputs again would cost the main thread once more).
+  const announced = ctx.queue.jobAdded(jobId);
   ctx.projectChanged(projectId);
-  const created = store.jobs.get(jobId);
+  const created = announced ? { ...announced, etaSeconds: null } : store.jobs.get(jobId);
   ctx.credits?.jobQueued?.(created, cost).catch((e: unknown) => ctx.warn(`Credits: ${(e as Error).message}`));
   return created;
 }

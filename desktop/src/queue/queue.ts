@@ -1,4 +1,4 @@
-import type { ApiEvent, Output, QueueState } from '@vmp/shared/api';
+import type { ApiEvent, Job, Output, QueueState } from '@vmp/shared/api';
 import { DEFAULT_ASSEMBLY_BATCH } from '../engine/render/renderer.ts';
 import type { RenderBatchFn } from '../engine/render/types.ts';
 import type { JobRow } from '../store/rows.ts';
@@ -140,10 +140,11 @@ export class RenderQueue {
     this.pump();
   }
 
-  /** Call after inserting a job's outputs. */
-  jobAdded(jobId: string): void {
-    this.refreshJob(jobId, true);
+  /** Call after inserting a job's outputs. Returns the job as just announced (job.updated). */
+  jobAdded(jobId: string): Job | null {
+    const job = this.jobs.refresh(jobId, true);
     this.pump();
+    return job;
   }
 
   cancelOutput(outputId: string): Output {
