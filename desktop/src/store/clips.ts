@@ -138,9 +138,11 @@ export class ClipsRepo {
   }
 
   update(id: string, patch: ClipPatch): Clip {
-    this.row(id);
-    if (Object.keys(patch).length > 0) this.ctx.db.update(t.clips).set(patch).where(eq(t.clips.id, id)).run();
-    return this.get(id);
+    if (Object.keys(patch).length === 0) return this.get(id);
+    // One statement (RETURNING) rather than read, write, read: imports update every clip once on the main thread.
+    const row = this.ctx.db.update(t.clips).set(patch).where(eq(t.clips.id, id)).returning().get();
+    if (!row) throw new NotFoundError(`Clip ${id} does not exist (it may have been removed).`, { clipId: id });
+    return toClip(row);
   }
 
   remove(projectId: string, clipIds: string[]): void {
