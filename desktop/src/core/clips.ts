@@ -1,5 +1,5 @@
-import { accessSync, constants, type Stats, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { constants, type Stats, statSync } from 'node:fs';
+import { access, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { ClipProblem } from '@vmp/shared';
 import type { Clip } from '@vmp/shared/api';
@@ -132,15 +132,17 @@ function unreadableReason(path: string, error: NodeJS.ErrnoException): string {
 type PathCheck = { ok: true; stats: Stats } | { ok: false; missing: boolean; reason: string };
 
 /** Whether `path` is a readable regular file; never throws (each bad path is a problem of its own). */
-function checkClipPath(path: string): PathCheck {
+async function checkClipPath(path: string): Promise<PathCheck> {
   let stats: Stats | undefined;
   try {
-    stats = statSync(path, { throwIfNoEntry: false });
-    if (stats?.isFile()) accessSync(path, constants.R_OK);
+    stats = await stat(path);
+    if (stats.isFile()) await access(path, constants.R_OK);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !stats) {
+      return { ok: false, missing: true, reason: 'File not found.' };
+    }
     return { ok: false, missing: false, reason: unreadableReason(path, error as NodeJS.ErrnoException) };
   }
-  if (!stats) return { ok: false, missing: true, reason: 'File not found.' };
   if (stats.isDirectory()) {
     return { ok: false, missing: false, reason: `${path} is a folder; choose the video files inside it.` };
   }
@@ -166,29 +168,38 @@ export function clipHandlers(ctx: CoreContext): AreaHandlers<'clips'> {
         if (group.projectId !== projectId)
           throw new NotFoundError(`groupId: group ${groupId} is not part of this project.`);
       }
-      const skipped: { path: string; reason: string }[] = [];
-      const added: Clip[] = [];
-      const seen = new Set<string>();
+      // Each path's verdict in input order: skipped with a reason, or a file to add.
+      const verdicts: ({ path: string; reason: string } | { path: string; check: Promise<PathCheck> })[] = [];
+      const seen = store.clips.paths(projectId);
       for (const raw of paths) {
         if (!isAbsolute(raw)) {
-          skipped.push({ path: raw, reason: 'Not an absolute path.' });
+          verdicts.push({ path: raw, reason: 'Not an absolute path.' });
           continue;
         }
         const path = resolve(raw);
-        if (seen.has(path) || store.clips.findByPath(projectId, path)) {
-          skipped.push({ path, reason: 'Already in this project.' });
+        if (seen.has(path)) {
+          verdicts.push({ path, reason: 'Already in this project.' });
           continue;
         }
         seen.add(path);
-        const check = checkClipPath(path);
-        if (!check.ok) {
-          skipped.push({ path, reason: check.reason });
-          continue;
-        }
-        added.push(
-          store.clips.insert(projectId, { path, name: basename(path), size: check.stats.size, status: 'analysing' }),
-        );
+        // Checked off the main thread (libuv's file system threads), all at once.
+        verdicts.push({ path, check: checkClipPath(path) });
       }
+      const checks = await Promise.all(verdicts.map((v) => ('check' in v ? v.check : null)));
+      // Meanwhile the project may have gone, or another import added some of these paths.
+      store.projects.get(projectId);
+      const present = store.clips.paths(projectId);
+      const skipped: { path: string; reason: string }[] = [];
+      const files: { path: string; name: string; size: number }[] = [];
+      verdicts.forEach((v, i) => {
+        const check = checks[i];
+        if ('reason' in v) skipped.push(v);
+        else if (present.has(v.path)) skipped.push({ path: v.path, reason: 'Already in this project.' });
+        else if (check?.ok) files.push({ path: v.path, name: basename(v.path), size: check.stats.size });
+        else if (check) skipped.push({ path: v.path, reason: check.reason });
+      });
+      // One transaction for all of them.
+      const added = files.length > 0 ? store.clips.insertAnalysing(projectId, files) : [];
       if (groupId && added.length > 0) {
         const group = store.groups.get(groupId);
         store.groups.setClips(groupId, [...group.clipIds, ...added.map((c) => c.id)]);
@@ -239,7 +250,7 @@ export function clipHandlers(ctx: CoreContext): AreaHandlers<'clips'> {
       const clip = store.clips.get(clipId);
       if (!isAbsolute(raw)) throw new ValidationError('path: must be an absolute path.', { field: 'path' });
       const path = resolve(raw);
-      const check = checkClipPath(path);
+      const check = await checkClipPath(path);
       if (!check.ok && check.missing) {
         throw new NotFoundError(`path: ${path} was not found (or is not a file).`, { field: 'path', path });
       }

@@ -90,7 +90,9 @@ export function createContext(options: CoreOptions): CoreContext {
     throw error;
   }
   const hub = new EventHub();
-  const engine = options.engine ?? realEngine();
+  // The engine's analysis runs in the renderer's worker threads; the renderer is made below, from the engine.
+  let compute: ComputeFn = computeInline;
+  const engine = options.engine ?? realEngine((name, ...args) => compute(name, ...args));
   const platform = options.platform ?? hostPlatform();
   const thumbsDir = join(dataDir, 'thumbnails');
   mkdirSync(thumbsDir, { recursive: true });
@@ -108,6 +110,8 @@ export function createContext(options: CoreOptions): CoreContext {
     farmUrl: () => settings().farmUrl,
     onWorker: (path, worker) => store.outputs.recordWorker(path, worker),
   });
+
+  compute = renderer.compute;
 
   const warn = (message: string) => hub.emit({ type: 'notice', level: 'warning', message });
   const queue = new RenderQueue({

@@ -1,15 +1,8 @@
 import type { ClipProblem, MediaInfo } from '@vmp/shared';
 import type { AppInfo } from '@vmp/shared/api';
-import {
-  analyseClip,
-  contentKey,
-  createRenderer,
-  ffmpegPaths,
-  type PlanInput,
-  runTool,
-  thumbnail,
-} from '../engine/index.ts';
+import { createRenderer, ffmpegPaths, type PlanInput, runTool } from '../engine/index.ts';
 import type { OutputPlan } from '../engine/plan-outputs.ts';
+import type { ComputeFn } from '../engine/pool/cpu-tasks.ts';
 import type { Renderer } from '../engine/render/types.ts';
 
 export type { OutputPlan, PlanInput };
@@ -23,7 +16,7 @@ export interface Analysis {
 
 /** What the core needs from the engine, in one port: the real engine in the app, the same in tests. */
 export interface EnginePort {
-  analyse(path: string, options: { maxBytes: number; signal?: AbortSignal }): Promise<Analysis>;
+  analyse(path: string, options: { maxBytes: number }): Promise<Analysis>;
   hash(path: string): Promise<string>;
   /** A JPEG still of a video, cached in `cacheDir` under `key` (a content key, or an output's id); returns its path. */
   thumbnail(path: string, options: { cacheDir: string; key: string; duration: number }): Promise<string>;
@@ -37,15 +30,18 @@ export interface EnginePort {
 
 let status: Promise<AppInfo['ffmpeg']> | undefined;
 
-/** The real engine (engine-analysis + engine-render). */
-export function realEngine(): EnginePort {
+/**
+ * The real engine. Analysis, content hashing and stills run through `compute`: in the app, the renderer's worker
+ * threads, so neither the hashing nor the FFmpeg/ffprobe spawns of an import hold the main thread.
+ */
+export function realEngine(compute: ComputeFn): EnginePort {
   return {
-    async analyse(path, { maxBytes, signal }) {
-      const result = await analyseClip(path, { limits: { maxBytes, minDuration: 0.2 }, ...(signal ? { signal } : {}) });
+    async analyse(path, { maxBytes }) {
+      const result = await compute('analyseClip', path, { limits: { maxBytes, minDuration: 0.2 } });
       return { size: result.size, hash: result.hash, info: result.info, problems: result.problems };
     },
-    hash: contentKey,
-    thumbnail: (path, { cacheDir, key, duration }) => thumbnail(path, { cacheDir, hash: key, duration }),
+    hash: (path) => compute('contentKey', path),
+    thumbnail: (path, { cacheDir, key, duration }) => compute('thumbnail', path, { cacheDir, hash: key, duration }),
     createRenderer,
     ffmpegStatus() {
       status ??= (async (): Promise<AppInfo['ffmpeg']> => {

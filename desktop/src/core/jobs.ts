@@ -1,18 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { creditCost } from '@vmp/shared';
-import type { Job } from '@vmp/shared/api';
+import type { Job, Project } from '@vmp/shared/api';
 import { AppError, ValidationError } from '@vmp/shared/errors';
-import type { Plan } from '../engine/plan/planner.ts';
 import { sanitizeFileName } from '../engine/render/naming.ts';
 import type { RenderSource } from '../engine/render/types.ts';
 import type { JobPayment } from '../licensing/service.ts';
-import type { JobPlanSnapshot } from '../queue/spec.ts';
+import type { JobDraft } from '../queue/job-draft.ts';
 import { type AreaHandlers, type CoreContext, projectDetail } from './context.ts';
 import { countWarnings, planInputFor } from './plan.ts';
-
-/** Output rows per write transaction (about 10-20 ms each on the shared 2-core box). */
-const OUTPUTS_PER_WRITE = 250;
 
 function stamp(at: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
@@ -22,23 +18,30 @@ function stamp(at: Date): string {
 /**
  * Plans the project, snapshots its sources, has the job paid for (credits hold, offline, or unlicensed with a
  * watermark; refused when the balance is short), creates the job with its outputs and hands it to the queue.
+ * Planning and writing the outputs run in the engine's worker threads: the main thread sees only the draft's count
+ * and clip ids, never the outputs themselves.
  */
 async function startJob(ctx: CoreContext, projectId: string): Promise<Job> {
   const { store } = ctx;
   const d = projectDetail(ctx, projectId);
   const { project } = d;
   const { input } = planInputFor(d);
-  const { plan, fileNames } = await ctx.compute('planOutputs', input, {
-    projectName: project.name,
-    settings: project.settings,
-    sourcePaths: new Map(d.clips.map((c) => [c.id, c.path])),
-  });
+  const draft = await ctx.compute(
+    'draftJob',
+    input,
+    {
+      projectName: project.name,
+      settings: project.settings,
+      sourcePaths: new Map(d.clips.map((c) => [c.id, c.path])),
+    },
+    Object.fromEntries(d.clips.map((c) => [c.id, c.info?.duration ?? 0])),
+  );
   // Planning ran in a worker thread: the project may have gone meanwhile.
   store.projects.get(projectId);
-  if (plan.count === 0) throw new ValidationError('Nothing to render: the plan has no combinations.');
+  if (draft.count === 0) throw new ValidationError('Nothing to render: the plan has no combinations.');
   const byId = new Map(d.clips.map((c) => [c.id, c]));
   const sources: RenderSource[] = [];
-  for (const id of new Set(plan.combinations.flatMap((c) => c.clipIds))) {
+  for (const id of draft.clipIds) {
     const clip = byId.get(id);
     if (!clip?.hash || !clip.info || clip.status !== 'ok') {
       throw new ValidationError(`Clip "${clip?.name ?? id}" is not ready to render (${clip?.status ?? 'removed'}).`, {
@@ -53,9 +56,9 @@ async function startJob(ctx: CoreContext, projectId: string): Promise<Job> {
       ...(clip.captions?.length ? { captions: clip.captions } : {}),
     });
   }
-  const payment = await ctx.credits?.beforeJob?.(plan.count);
+  const payment = await ctx.credits?.beforeJob?.(draft.count);
   try {
-    return await createJob(ctx, { d, plan, fileNames, sources, payment });
+    return await createJob(ctx, { project, draft, sources, payment });
   } catch (error) {
     if (payment) await ctx.credits?.jobAbandoned?.(payment);
     throw error;
@@ -64,17 +67,10 @@ async function startJob(ctx: CoreContext, projectId: string): Promise<Job> {
 
 async function createJob(
   ctx: CoreContext,
-  job: {
-    d: ReturnType<typeof projectDetail>;
-    plan: Plan;
-    fileNames: readonly string[];
-    sources: RenderSource[];
-    payment: JobPayment | undefined;
-  },
+  job: { project: Project; draft: JobDraft; sources: RenderSource[]; payment: JobPayment | undefined },
 ): Promise<Job> {
   const { store } = ctx;
-  const { d, plan, fileNames, sources, payment } = job;
-  const { project } = d;
+  const { project, draft, sources, payment } = job;
   const projectId = project.id;
   const settingsAtStart = payment?.watermark ? { ...project.settings, watermark: payment.watermark } : project.settings;
   const at = new Date();
@@ -90,43 +86,29 @@ async function createJob(
       { field: 'outputDir', path: outputDir },
     );
   }
-  const durations = new Map(d.clips.map((c) => [c.id, c.info?.duration ?? 0]));
-  const cost = creditCost(plan.count);
-  const headlines = Object.fromEntries(plan.combinations.flatMap((c) => (c.headlines ? [[c.index, c.headlines]] : [])));
-  const snapshot: JobPlanSnapshot = {
-    projectName: project.name,
-    sources,
-    creditCost: cost,
-    ...(Object.keys(headlines).length ? { headlines } : {}),
-  };
-  const outputs = plan.combinations.map((c, i) => ({
-    index: c.index,
-    clipIds: c.clipIds,
-    path: join(outputDir, fileNames[i]!),
-    duration: c.clipIds.reduce((sum, id) => sum + (durations.get(id) ?? 0), 0),
-  }));
-  // Big jobs are written in chunks with a yield between them, so the app keeps answering while 10,000 rows go in;
-  // the queue may start on the first chunk meanwhile.
-  const jobId = store.jobs.create({
-    projectId,
-    settings: settingsAtStart,
-    seed: settingsAtStart.seed,
-    plan: snapshot,
-    outputDir,
-    outputs: outputs.slice(0, OUTPUTS_PER_WRITE),
-    total: outputs.length,
-  });
-  if (payment) ctx.credits?.jobCreated?.(payment, jobId);
-  ctx.queue.jobAdded(jobId);
-  for (let from = OUTPUTS_PER_WRITE; from < outputs.length; from += OUTPUTS_PER_WRITE) {
-    await new Promise((resolve) => setImmediate(resolve));
-    store.jobs.row(jobId); // Deleted with its project meanwhile: NotFoundError.
-    store.jobs.addOutputs(jobId, projectId, outputs.slice(from, from + OUTPUTS_PER_WRITE));
+  const cost = creditCost(draft.count);
+  let jobId: string;
+  try {
+    // One transaction in a worker thread: the job appears with all its outputs or not at all.
+    jobId = await ctx.compute('writeJob', store.opened.file, {
+      projectId,
+      settings: settingsAtStart,
+      seed: settingsAtStart.seed,
+      outputDir,
+      snapshot: { projectName: project.name, sources, creditCost: cost },
+      outputs: draft.outputs,
+    });
+  } catch (error) {
+    try {
+      rmdirSync(outputDir); // Still empty: nothing was written into it.
+    } catch {}
+    throw error;
   }
-  // Once more at the end, not per chunk: it recounts the job's outputs (about 10 ms a time at 10,000 rows).
-  if (outputs.length > OUTPUTS_PER_WRITE) ctx.queue.jobAdded(jobId);
+  if (payment) ctx.credits?.jobCreated?.(payment, jobId);
+  // The job as the queue just announced it (counting 10,000 outputs again would cost the main thread once more).
+  const announced = ctx.queue.jobAdded(jobId);
   ctx.projectChanged(projectId);
-  const created = store.jobs.get(jobId);
+  const created = announced ? { ...announced, etaSeconds: null } : store.jobs.get(jobId);
   ctx.credits?.jobQueued?.(created, cost).catch((e: unknown) => ctx.warn(`Credits: ${(e as Error).message}`));
   return created;
 }

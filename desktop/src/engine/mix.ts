@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { Combination, RenderSettings } from '@vmp/shared';
 import { planFileNames } from './plan-outputs.ts';
-import { writeManifest } from './render/manifest.ts';
 import { createRenderer } from './render/renderer.ts';
 import type { OutputPhase, OutputSpec, Renderer, RenderSource } from './render/types.ts';
 
@@ -116,12 +115,16 @@ export async function mix(options: MixOptions): Promise<MixResult> {
         });
       },
     });
-    const manifest = await writeManifest(options.outDir, {
+    // In the pool: at thousands of outputs the CSV and JSON take long enough to hold up progress and signals.
+    const manifest = await renderer.compute('writeManifest', options.outDir, {
       projectName: options.projectName,
       createdAt,
       settings,
       outputs: result.outputs,
-      failed: result.failed,
+      failed: result.failed.map(({ index, error }) => ({
+        index,
+        error: { message: error.message, ...(errorCode(error) ? { code: errorCode(error) } : {}) },
+      })),
     });
     return {
       outputs: result.outputs.map(({ index, path, clipIds, sources, duration }) => ({
@@ -137,4 +140,9 @@ export async function mix(options: MixOptions): Promise<MixResult> {
   } finally {
     if (!options.renderer) await renderer.close();
   }
+}
+
+function errorCode(error: Error): string | undefined {
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' ? code : undefined;
 }

@@ -1,14 +1,16 @@
-import { existsSync } from 'node:fs';
-import type { ApiEvent, Output, QueueState } from '@vmp/shared/api';
-import { AppError } from '@vmp/shared/errors';
-import { removePartFilesIn, removePartOf } from '../engine/render/part-file.ts';
+import type { ApiEvent, Job, Output, QueueState } from '@vmp/shared/api';
 import { DEFAULT_ASSEMBLY_BATCH } from '../engine/render/renderer.ts';
 import type { RenderBatchFn } from '../engine/render/types.ts';
 import type { JobRow } from '../store/rows.ts';
 import type { Store } from '../store/store.ts';
-import { afterFailure, BACKOFF_BASE_MS, MAX_ATTEMPTS } from './backoff.ts';
+import { BACKOFF_BASE_MS, MAX_ATTEMPTS } from './backoff.ts';
 import { type Batch, type Running, renderBatchOf } from './batch.ts';
+import { JobReporter } from './job-reporter.ts';
+import { OutputOutcomes } from './outcomes.ts';
+import { recoverOutputs } from './recovery.ts';
 import { EtaTracker, KeyedThrottle } from './throttle.ts';
+
+export { isCancellation } from './errors.ts';
 
 export interface QueueHooks {
   /** An output just became completed (credits are debited from here), once per output, also inside a batch. */
@@ -39,15 +41,6 @@ export interface QueueOptions {
 
 const PAUSED_KEY = 'queue.paused';
 
-/** The engine's CancelledError (code CANCELLED), also after crossing a thread or a process boundary. */
-export function isCancellation(error: unknown): boolean {
-  return error instanceof AppError && error.code === 'CANCELLED';
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * The persistent render queue. Every state lives in SQLite (outputs: pending → processing → completed, or back to
  * pending with backoff, or failed after the last attempt, or cancelled); this object only holds what is running
@@ -60,15 +53,12 @@ export class RenderQueue {
   private readonly renderer: QueueRenderer;
   private readonly batchSize: number;
   private readonly emit: (event: ApiEvent) => void;
-  private readonly maxAttempts: number;
-  private readonly backoffBaseMs: number;
   private readonly now: () => number;
-  private readonly hooks: QueueHooks;
   private readonly throttle: KeyedThrottle;
-  private readonly eta: EtaTracker;
+  private readonly jobs: JobReporter;
+  private readonly outcomes: OutputOutcomes;
   private readonly running = new Map<string, Running>();
   private readonly batches = new Set<Batch>();
-  private readonly etas = new Map<string, number | null>();
   private concurrency: number;
   private paused: boolean;
   private started = false;
@@ -81,12 +71,20 @@ export class RenderQueue {
     this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_ASSEMBLY_BATCH);
     this.emit = options.emit;
     this.concurrency = Math.max(1, options.concurrency ?? 2);
-    this.maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
-    this.backoffBaseMs = options.backoffBaseMs ?? BACKOFF_BASE_MS;
     this.now = options.now ?? Date.now;
-    this.hooks = options.hooks ?? {};
     this.throttle = new KeyedThrottle(options.progressIntervalMs ?? 100, this.now);
-    this.eta = new EtaTracker(this.now);
+    this.jobs = new JobReporter(this.store, this.emit, this.throttle, new EtaTracker(this.now), () => this.paused);
+    const outputCompleted = options.hooks?.outputCompleted;
+    this.outcomes = new OutputOutcomes({
+      store: this.store,
+      emit: this.emit,
+      jobs: this.jobs,
+      throttle: this.throttle,
+      maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
+      backoffBaseMs: options.backoffBaseMs ?? BACKOFF_BASE_MS,
+      now: this.now,
+      ...(outputCompleted ? { outputCompleted } : {}),
+    });
     this.paused = this.store.settings.get<boolean>(PAUSED_KEY) ?? false;
   }
 
@@ -98,26 +96,9 @@ export class RenderQueue {
     this.pump();
   }
 
-  /**
-   * Outputs left PROCESSING by a dead process go back to PENDING, unless their final file exists: the renderer only
-   * renames a complete file into place, so a final file means the render finished before the crash. Stray partial
-   * files of unfinished jobs are removed.
-   */
+  /** See recoverOutputs: outputs a dead process left running go back to pending (or completed, if their file is). */
   recover(): void {
-    const jobIds = new Set<string>();
-    for (const output of this.store.outputs.withStatus('processing')) {
-      jobIds.add(output.jobId);
-      if (output.path && existsSync(output.path)) {
-        this.store.outputs.transition(output.id, ['processing'], { status: 'completed', progress: 1, error: null });
-      } else {
-        this.store.outputs.transition(output.id, ['processing'], { status: 'pending', progress: 0 });
-      }
-    }
-    for (const jobId of this.store.jobs.openIds()) jobIds.add(jobId);
-    for (const jobId of jobIds) {
-      removePartFilesIn(this.store.jobs.row(jobId).outputDir);
-      this.store.jobs.refreshStatus(jobId, this.paused);
-    }
+    recoverOutputs(this.store, this.paused);
   }
 
   state(): QueueState {
@@ -159,10 +140,11 @@ export class RenderQueue {
     this.pump();
   }
 
-  /** Call after inserting a job's outputs. */
-  jobAdded(jobId: string): void {
-    this.refreshJob(jobId, true);
+  /** Call after inserting a job's outputs. Returns the job as just announced (job.updated). */
+  jobAdded(jobId: string): Job | null {
+    const job = this.jobs.refresh(jobId, true);
     this.pump();
+    return job;
   }
 
   cancelOutput(outputId: string): Output {
@@ -208,7 +190,7 @@ export class RenderQueue {
   retryOutput(outputId: string): Output {
     const output = this.store.outputs.get(outputId);
     this.store.outputs.assertStatus(output, ['failed', 'cancelled'], 'retried');
-    const queued = this.requeue(output);
+    const queued = this.outcomes.requeue(output);
     this.refreshJob(output.jobId, true);
     this.pump();
     return queued ?? this.store.outputs.get(outputId);
@@ -217,22 +199,10 @@ export class RenderQueue {
   retryFailed(jobId: string): void {
     this.store.jobs.row(jobId);
     for (const status of ['failed', 'cancelled'] as const) {
-      for (const output of this.store.outputs.withStatus(status, jobId)) this.requeue(output);
+      for (const output of this.store.outputs.withStatus(status, jobId)) this.outcomes.requeue(output);
     }
     this.refreshJob(jobId, true);
     this.pump();
-  }
-
-  private requeue(output: Output): Output | null {
-    const queued = this.store.outputs.transition(output.id, [output.status], {
-      status: 'pending',
-      attempts: 0,
-      error: null,
-      progress: 0,
-      notBefore: 0,
-    });
-    if (queued) this.emit({ type: 'output.updated', output: queued });
-    return queued;
   }
 
   /**
@@ -329,42 +299,10 @@ export class RenderQueue {
 
   private runBatch(job: JobRow, entries: Running[], batch: Batch): Promise<void> {
     return renderBatchOf(this.renderer.renderBatch, job, entries, batch, {
-      progress: (entry, fraction) => this.progress(entry.output, fraction),
-      completed: (entry, duration) => this.completed(entry.output, duration),
-      unfinished: (entry, error) => this.unfinished(entry, error),
+      progress: (entry, fraction) => this.outcomes.progress(entry.output, fraction),
+      completed: (entry, duration) => this.outcomes.completed(entry.output, duration),
+      unfinished: (entry, error) => this.outcomes.unfinished(entry, error),
     });
-  }
-
-  /**
-   * An output that did not complete. Stopped by the queue (cancel, stop, delete): its state is already set.
-   * Cancelled by the engine on its own (shutting down): back to pending, the attempt not counted. Else a failure.
-   */
-  private unfinished(entry: Running, error: unknown): void {
-    if (entry.interrupted) return;
-    if (error === null || isCancellation(error)) {
-      const back = this.store.outputs.transition(entry.output.id, ['processing'], {
-        status: 'pending',
-        attempts: Math.max(0, entry.output.attempts - 1),
-        progress: 0,
-      });
-      if (back) this.emit({ type: 'output.updated', output: back });
-      return;
-    }
-    this.failed(entry.output, error);
-  }
-
-  private completed(output: Output, duration: number): void {
-    // A complete file is kept even if a cancel or stop raced with its last moment.
-    const done = this.store.outputs.transition(output.id, ['processing', 'cancelled', 'pending'], {
-      status: 'completed',
-      progress: 1,
-      error: null,
-      duration,
-    });
-    if (!done) return;
-    this.emit({ type: 'output.updated', output: done });
-    this.hooks.outputCompleted?.(done);
-    this.refreshJob(output.jobId, false);
   }
 
   /** Never throws: the rows may be gone (project deleted), and nothing may reject unhandled here. */
@@ -372,19 +310,7 @@ export class RenderQueue {
     this.batches.delete(batch);
     for (const { output } of entries) {
       this.running.delete(output.id);
-      this.throttle.forget(output.id);
-      // A finished file is only ever the renamed, complete one; anything else left by this attempt goes.
-      if (output.path && this.currentStatus(output.id) !== 'completed') {
-        try {
-          removePartOf(output.path);
-        } catch (error) {
-          this.emit({
-            type: 'notice',
-            level: 'warning',
-            message: `Could not remove ${output.path}.part: ${errorText(error)}`,
-          });
-        }
-      }
+      this.outcomes.attemptEnded(output);
     }
     this.refreshJob(batch.jobId, true);
     this.emitQueue();
@@ -392,68 +318,13 @@ export class RenderQueue {
     else this.checkIdle();
   }
 
-  private currentStatus(outputId: string): Output['status'] | null {
-    try {
-      return this.store.outputs.get(outputId).status;
-    } catch {
-      return null; // Deleted with its project.
-    }
-  }
-
-  private failed(output: Output, error: unknown): void {
-    const next = afterFailure(output.attempts, this.now(), {
-      maxAttempts: this.maxAttempts,
-      baseMs: this.backoffBaseMs,
-    });
-    const message = errorText(error);
-    const updated = this.store.outputs.transition(
-      output.id,
-      ['processing'],
-      next.retry
-        ? { status: 'pending', notBefore: next.notBefore, error: message, progress: 0 }
-        : { status: 'failed', error: message, progress: 0 },
-    );
-    if (!updated) return;
-    this.emit({ type: 'output.updated', output: updated });
-    if (!next.retry) {
-      this.emit({
-        type: 'notice',
-        level: 'error',
-        message: `Output #${output.index + 1} failed after ${output.attempts} attempts: ${message}`,
-      });
-    }
-  }
-
-  private progress(output: Output, fraction: number): void {
-    if (!this.throttle.pass(output.id)) return;
-    const updated = this.store.outputs.transition(output.id, ['processing'], {
-      progress: Math.min(1, Math.max(0, fraction)),
-    });
-    if (!updated) return;
-    this.emit({ type: 'output.updated', output: updated });
-    this.refreshJob(output.jobId, false);
-  }
-
-  /** Recomputes the job's status; emits job.updated on a status change, or (throttled) for progress. */
   private refreshJob(jobId: string, force: boolean): void {
-    let changed: boolean;
-    try {
-      changed = this.store.jobs.refreshStatus(jobId, this.paused);
-    } catch {
-      return; // The job was deleted with its project.
-    }
-    if (!this.throttle.pass(`job:${jobId}`, force || changed)) return;
-    const base = this.store.jobs.get(jobId);
-    const finished = base.status === 'completed' || base.status === 'failed' || base.status === 'cancelled';
-    if (finished) this.eta.forget(jobId);
-    const etaSeconds = finished || base.status !== 'running' ? null : this.eta.eta(jobId, base.progress);
-    this.etas.set(jobId, etaSeconds);
-    this.emit({ type: 'job.updated', job: { ...base, etaSeconds } });
+    this.jobs.refresh(jobId, force);
   }
 
   /** ETA of a job as last reported in a job.updated event, for `jobs.get`. */
   lastEta(jobId: string): number | null {
-    return this.etas.get(jobId) ?? null;
+    return this.jobs.lastEta(jobId);
   }
 
   private emitQueue(): void {

@@ -49,8 +49,48 @@ export class ClipsRepo {
     return this.get(id);
   }
 
+  /**
+   * New clips waiting for analysis, in one transaction with one prepared statement: an import of hundreds of files
+   * would otherwise build a drizzle statement and read the row back per file (about 2 ms each on a loaded box, all
+   * on the app's main thread).
+   */
+  insertAnalysing(projectId: string, files: readonly { path: string; name: string; size: number }[]): Clip[] {
+    const insert = this.ctx.sqlite.prepare(
+      `INSERT INTO clips (id, project_id, path, name, hash, size, mtime_ms, info, problems, status, thumbnail,
+        added_at, captions) VALUES (?, ?, ?, ?, NULL, ?, NULL, NULL, '[]', 'analysing', NULL, ?, NULL)`,
+    );
+    const at = now();
+    return this.ctx.transaction(() =>
+      files.map((file) => {
+        const id = randomUUID();
+        insert.run(id, projectId, file.path, file.name, file.size, at);
+        return toClip({
+          id,
+          projectId,
+          path: file.path,
+          name: file.name,
+          hash: null,
+          size: file.size,
+          mtimeMs: null,
+          info: null,
+          problems: [],
+          status: 'analysing',
+          thumbnail: null,
+          addedAt: at,
+          captions: null,
+        });
+      }),
+    );
+  }
+
   get(id: string): Clip {
     return toClip(this.row(id));
+  }
+
+  /** Paths of a project's clips. */
+  paths(projectId: string): Set<string> {
+    const rows = this.ctx.db.select({ path: t.clips.path }).from(t.clips).where(eq(t.clips.projectId, projectId)).all();
+    return new Set(rows.map((r) => r.path));
   }
 
   /** Thumbnail file path of a clip, or null. */
@@ -98,9 +138,11 @@ export class ClipsRepo {
   }
 
   update(id: string, patch: ClipPatch): Clip {
-    this.row(id);
-    if (Object.keys(patch).length > 0) this.ctx.db.update(t.clips).set(patch).where(eq(t.clips.id, id)).run();
-    return this.get(id);
+    if (Object.keys(patch).length === 0) return this.get(id);
+    // One statement (RETURNING) rather than read, write, read: imports update every clip once on the main thread.
+    const row = this.ctx.db.update(t.clips).set(patch).where(eq(t.clips.id, id)).returning().get();
+    if (!row) throw new NotFoundError(`Clip ${id} does not exist (it may have been removed).`, { clipId: id });
+    return toClip(row);
   }
 
   remove(projectId: string, clipIds: string[]): void {

@@ -29,7 +29,16 @@ export const DB_FILE_NAME = 'vmp.sqlite';
 /** Opens (creating if needed) the app database in `dataDir`, in WAL mode, and applies pending migrations. */
 export function openDb(dataDir: string, options: { migrationsDir?: string } = {}): OpenedDb {
   mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, DB_FILE_NAME);
+  const opened = connectDb(join(dataDir, DB_FILE_NAME));
+  migrate(opened.db, { migrationsFolder: options.migrationsDir ?? defaultMigrationsDir() });
+  return opened;
+}
+
+/**
+ * One more connection to a database file `openDb` already migrated (a worker thread writing beside the app's own
+ * connection): the same pragmas, no migrations.
+ */
+export function connectDb(file: string): OpenedDb {
   const sqlite = new Database(file);
   // WAL: readers never block the writer, and a crash mid-write leaves the last committed state.
   sqlite.pragma('journal_mode = WAL');
@@ -37,7 +46,6 @@ export function openDb(dataDir: string, options: { migrationsDir?: string } = {}
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: options.migrationsDir ?? defaultMigrationsDir() });
   return {
     db,
     sqlite,

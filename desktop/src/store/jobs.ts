@@ -15,19 +15,24 @@ export interface NewJob {
   plan: unknown;
   outputDir: string;
   outputs: { index: number; clipIds: string[]; path: string; duration: number | null }[];
-  /** Outputs the job will have, when the rest follow through `addOutputs`; default: `outputs.length`. */
-  total?: number;
 }
 
-/** Jobs; a job is created with its outputs (big ones in chunks, see addOutputs); its status is derived from them. */
+/** Jobs; a job is created with all its outputs in one transaction; its status is derived from them. */
 export class JobsRepo {
   constructor(private readonly ctx: RepoContext) {}
 
+  /**
+   * The job and every output row in one transaction: a crash leaves the job whole or absent. NotFoundError when the
+   * project is gone (deleted while the job was planned).
+   */
   create(input: NewJob): string {
     const { db } = this.ctx;
     const id = randomUUID();
     const at = now();
     this.ctx.transaction(() => {
+      if (!db.select({ id: t.projects.id }).from(t.projects).where(eq(t.projects.id, input.projectId)).get()) {
+        throw new NotFoundError(`Project ${input.projectId} does not exist.`, { projectId: input.projectId });
+      }
       db.insert(t.jobs)
         .values({
           id,
@@ -37,7 +42,7 @@ export class JobsRepo {
           seed: input.seed,
           plan: input.plan,
           outputDir: input.outputDir,
-          total: input.total ?? input.outputs.length,
+          total: input.outputs.length,
           createdAt: at,
           finishedAt: null,
         })
@@ -45,11 +50,6 @@ export class JobsRepo {
       this.insertOutputs(id, input.projectId, input.outputs, at);
     });
     return id;
-  }
-
-  /** More outputs of a job created with a larger `total` (big jobs are written in chunks, yielding between). */
-  addOutputs(jobId: string, projectId: string, outputs: NewJob['outputs']): void {
-    this.ctx.transaction(() => this.insertOutputs(jobId, projectId, outputs, now()));
   }
 
   /** One prepared statement for every row: drizzle built a statement per row, about 0.4-1.7 ms a row. */
@@ -69,8 +69,9 @@ export class JobsRepo {
     return row;
   }
 
-  get(id: string, etaSeconds: number | null = null): Job {
-    return toJob(this.row(id), this.outputCounts(id), etaSeconds);
+  /** `counts`: the job's output counts when the caller has just read them (they cost a scan of its outputs). */
+  get(id: string, etaSeconds: number | null = null, counts?: OutputCounts): Job {
+    return toJob(this.row(id), counts ?? this.outputCounts(id), etaSeconds);
   }
 
   list(projectId: string): Job[] {
@@ -121,17 +122,18 @@ export class JobsRepo {
     return counts;
   }
 
-  /** Recomputes a job's status from its outputs; returns true when it changed. */
-  refreshStatus(jobId: string, queuePaused: boolean): boolean {
+  /** Recomputes a job's status from its outputs; `changed` when it did, with the counts it was derived from. */
+  refreshStatus(jobId: string, queuePaused: boolean): { changed: boolean; counts: OutputCounts } {
     const row = this.row(jobId);
-    const status = deriveJobStatus(this.outputCounts(jobId), queuePaused);
-    if (status === row.status) return false;
+    const counts = this.outputCounts(jobId);
+    const status = deriveJobStatus(counts, queuePaused);
+    if (status === row.status) return { changed: false, counts };
     const finished = status === 'completed' || status === 'failed' || status === 'cancelled';
     this.ctx.db
       .update(t.jobs)
       .set({ status, finishedAt: finished ? (row.finishedAt ?? now()) : null })
       .where(eq(t.jobs.id, jobId))
       .run();
-    return true;
+    return { changed: true, counts };
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { RenderSettings } from '@vmp/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultMigrationsDir } from './db.ts';
+import { writeJobToFile } from './job-writer.ts';
 import { Store } from './store.ts';
 
 const dirs: string[] = [];
@@ -120,7 +121,7 @@ describe('Store', () => {
     store.close();
   });
 
-  it('writes a big job in chunks: the first with the job, the rest with addOutputs, same rows as one write', () => {
+  it('writes a big job from a second connection (as a worker thread does) in one go, seen by the app at once', () => {
     const store = Store.open(tempDir());
     const project = newProject(store);
     const outputs = Array.from({ length: 600 }, (_, index) => ({
@@ -129,22 +130,26 @@ describe('Store', () => {
       path: `/tmp/out/big/${index}.mp4`,
       duration: index % 2 ? null : 2.5,
     }));
-    const jobId = store.jobs.create({
+    const job = {
       projectId: project.id,
       settings: RenderSettings.parse({}),
       seed: 1,
       plan: {},
       outputDir: '/tmp/out/big',
-      outputs: outputs.slice(0, 250),
-      total: 600,
-    });
-    store.jobs.addOutputs(jobId, project.id, outputs.slice(250));
+      outputs,
+    };
+    const jobId = writeJobToFile(store.opened.file, job);
     expect(store.jobs.get(jobId)).toMatchObject({ total: 600, status: 'queued' });
     const rows = store.outputs.list({ jobId, limit: 1000 }).items;
     expect(rows.map((o) => [o.index, o.clipIds, o.path, o.duration, o.status, o.attempts])).toEqual(
       outputs.map((o) => [o.index, o.clipIds, o.path, o.duration, 'pending', 0]),
     );
     expect(store.outputs.nextPending(1, Date.now())[0]?.index).toBe(0);
+
+    // The project deleted meanwhile: a NotFoundError naming it, and nothing written.
+    store.projects.delete(project.id);
+    expect(() => writeJobToFile(store.opened.file, job)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(store.opened.sqlite.prepare('select count(*) as n from outputs').get()).toEqual({ n: 0 });
     store.close();
   });
 });

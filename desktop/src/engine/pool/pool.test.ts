@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeClip } from '../../../test/fixtures/media.ts';
 import { CancelledError, FfmpegFailedError } from '../errors.ts';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
+import { contentKey } from '../hash/content-key.ts';
 import { summarisePlan } from '../plan/planner.ts';
+import { analyseClip } from '../validate/analyse.ts';
 import { FfmpegPool, resolveWorker } from './pool.ts';
 
 // Jobs read lavfi sources and write to the null muxer: real FFmpeg runs, no files.
@@ -9,6 +15,9 @@ const job = (seconds: number) => ({
   args: ['-f', 'lavfi', '-i', `testsrc2=s=320x240:r=30:d=${seconds}`, '-f', 'null', '-'],
   label: 'Test job',
 });
+
+const root = mkdtempSync(join(tmpdir(), 'vmp-pool-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('FFmpeg worker pool', () => {
   it('runs from the TypeScript source through the tsx bootstrap', () => {
@@ -115,6 +124,23 @@ describe('FFmpeg worker pool', () => {
       expect(pool.active).toBe(0); // CPU tasks do not take FFmpeg slots
       const tooMany = await pool.compute('summarisePlan', { ...input, count: 1000 }).catch((e: unknown) => e);
       expect(tooMany).toMatchObject({ code: 'VALIDATION_ERROR', status: 422 });
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it('hashes, analyses and makes stills in a worker thread: the same results as on the main thread', async () => {
+    const pool = new FfmpegPool({ concurrency: 1 });
+    try {
+      const clip = await makeClip(join(root, 'media'), 'clip', { duration: 0.5 });
+      const key = await pool.compute('contentKey', clip);
+      expect(key).toBe(await contentKey(clip));
+      const limits = { maxBytes: 1e9, minDuration: 0.2 };
+      expect(await pool.compute('analyseClip', clip, { limits })).toEqual(await analyseClip(clip, { limits }));
+      const still = await pool.compute('thumbnail', clip, { cacheDir: join(root, 'thumbs'), hash: key, duration: 0.5 });
+      expect(still).toMatch(/\.jpg$/);
+      const missing = await pool.compute('contentKey', join(root, 'nope.mp4')).catch((e: unknown) => e);
+      expect(missing).toMatchObject({ message: expect.stringContaining('nope.mp4') });
     } finally {
       await pool.destroy();
     }

@@ -7,7 +7,7 @@ import Tinypool from 'tinypool';
 import { onAbort } from '../abort/on-abort.ts';
 import { CancelledError, FfmpegFailedError } from '../errors.ts';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
-import type { CpuTaskName, CpuTasks } from './cpu-tasks.ts';
+import type { CpuTaskName, CpuTaskResult, CpuTasks } from './cpu-tasks.ts';
 import {
   CANCEL_MESSAGE,
   type CpuResult,
@@ -116,11 +116,11 @@ export class FfmpegPool {
    * Runs CPU-bound engine work (cpu-tasks.ts) in a worker thread, beside the FFmpeg jobs and not counted against
    * their concurrency. Errors come back as AppError with their code, status and details.
    */
-  async compute<N extends CpuTaskName>(name: N, ...args: Parameters<CpuTasks[N]>): Promise<ReturnType<CpuTasks[N]>> {
+  async compute<N extends CpuTaskName>(name: N, ...args: Parameters<CpuTasks[N]>): Promise<CpuTaskResult<N>> {
     if (this.closed) throw new CancelledError('The render engine is shutting down.');
     const task: CpuTask = { kind: 'cpu', name, args };
     const result = (await this.pool.run(task)) as CpuResult;
-    if (result.ok) return result.value as ReturnType<CpuTasks[N]>;
+    if (result.ok) return result.value as CpuTaskResult<N>;
     throw new AppError(result.code, result.message, {
       ...(result.status !== undefined ? { status: result.status } : {}),
       details: result.details,

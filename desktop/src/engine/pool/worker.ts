@@ -11,10 +11,10 @@ import {
   type WorkerTask,
 } from './protocol.ts';
 
-function runCpuTask(task: CpuTask): CpuResult {
+async function runCpuTask(task: CpuTask): Promise<CpuResult> {
   try {
     const fn = cpuTasks[task.name] as (...args: unknown[]) => unknown;
-    return { ok: true, value: fn(...task.args) };
+    return { ok: true, value: await fn(...task.args) };
   } catch (error) {
     if (error instanceof AppError) {
       return { ok: false, code: error.code, message: error.message, status: error.status, details: error.details };

@@ -9,7 +9,8 @@ export interface ManifestInput {
   createdAt: Date;
   settings: RenderSettings;
   outputs: readonly OutputResult[];
-  failed: readonly { index: number; error: Error }[];
+  /** An Error, or its code and message as plain data (what crosses into the worker pool). */
+  failed: readonly { index: number; error: { message: string; code?: string } }[];
 }
 
 const CSV_HEADER = [
@@ -78,7 +79,7 @@ export function manifestJson(input: ManifestInput): string {
       })),
       failed: input.failed.map((f) => ({
         index: f.index,
-        code: (f.error as { code?: string }).code ?? 'INTERNAL_ERROR',
+        code: f.error.code ?? 'INTERNAL_ERROR',
         message: f.error.message,
       })),
     },
