@@ -121,9 +121,18 @@ describe('validateMedia', () => {
     expect(codes(validateMedia(path, moov, { size: 10 }, DEFAULT_LIMITS, { header: mp4Header }))).toEqual([
       'UNDECODABLE',
     ]);
-    expect(codes(validateMedia(path, moov, { size: 10 }, DEFAULT_LIMITS, { header: textHeader }))).toEqual([
-      'NOT_A_VIDEO',
+    expect(validateMedia(path, moov, { size: 10 }, DEFAULT_LIMITS, { header: textHeader })).toEqual([
+      { code: 'NOT_A_VIDEO', message: expect.stringContaining('"beach.mp4" is a text file, not a video.') },
     ]);
+    // FFmpeg 5 no longer reads text as a tty stream: "Invalid data found" plus text bytes still says text file.
+    const invalid = new ProbeFailedError(path, 'Invalid data found when processing input');
+    expect(
+      validateMedia(path, invalid, { size: 10 }, DEFAULT_LIMITS, { header: Buffer.from('notes: é ✓\r\n') }),
+    ).toEqual([{ code: 'NOT_A_VIDEO', message: expect.stringContaining('is a text file') }]);
+    const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]);
+    expect(validateMedia(path, invalid, { size: 10 }, DEFAULT_LIMITS, { header: binary })[0]?.message).toMatch(
+      /is not a video file/,
+    );
     expect(sniffContainer(Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 1, 2]))).toBe('matroska');
     expect(sniffContainer(Buffer.from('RIFF\0\0\0\0AVI LIST', 'latin1'))).toBe('avi');
     expect(sniffContainer(Buffer.from('RIFF\0\0\0\0WAVEfmt ', 'latin1'))).toBeNull();

@@ -91,6 +91,15 @@ function isStillImage(info: MediaInfo): boolean {
   return imageContainer || (IMAGE_CODECS.has(video.codec) && oneFrame);
 }
 
+const textFile = (name: string) =>
+  problem('NOT_A_VIDEO', `${name} is a text file, not a video. Add video clips such as MP4, MOV or WebM.`);
+
+/** Text (ASCII or UTF-8, tabs and line breaks): no NUL and no other control bytes in the first bytes read. */
+export function looksLikeText(header: Uint8Array): boolean {
+  if (header.length === 0) return false;
+  return header.every((b) => b >= 0x20 || b === 0x09 || b === 0x0a || b === 0x0d);
+}
+
 /**
  * Why a file cannot be mixed, in words for the user, each naming the file. Pure: the caller stats, probes and
  * (optionally) decode-checks. `stat` null means the file is gone. An empty list means the clip is usable.
@@ -124,7 +133,8 @@ export function validateMedia(
       problem('NOT_A_VIDEO', `${name} is not a video file. Add video clips such as MP4, MOV or WebM.`);
     if (header) {
       // The first bytes decide: a known container that ffprobe cannot read is damaged, anything else never was one.
-      problems.push(sniffContainer(header) === null ? notVideo() : damaged());
+      if (sniffContainer(header) !== null) problems.push(damaged());
+      else problems.push(looksLikeText(header) ? textFile(name) : notVideo());
     } else if (/moov atom not found|partial file|ended prematurely|truncat|end of file/i.test(reason)) {
       problems.push(damaged());
     } else if (/Invalid data found|could not find codec|unknown format/i.test(reason)) {
@@ -136,9 +146,7 @@ export function validateMedia(
   }
   const info = probe;
   if (info.video && (TEXT_CODECS.has(info.video.codec) || info.container === 'tty')) {
-    problems.push(
-      problem('NOT_A_VIDEO', `${name} is a text file, not a video. Add video clips such as MP4, MOV or WebM.`),
-    );
+    problems.push(textFile(name));
     return problems;
   }
   if (!info.video) {
