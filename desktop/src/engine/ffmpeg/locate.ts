@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { FfmpegNotFoundError } from '../errors.ts';
 
 export interface FfmpegPaths {
@@ -77,11 +77,23 @@ export function locateTool(tool: 'ffmpeg' | 'ffprobe', options: LocateOptions = 
   throw new FfmpegNotFoundError(tool, tried);
 }
 
+/**
+ * ffmpeg, then the ffprobe beside it when there is one: both should come from one FFmpeg build, or ffprobe (say
+ * ffprobe-static's 4.0) may read a stream differently from the ffmpeg that renders it.
+ */
+export function locatePair(options: LocateOptions = {}): FfmpegPaths {
+  const env = options.env ?? process.env;
+  const ffmpeg = locateTool('ffmpeg', options);
+  const sibling = join(dirname(ffmpeg), `ffprobe${exe}`);
+  const ffprobe = !env.FFPROBE_PATH && isExecutable(sibling) ? sibling : locateTool('ffprobe', options);
+  return { ffmpeg, ffprobe };
+}
+
 let cached: FfmpegPaths | undefined;
 
 /** Locates both tools once per process; call `resetFfmpegPaths()` after changing the environment. */
 export function ffmpegPaths(options: LocateOptions = {}): FfmpegPaths {
-  cached ??= { ffmpeg: locateTool('ffmpeg', options), ffprobe: locateTool('ffprobe', options) };
+  cached ??= locatePair(options);
   return cached;
 }
 
