@@ -11,7 +11,7 @@ export interface RendererChoiceOptions {
   /** This computer's renderer. */
   local: QueueRenderer;
   /** The "Render farm" setting, read at each batch: a change applies to the next batch without a restart. */
-  farmUrl: () => string | null;
+  farmUrl: () => Promise<string | null>;
   /** The farm worker ("host:pid") that made the file at `path`, before the queue marks it done. */
   onWorker?: (path: string, worker: string) => void;
 }
@@ -31,7 +31,7 @@ export function chooseRenderer(options: RendererChoiceOptions): QueueRenderer {
   };
 
   const renderBatch: Renderer['renderBatch'] = async (specs, opts = {}) => {
-    const url = options.farmUrl();
+    const url = await options.farmUrl();
     if (url === null) return options.local.renderBatch(specs, opts);
     const renderer = farmFor(url);
     try {
