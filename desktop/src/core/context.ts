@@ -119,7 +119,10 @@ export function createContext(options: CoreOptions): CoreContext {
           ...(options.commandLog ? { onCommand: commandLogger(options.commandLog) } : {}),
         }),
     farmUrl: () => farm.connectUrl(settings().farmUrl),
-    onWorker: (path, worker) => store.outputs.recordWorker(path, worker),
+    // The queue view shows "Rendering on host:pid" from these events.
+    onWorker: (path, worker) => {
+      for (const output of store.outputs.recordWorker(path, worker)) hub.emit({ type: 'output.updated', output });
+    },
   });
 
   compute = renderer.compute;
