@@ -93,6 +93,21 @@ describe('app with the Render farm setting', () => {
         e.type === 'output.updated' && e.output.jobId === job.id && e.output.status === 'completed',
     );
     expect(done.map((e) => e.output.worker)).toEqual(items.map((o) => o.worker));
+    // ... and name it while the output renders ("Rendering on host:pid"), not only once it is done.
+    for (const output of items) {
+      const rendering = events.filter(
+        (e): e is Extract<ApiEvent, { type: 'output.updated' }> =>
+          e.type === 'output.updated' && e.output.id === output.id && e.output.status === 'processing',
+      );
+      expect(
+        rendering.find((e) => e.output.worker !== null)?.output,
+        'a processing event naming the worker',
+      ).toMatchObject({
+        worker: output.worker,
+        progress: expect.any(Number),
+      });
+      expect(rendering.some((e) => e.output.worker === output.worker && e.output.progress < 1)).toBe(true);
+    }
     expect(await call(core, 'jobs.get', { jobId: job.id })).toMatchObject({ status: 'completed', completed: 2 });
   });
 

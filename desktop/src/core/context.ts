@@ -3,11 +3,13 @@ import { dirname, join, resolve } from 'node:path';
 import type { ApiHandlers, AppSettings, Job, Output } from '@vmp/shared/api';
 import { type ComputeFn, computeInline } from '../engine/pool/cpu-tasks.ts';
 import type { RenderBatchFn } from '../engine/render/types.ts';
+import { chooseSecretBox, type SecretBox } from '../licensing/secret-box.ts';
 import type { JobPayment } from '../licensing/service.ts';
 import { RenderQueue } from '../queue/queue.ts';
 import { Store } from '../store/store.ts';
 import { type EnginePort, realEngine } from './engine-port.ts';
 import { EventHub } from './events.ts';
+import { FarmSetting } from './farm-setting.ts';
 import type { CoreLicensingOptions } from './licensing.ts';
 import { lockDataDir } from './lock.ts';
 import { hostPlatform, type Platform } from './platform.ts';
@@ -61,6 +63,8 @@ export interface CoreContext {
   readonly thumbsDir: string;
   readonly defaults: AppSettings;
   settings(): AppSettings;
+  /** The "Render farm" URL at rest: its password sealed apart from the settings row. */
+  readonly farm: FarmSetting;
   /** A notice the UI shows as a warning. */
   warn(message: string): void;
   /** Marks the project as just changed and tells the UI. */
@@ -98,6 +102,13 @@ export function createContext(options: CoreOptions): CoreContext {
   mkdirSync(thumbsDir, { recursive: true });
   const defaults = defaultAppSettings(options.defaultOutputDir ?? defaultOutputRoot());
   const settings = () => resolveAppSettings(store.settings.get(SETTINGS_KEY), defaults);
+  // The machine secret store of licensing (same safeStorage / keychain key / key file), opened on first need.
+  let box: Promise<SecretBox> | undefined;
+  const farm = new FarmSetting(store.settings, SETTINGS_KEY, () => {
+    const { secretBox, safeStorage, env } = options.licensing ?? {};
+    box ??= secretBox ? Promise.resolve(secretBox) : chooseSecretBox({ safeStorage, env });
+    return box;
+  });
 
   const renderer = chooseRenderer({
     local: options.render
@@ -107,8 +118,11 @@ export function createContext(options: CoreOptions): CoreContext {
           concurrency: settings().concurrency,
           ...(options.commandLog ? { onCommand: commandLogger(options.commandLog) } : {}),
         }),
-    farmUrl: () => settings().farmUrl,
-    onWorker: (path, worker) => store.outputs.recordWorker(path, worker),
+    farmUrl: () => farm.connectUrl(settings().farmUrl),
+    // The queue view shows "Rendering on host:pid" from these events.
+    onWorker: (path, worker) => {
+      for (const output of store.outputs.recordWorker(path, worker)) hub.emit({ type: 'output.updated', output });
+    },
   });
 
   compute = renderer.compute;
@@ -141,6 +155,7 @@ export function createContext(options: CoreOptions): CoreContext {
     thumbsDir,
     defaults,
     settings,
+    farm,
     warn,
     projectChanged(projectId) {
       store.projects.touch(projectId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextFarmUrl, publicSettings } from './farm-setting.ts';
+import { joinFarmUrl, nextFarmUrl, publicSettings, splitFarmUrl } from './farm-setting.ts';
 import { defaultAppSettings } from './settings.ts';
 
 describe('farm URL setting', () => {
@@ -8,6 +8,21 @@ describe('farm URL setting', () => {
     expect(publicSettings(s).farmUrl).toBe('rediss://render:***@farm.local:6380/2');
     expect(JSON.stringify(publicSettings(s))).not.toContain('hunter2');
     expect(publicSettings(defaultAppSettings('/out')).farmUrl).toBeNull();
+  });
+
+  it('splits the password off the URL the settings row keeps, and puts it back', () => {
+    expect(splitFarmUrl('rediss://render:p%40ss@farm.local:6380/2')).toEqual({
+      url: 'rediss://render@farm.local:6380/2',
+      password: 'p%40ss',
+    });
+    expect(splitFarmUrl('redis://:hunter2@farm:6379')).toEqual({ url: 'redis://farm:6379', password: 'hunter2' });
+    expect(splitFarmUrl('redis://farm:6379')).toEqual({ url: 'redis://farm:6379', password: null });
+    expect(joinFarmUrl('rediss://render@farm.local:6380/2', 'p%40ss')).toBe('rediss://render:p%40ss@farm.local:6380/2');
+    expect(joinFarmUrl('redis://farm:6379', 'hunter2')).toBe('redis://:hunter2@farm:6379');
+    expect(joinFarmUrl('redis://farm:6379', null)).toBe('redis://farm:6379');
+    const s = { ...defaultAppSettings('/out'), farmUrl: 'rediss://render@farm.local:6380/2' };
+    expect(publicSettings(s, true).farmUrl).toBe('rediss://render:***@farm.local:6380/2');
+    expect(publicSettings(s, false).farmUrl).toBe('rediss://render@farm.local:6380/2');
   });
 
   it('keeps the stored password when the redacted URL comes back; empty turns the farm off', () => {

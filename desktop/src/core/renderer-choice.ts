@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { AppError } from '@vmp/shared/errors';
+import { normaliseFileName } from '../engine/render/naming.ts';
 import type { Renderer } from '../engine/render/types.ts';
 import { redactUrl } from '../farm/connection.ts';
 import { createFarmRenderer, type FarmRenderer } from '../farm/submitter.ts';
@@ -11,9 +13,12 @@ export interface RendererChoiceOptions {
   /** This computer's renderer. */
   local: QueueRenderer;
   /** The "Render farm" setting, read at each batch: a change applies to the next batch without a restart. */
-  farmUrl: () => string | null;
-  /** The farm worker ("host:pid") that made the file at `path`, before the queue marks it done. */
-  onWorker?: (path: string, worker: string) => void;
+  farmUrl: () => Promise<string | null>;
+  /**
+   * The farm worker ("host:pid") of the output at `path`: as soon as a worker takes its batch, and again before the
+   * queue marks it done; null when it renders on this computer.
+   */
+  onWorker?: (path: string, worker: string | null) => void;
 }
 
 /**
@@ -31,8 +36,14 @@ export function chooseRenderer(options: RendererChoiceOptions): QueueRenderer {
   };
 
   const renderBatch: Renderer['renderBatch'] = async (specs, opts = {}) => {
-    const url = options.farmUrl();
-    if (url === null) return options.local.renderBatch(specs, opts);
+    const url = await options.farmUrl();
+    if (url === null) {
+      // A farm worker named by an earlier attempt did not make this one.
+      for (const spec of specs) {
+        if (spec.fileName) options.onWorker?.(join(spec.outDir, normaliseFileName(spec.fileName)), null);
+      }
+      return options.local.renderBatch(specs, opts);
+    }
     const renderer = farmFor(url);
     try {
       const result = await renderer.renderBatch(specs, {
@@ -42,6 +53,7 @@ export function chooseRenderer(options: RendererChoiceOptions): QueueRenderer {
           if (worker) options.onWorker?.(done.path, worker);
           opts.onOutputDone?.(done);
         },
+        onOutputWorker: (_index, worker, path) => options.onWorker?.(path, worker),
         onOutputFailed: (index, error) => opts.onOutputFailed?.(index, appWording(error, url) as Error),
       });
       return { ...result, failed: result.failed.map((f) => ({ ...f, error: appWording(f.error, url) as Error })) };

@@ -6,6 +6,7 @@ function tracker() {
   const progress: OutputProgress[] = [];
   const done: string[] = [];
   const failed: string[] = [];
+  const workers: string[] = [];
   const t = new FarmRunTracker(
     [0, 1, 2, 3].map((index) => ({
       combination: { index, clipIds: ['a', 'b'] },
@@ -17,9 +18,10 @@ function tracker() {
       onProgress: (p) => progress.push(p),
       onOutputDone: (o) => done.push(`${o.index}@${o.worker}`),
       onOutputFailed: (index, error) => failed.push(`${index}: ${error.message}`),
+      onOutputWorker: (index, worker, path) => workers.push(`${index}@${worker} ${path}`),
     },
   );
-  return { t, progress, done, failed };
+  return { t, progress, done, failed, workers };
 }
 
 describe('FarmRunTracker', () => {
@@ -33,6 +35,15 @@ describe('FarmRunTracker', () => {
       { index: 1, phase: 'rendering', fraction: 0.25 },
       { index: 2, phase: 'done', fraction: 1 },
     ]);
+  });
+
+  it("names the worker of a batch's unfinished outputs from its first progress, again when another takes over", () => {
+    const { t, workers } = tracker();
+    t.progress({ worker: 'w1:1', fractions: {}, done: [{ index: 0, duration: 1, seed: 3, worker: 'w0:9' }] }, [0, 1]);
+    t.progress({ worker: 'w1:1', fractions: { 1: 0.5 }, done: [] }, [0, 1]);
+    t.progress({ worker: 'w2:2', fractions: {}, done: [] }, [0, 1, 7]);
+    t.progress('not progress', [2]);
+    expect(workers).toEqual(['1@w1:1 /share/out/v1.mp4', '1@w2:2 /share/out/v1.mp4']);
   });
 
   it('reports each output once, whoever says so and however often', () => {

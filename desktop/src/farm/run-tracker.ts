@@ -28,6 +28,8 @@ export interface TrackerHooks {
   onProgress?: (progress: OutputProgress) => void;
   onOutputDone?: (result: FarmOutputResult) => void;
   onOutputFailed?: (index: number, error: Error) => void;
+  /** A worker ("host:pid") took the batch of this unfinished output (final `path`): once per output and worker. */
+  onOutputWorker?: (index: number, worker: string, path: string) => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export class FarmRunTracker {
   readonly done = new Map<number, FarmOutputResult>();
   readonly failed = new Map<number, Error>();
   private readonly byIndex: Map<number, TrackedOutput>;
+  private readonly workers = new Map<number, string>();
 
   constructor(
     outputs: readonly TrackedOutput[],
@@ -78,11 +81,21 @@ export class FarmRunTracker {
     this.hooks.onOutputFailed?.(index, error);
   }
 
-  /** A worker's job progress (BullMQ progress event or the job's stored progress). */
-  progress(data: unknown): void {
+  /**
+   * A worker's job progress (BullMQ progress event or the job's stored progress) for the batch of `indices`: its
+   * first report, sent as soon as a worker takes the batch, names the worker of the batch's unfinished outputs.
+   */
+  progress(data: unknown, indices: readonly number[] = []): void {
     const parsed = FarmProgress.safeParse(data);
     if (!parsed.success) return;
     for (const entry of parsed.data.done) this.markDone(entry);
+    const { worker } = parsed.data;
+    for (const index of indices) {
+      const planned = this.byIndex.get(index);
+      if (!planned || this.settled(index) || this.workers.get(index) === worker) continue;
+      this.workers.set(index, worker);
+      this.hooks.onOutputWorker?.(index, worker, planned.path);
+    }
     for (const [key, fraction] of Object.entries(parsed.data.fractions)) {
       const index = Number(key);
       if (this.byIndex.has(index) && !this.settled(index)) this.report(index, 'rendering', fraction);

@@ -34,6 +34,8 @@ export interface FarmRendererOptions {
  */
 export type FarmBatchOptions = Omit<BatchOptions, 'onOutputDone'> & {
   onOutputDone?: (result: FarmOutputResult) => void;
+  /** A worker ("host:pid") took the batch of output `index` (again if another worker takes it over); final `path`. */
+  onOutputWorker?: (index: number, worker: string, path: string) => void;
 };
 
 export interface FarmRenderer extends Renderer {
@@ -93,6 +95,7 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
           opts.onOutputDone?.(result);
         },
         ...(opts.onOutputFailed ? { onOutputFailed: opts.onOutputFailed } : {}),
+        ...(opts.onOutputWorker ? { onOutputWorker: opts.onOutputWorker } : {}),
       },
     );
     if (new Set(specs.map((s) => s.combination.index)).size !== specs.length) {
@@ -163,7 +166,7 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
     const pending = new Set(batches.map((b) => b.id));
     const indicesOf = (id: string) => batchOf.get(id)!.data.outputs.map((o) => o.combination.index);
     const onProgress = (jobId: string, data: unknown) => {
-      if (pending.has(jobId)) tracker.progress(data);
+      if (pending.has(jobId)) tracker.progress(data, indicesOf(jobId));
     };
 
     let wake: () => void = () => undefined;

@@ -58,6 +58,9 @@ async function processBatch(
   // Outputs an earlier attempt finished and announced (job progress survives the attempt).
   const previous = FarmProgress.safeParse(job.progress);
   const earlier = new Map((previous.success ? previous.data.done : []).map((d) => [d.index, d]));
+  // Names this worker at once, before checking what is already made: the app shows "Rendering on host:pid".
+  const taken: FarmProgress = { worker: name, fractions: {}, done: [...earlier.values()] };
+  void job.updateProgress(taken).catch(() => undefined);
   const done = new Map<number, FarmOutputDone>();
   const fractions: Record<string, number> = {};
   let lastSent = 0;

@@ -107,13 +107,20 @@ export class OutputsRepo {
     return result.changes > 0 ? this.get(id) : null;
   }
 
-  /** Names the farm worker of the output being rendered at `path` (a path belongs to one output: one folder per job). */
-  recordWorker(path: string, worker: string | null): void {
-    this.ctx.db
+  /**
+   * Names the farm worker of the output being rendered at `path` (a path belongs to one output: one folder per job).
+   * Returns the outputs it changed (none when the worker was already recorded).
+   */
+  recordWorker(path: string, worker: string | null): Output[] {
+    return this.ctx.db
       .update(t.outputs)
       .set({ worker, updatedAt: now() })
-      .where(and(eq(t.outputs.path, path), eq(t.outputs.status, 'processing')))
-      .run();
+      .where(
+        and(eq(t.outputs.path, path), eq(t.outputs.status, 'processing'), sql`${t.outputs.worker} is not ${worker}`),
+      )
+      .returning()
+      .all()
+      .map(toOutput);
   }
 
   count(status: OutputStatus): number {

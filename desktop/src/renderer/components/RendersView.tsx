@@ -331,7 +331,8 @@ export function OutputCard({ output, height }: { output: Output; height: number 
         ) : null}
         {output.worker ? (
           <span className="output-worker muted" title="Render farm worker (host:pid)">
-            {output.status === 'completed' ? 'Rendered on' : 'Worker'} {output.worker}
+            {output.status === 'completed' ? 'Rendered on' : output.status === 'processing' ? 'Rendering on' : 'Worker'}{' '}
+            {output.worker}
           </span>
         ) : null}
         {output.error ? (

@@ -108,6 +108,8 @@ describe('queue view', () => {
   it('names the worker that rendered each output, and none for this computer', () => {
     const { rerender } = render(<OutputCard output={output} height={200} />);
     expect(screen.getByText('Rendered on render-2:4242')).toBeTruthy();
+    rerender(<OutputCard output={{ ...output, status: 'processing', progress: 0 }} height={200} />);
+    expect(screen.getByText('Rendering on render-2:4242')).toBeTruthy();
     rerender(<OutputCard output={{ ...output, worker: null }} height={200} />);
     expect(screen.queryByText(/render-2:4242/)).toBeNull();
   });
