@@ -11,19 +11,12 @@ import { hostPlatform } from '../src/core/platform.ts';
 import { expectValidOutput } from '../src/engine/render/testing.ts';
 import { makeClip } from './fixtures/media.ts';
 import { call, callFails } from './helpers/core.ts';
-import { dropPrefix, freePort, startVmp, stop, type VmpProcess } from './helpers/farm.ts';
+import { dropPrefix, freePort, startVmp, stop, testFarmEnv, type VmpProcess } from './helpers/farm.ts';
 
 const REDIS = process.env.VMP_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `vmptest-app-${randomBytes(4).toString('hex')}`;
 // The submitter (this process, through the core) and the worker must agree on the prefix and queue.
-const farmEnv = {
-  VMP_FARM_PREFIX: prefix,
-  VMP_FARM_QUEUE: 'render',
-  VMP_FARM_LOCK_MS: '2000',
-  VMP_FARM_STALLED_MS: '1000',
-  VMP_FARM_BACKOFF_MS: '200',
-  VMP_FARM_CONNECT_MS: '2000',
-};
+const farmEnv = testFarmEnv(prefix);
 Object.assign(process.env, farmEnv);
 
 let root: string;

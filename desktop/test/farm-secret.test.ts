@@ -16,17 +16,10 @@ import { hostPlatform } from '../src/core/platform.ts';
 import { Store } from '../src/store/store.ts';
 import { makeClip } from './fixtures/media.ts';
 import { call } from './helpers/core.ts';
-import { freePort, startVmp, stop, type VmpProcess } from './helpers/farm.ts';
+import { freePort, startVmp, stop, testFarmEnv, type VmpProcess } from './helpers/farm.ts';
 
 const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
-const farmEnv = {
-  VMP_FARM_PREFIX: `vmptest-secret-${randomBytes(4).toString('hex')}`,
-  VMP_FARM_QUEUE: 'render',
-  VMP_FARM_LOCK_MS: '2000',
-  VMP_FARM_STALLED_MS: '1000',
-  VMP_FARM_BACKOFF_MS: '200',
-  VMP_FARM_CONNECT_MS: '2000',
-};
+const farmEnv = testFarmEnv(`vmptest-secret-${randomBytes(4).toString('hex')}`);
 Object.assign(process.env, farmEnv);
 
 let root: string;

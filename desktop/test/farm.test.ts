@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectValidOutput } from '../src/engine/render/testing.ts';
 import { makeClip } from './fixtures/media.ts';
-import { dropPrefix, freePort, publishedPaths, startVmp, stop, type VmpProcess } from './helpers/farm.ts';
+import { dropPrefix, freePort, publishedPaths, startVmp, stop, testFarmEnv, type VmpProcess } from './helpers/farm.ts';
 
 const REDIS = process.env.VMP_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 let dir: string;
@@ -15,19 +15,11 @@ let share: string;
 const prefixes: string[] = [];
 const running: VmpProcess[] = [];
 
-/** Short lock and stall check, so a dead worker's batch moves on in seconds; its own prefix and queue per test. */
+/** A farm of its own per test (testFarmEnv), dropped after the file. */
 function farmEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const prefix = `vmptest-${randomBytes(4).toString('hex')}`;
   prefixes.push(prefix);
-  return {
-    VMP_FARM_PREFIX: prefix,
-    VMP_FARM_QUEUE: 'render',
-    VMP_FARM_LOCK_MS: '2000',
-    VMP_FARM_STALLED_MS: '1000',
-    VMP_FARM_BACKOFF_MS: '200',
-    VMP_CACHE_DIR: join(dir, 'local-cache'),
-    ...extra,
-  };
+  return { ...testFarmEnv(prefix), VMP_CACHE_DIR: join(dir, 'local-cache'), ...extra };
 }
 
 function vmp(args: string[], env: NodeJS.ProcessEnv): VmpProcess {

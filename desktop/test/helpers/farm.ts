@@ -7,6 +7,21 @@ import { Redis } from 'ioredis';
 
 const BIN = fileURLToPath(new URL('../../bin/vmp.mjs', import.meta.url));
 
+/**
+ * A farm of its own (key prefix, queue "render") with a short lock, stall check and back-off, so a dead worker's
+ * batch moves on in seconds. The submitter and its workers must get the same values.
+ */
+export function testFarmEnv(prefix: string): Record<string, string> {
+  return {
+    VMP_FARM_PREFIX: prefix,
+    VMP_FARM_QUEUE: 'render',
+    VMP_FARM_LOCK_MS: '2000',
+    VMP_FARM_STALLED_MS: '1000',
+    VMP_FARM_BACKOFF_MS: '200',
+    VMP_FARM_CONNECT_MS: '2000',
+  };
+}
+
 export interface VmpProcess {
   child: ChildProcess;
   readonly stdout: string;
