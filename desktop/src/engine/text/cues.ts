@@ -71,7 +71,12 @@ function timing(file: string, line: number, text: string): { start: number; end:
   return { start, end };
 }
 
-function cueFrom(file: string, block: Block, timingAt: number): CaptionCue | undefined {
+/** The block's cue; its timing is the first or second line (an index or id may come first). */
+function cueFrom(file: string, block: Block, example: string): CaptionCue | undefined {
+  const timingAt = block.lines.findIndex((l) => l.includes('-->'));
+  if (timingAt < 0 || timingAt > 1) {
+    throw new TextFileError(file, block.line, `a cue needs a timing line like "${example}".`);
+  }
   const { start, end } = timing(file, block.line + timingAt, block.lines[timingAt]!);
   const text = plainText(block.lines.slice(timingAt + 1));
   if (!text) return undefined;
@@ -82,12 +87,8 @@ function cueFrom(file: string, block: Block, timingAt: number): CaptionCue | und
 export function parseSrt(content: string, file = 'captions.srt'): CaptionCue[] {
   const cues: CaptionCue[] = [];
   for (const block of blocks(content)) {
-    // The index line is optional in the wild; the timing is the first line holding "-->".
-    const at = block.lines.findIndex((l) => l.includes('-->'));
-    if (at < 0 || at > 1) {
-      throw new TextFileError(file, block.line, `a cue needs a timing line like "00:00:01,000 --> 00:00:02,500".`);
-    }
-    const cue = cueFrom(file, block, at);
+    // The index line is optional in the wild.
+    const cue = cueFrom(file, block, '00:00:01,000 --> 00:00:02,500');
     if (cue) cues.push(cue);
   }
   return cues;
@@ -103,11 +104,7 @@ export function parseVtt(content: string, file = 'captions.vtt'): CaptionCue[] {
   const cues: CaptionCue[] = [];
   for (const block of all.slice(1)) {
     if (/^(NOTE|STYLE|REGION)(\s|$)/.test(block.lines[0]!)) continue;
-    const at = block.lines.findIndex((l) => l.includes('-->'));
-    if (at < 0 || at > 1) {
-      throw new TextFileError(file, block.line, `a cue needs a timing line like "00:01.000 --> 00:02.500".`);
-    }
-    const cue = cueFrom(file, block, at);
+    const cue = cueFrom(file, block, '00:01.000 --> 00:02.500');
     if (cue) cues.push(cue);
   }
   return cues;
