@@ -211,12 +211,13 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
       while (pending.size > 0) {
         if (signal?.aborted) throw new CancelledError();
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 1000);
+          // Whichever comes first; the listener goes either way (one per poll piled up: defect 2 of #17).
           const stop = () => {
             clearTimeout(timer);
             signal?.removeEventListener('abort', stop);
             resolve();
           };
+          const timer = setTimeout(stop, 1000);
           wake = stop;
           signal?.addEventListener('abort', stop, { once: true });
         });
