@@ -63,4 +63,18 @@ describe('glyphs drawn as typed (libass, OCR)', () => {
     expect(text).not.toContain('(SALE');
     expect(text).toContain('%{PTS}');
   }, 60_000);
+
+  it('draws an emoji from the bundled emoji font, not the empty box of a glyph no font has', async () => {
+    const frame = async (name: string, text: string) => {
+      const { file } = await draw(name, [{ kind: 'headline', start: 0, end: 1, text }]);
+      const { stdout } = await runFfmpeg(['-ss', '0.5', '-i', file, '-frames:v', '1', '-f', 'md5', '-'], {
+        captureStdout: true,
+      });
+      return stdout.toString().trim();
+    };
+    // U+E000 (private use) is in no font: libass draws the .notdef box. The emoji must not look like that.
+    const box = await frame('box', 'SALE \uE000');
+    expect(await frame('fire', 'SALE \u{1F525}')).not.toBe(box);
+    expect(await frame('heart', 'SALE \u2764\uFE0F')).not.toBe(box);
+  }, 60_000);
 });
