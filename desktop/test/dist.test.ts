@@ -130,6 +130,7 @@ describe('npm run dist -- --linux dir (offline: stand-in Electron, FFmpeg from P
       '/fonts/NotoSans_700Bold.ttf',
       '/fonts/NotoSansArabic_700Bold.ttf',
       '/fonts/NotoSansHans-Bold.otf',
+      '/fonts/NotoEmoji_700Bold.ttf',
     ]);
   });
 

@@ -113,7 +113,7 @@ describe('app with the Render farm setting', () => {
     await call(core, 'app.updateSettings', { farmUrl: shown.farmUrl, concurrency: 2 });
     const invalid = await callFails(core, 'app.updateSettings', { farmUrl: 'http://:hunter2@farm:6379' });
     expect(invalid).toMatchObject({ code: 'VALIDATION_ERROR' });
-    expect(invalid.message).toMatch(/farmUrl must start with redis:\/\/ or rediss:\/\//);
+    expect(invalid.message).toMatch(/Render farm address must start with redis:\/\/ or rediss:\/\//);
     expect(invalid.message).not.toContain('hunter2');
     expect((await call(core, 'app.getSettings', {})).farmUrl).toBe(`redis://:***@127.0.0.1:${port}`);
 

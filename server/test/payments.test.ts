@@ -128,8 +128,8 @@ describe('checkout', () => {
     expect(res.json().error.message).toMatch(/bad day/);
   });
 
-  it('answers 503 with a clear message when Stripe is not configured', async () => {
-    const bare = await startApp({ stripe: {} });
+  it('answers 503 "purchases are unavailable" when Stripe is not configured, and logs why for the operator', async () => {
+    const { app: bare, lines } = await startAppWithLog({ stripe: {} });
     try {
       const user = await registerUser(bare);
       const res = await bare.inject({
@@ -139,7 +139,10 @@ describe('checkout', () => {
         payload: { pack: 'starter' },
       });
       expect(res.statusCode).toBe(503);
-      expect(res.json().error.message).toMatch(/STRIPE_SECRET_KEY/);
+      expect(res.json().error.message).toBe('Purchases are unavailable right now. Please try again later.');
+      expect(res.body).not.toContain('STRIPE');
+      const logged = lines.find((l) => l.msg === 'request failed');
+      expect((logged?.err as { message: string }).message).toMatch(/STRIPE_SECRET_KEY is not set/);
     } finally {
       await bare.close();
     }

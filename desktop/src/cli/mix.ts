@@ -5,7 +5,7 @@ import { type MixOptions, mix } from '../engine/mix.ts';
 import type { Plan, PlanClip, PlanHeadline, PlanInput } from '../engine/plan/planner.ts';
 import { planOutputs } from '../engine/plan-outputs.ts';
 import { clipVideoDuration } from '../engine/profiles/profile.ts';
-import { loadCaptions, loadHeadlines } from '../engine/text/load.ts';
+import { headlineGlyphWarnings, loadCaptions, loadHeadlines } from '../engine/text/load.ts';
 import type { ClipAnalysis } from '../engine/validate/analyse.ts';
 import { checkFarmUrl } from '../farm/connection.ts';
 import type { JobPayment, Licensing } from '../licensing/service.ts';
@@ -228,7 +228,10 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
   // Text files: a malformed one stops here (exit 2) naming the file and line; cut cues are warnings.
   const headlines = new Map<string, PlanHeadline[]>();
   for (const g of scanned.mode === 'manual' ? scanned.groups : []) {
-    if (g.headlinesFile) headlines.set(g.dir, await loadHeadlines(g.headlinesFile, `${g.name}/headlines.txt`));
+    if (!g.headlinesFile) continue;
+    const lines = await loadHeadlines(g.headlinesFile, `${g.name}/headlines.txt`);
+    headlines.set(g.dir, lines);
+    for (const w of headlineGlyphWarnings(g.headlinesFile, lines)) io.stderr.write(`Warning: ${w}\n`);
   }
   const captions = new Map<string, MixOptions['sources'][number]['captions']>();
   for (const [clip, file] of scanned.captions ?? []) {

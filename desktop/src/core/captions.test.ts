@@ -39,14 +39,26 @@ describe('captions per clip in the app', () => {
     const detail = await call(core, 'projects.get', { projectId });
     expect(detail.clips[0]?.captions).toEqual(edited.captions);
 
-    const past = await callFails(core, 'clips.setCaptions', {
+    // As at import (and in the CLI): a cue running past the clip's end is cut there, one starting after it is left
+    // out, each with a warning naming the clip.
+    const notices: string[] = [];
+    const unsubscribe = core.subscribe((e) => {
+      if (e.type === 'notice' && e.level === 'warning') notices.push(e.message);
+    });
+    const past = await call(core, 'clips.setCaptions', {
       clipId: clip.id,
-      cues: [{ start: 2, end: 3, text: 'x' }],
+      cues: [
+        { start: 2, end: 3, text: 'Late' },
+        { start: 0.2, end: 3, text: 'Runs on' },
+      ],
     });
-    expect(past).toMatchObject({
-      code: 'VALIDATION_ERROR',
-      message: expect.stringContaining('runs past the end of "talk.mp4"'),
-    });
+    unsubscribe();
+    expect(past.captions).toEqual([{ start: 0.2, end: 1, text: 'Runs on' }]);
+    expect(notices).toEqual([
+      expect.stringMatching(/^talk\.mp4: the cue at 0:00\.200 \("Runs on"\) runs past the clip's end .*cut there\.$/),
+      expect.stringMatching(/^talk\.mp4: the cue at 0:02\.000 \("Late"\) starts after the clip ends .*left out\.$/),
+    ]);
+    await call(core, 'clips.setCaptions', { clipId: clip.id, cues: edited.captions! });
 
     const broken = join(media, 'broken.vtt');
     writeFileSync(broken, 'WEBVTT\n\n00:00.000 --> later\nhi\n');

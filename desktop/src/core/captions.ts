@@ -43,18 +43,13 @@ function storeCaptions(
   return { clip: updated, warnings };
 }
 
-/** Edited cues must lie inside the clip; sorted by start so the list reads in play order. */
-export function checkCues(clip: Clip, cues: readonly CaptionCue[]): CaptionCue[] {
-  const length = clipLength(clip);
-  cues.forEach((cue, i) => {
-    if (cue.start >= length || cue.end > length + 1e-3) {
-      throw new ValidationError(
-        `cues[${i}]: "${cue.text.split('\n')[0]}" (${cue.start}–${cue.end} s) runs past the end of "${clip.name}" (${length.toFixed(2)} s); move it inside the clip.`,
-        { field: `cues.${i}` },
-      );
-    }
-  });
-  return [...cues].sort((a, b) => a.start - b.start);
+/**
+ * Edited cues fitted to the clip as an imported file's are (fitCuesToClip: cut at its end, or left out, each with a
+ * warning naming the clip), sorted by start so the list reads in play order.
+ */
+export function fitEditedCues(clip: Clip, cues: readonly CaptionCue[]): { cues: CaptionCue[]; warnings: string[] } {
+  const sorted = [...cues].sort((a, b) => a.start - b.start);
+  return fitCuesToClip(sorted, clipLength(clip), clip.name);
 }
 
 export function captionHandlers(ctx: CoreContext) {
@@ -62,7 +57,8 @@ export function captionHandlers(ctx: CoreContext) {
   return {
     async 'clips.setCaptions'({ clipId, cues }: { clipId: string; cues: CaptionCue[] }): Promise<Clip> {
       const clip = store.clips.get(clipId);
-      const sorted = checkCues(clip, cues);
+      const { cues: sorted, warnings } = fitEditedCues(clip, cues);
+      for (const warning of warnings) ctx.warn(warning);
       const updated = store.clips.update(clipId, { captions: sorted.length ? sorted : null });
       ctx.hub.emit({ type: 'clip.updated', clip: updated });
       ctx.projectChanged(clip.projectId);

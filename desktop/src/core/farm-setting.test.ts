@@ -35,9 +35,9 @@ describe('farm URL setting', () => {
 
   it('refuses a URL that is not redis:// or rediss://, naming the field and hiding the password', () => {
     expect(() => nextFarmUrl('http://:hunter2@farm:6379', null)).toThrow(
-      /^farmUrl must start with redis:\/\/ or rediss:\/\/ \(got "http:\/\/:\*\*\*@farm:6379\/?"\)/,
+      /^Render farm address must start with redis:\/\/ or rediss:\/\/ \(got "http:\/\/:\*\*\*@farm:6379\/?"\)/,
     );
-    expect(() => nextFarmUrl('redis://farm/x', null)).toThrow(/farmUrl .*database number/);
+    expect(() => nextFarmUrl('redis://farm/x', null)).toThrow(/Render farm address .*database number/);
     try {
       nextFarmUrl('redis://:hunter2@x@farm:port', null);
     } catch (error) {

@@ -52,7 +52,7 @@ export function nextFarmUrl(sent: string | null, stored: string | null): string 
   if (url === '') return null;
   if (stored !== null && url === redactUrl(stored)) return stored;
   try {
-    return checkFarmUrl(url, 'farmUrl');
+    return checkFarmUrl(url, 'Render farm address');
   } catch (error) {
     throw new ValidationError((error as Error).message, { field: 'farmUrl' });
   }

@@ -69,7 +69,12 @@ export function licensingModule(dataDir: string, options: CoreLicensingOptions =
       attached(ctx);
       void ready.then(async ({ licensing, sync }) => {
         unsubscribe = ctx.hub.subscribe((event) => {
-          if (event.type === 'job.updated' && FINISHED.has(event.job.status)) void licensing.jobEnded(event.job.id);
+          if (event.type !== 'job.updated' || !FINISHED.has(event.job.status)) return;
+          // The store is the truth: the last output's completion hook may not have reached the ledger yet (it waits
+          // on `ready`); recorded now (once, by id) it is charged inside the job's commit, not as offline usage.
+          for (const o of ctx.store.outputs.withStatus('completed', event.job.id))
+            licensing.outputCompleted(o.id, o.jobId);
+          void licensing.jobEnded(event.job.id);
         });
         await licensing.reconcile({
           job(jobId) {

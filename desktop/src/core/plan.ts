@@ -1,5 +1,6 @@
 import { DEFAULT_COUNT_CAP } from '@vmp/shared';
 import type { Clip, ProjectDetail } from '@vmp/shared/api';
+import { glyphWarnings } from '../engine/text/coverage.ts';
 import type { PlanInput } from './engine-port.ts';
 
 function planClip(clip: Clip) {
@@ -31,6 +32,14 @@ export function planInputFor(detail: ProjectDetail): { input: PlanInput; warning
       `${unusable.length} clip${unusable.length === 1 ? '' : 's'} left out: ${names}${unusable.length > 3 ? ', …' : ''}. Fix, relink or remove ${unusable.length === 1 ? 'it' : 'them'}.`,
     );
   }
+  // Text the bundled fonts cannot draw (an empty box in every output): said before anything renders.
+  const usedGroups = project.mode === 'manual' ? groups : [];
+  warnings.push(
+    ...glyphWarnings([
+      ...usedGroups.flatMap((g) => (g.headlines ?? []).map((text) => ({ where: `Headline of "${g.name}"`, text }))),
+      ...used.flatMap((c) => (c.captions ?? []).map((cue) => ({ where: `Caption of "${c.name}"`, text: cue.text }))),
+    ]),
+  );
   const input: PlanInput =
     project.mode === 'manual'
       ? {

@@ -73,7 +73,8 @@ describe('browser host on loopback', () => {
 
   it('answers calls over the WebSocket, with validation errors naming the field, and pushes events', async () => {
     const info = await client.ok<{ transport: string; capabilities: { upload: boolean } }>('app.info', {});
-    expect(info).toMatchObject({ transport: 'browser', capabilities: { upload: true } });
+    // This client is on loopback: it may import by path (the host's files are its files).
+    expect(info).toMatchObject({ transport: 'browser', capabilities: { upload: true, localPaths: true } });
     const bad = await client.call('projects.create', { name: '' });
     expect(bad).toMatchObject({
       ok: false,
@@ -101,6 +102,8 @@ describe('browser host on loopback', () => {
       },
     );
     expect(reply.status).toBe(200);
+    // Where the time went: receiving, then analysing (Server-Timing, read by scripts/bench/upload.ts).
+    expect(reply.headers['server-timing']).toMatch(/^receive;dur=[\d.]+, import;dur=[\d.]+$/);
     return { project, body, imported: json<ImportResult>(reply) };
   }
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { CallMessage, HOST_PATHS, type ServerMessage } from '@vmp/shared/api';
+import { type AppInfo, CallMessage, HOST_PATHS, type ServerMessage } from '@vmp/shared/api';
 import { AppError, serializeError } from '@vmp/shared/errors';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type Core, type CoreOptions, createCore } from '../core/core.ts';
@@ -14,7 +14,7 @@ import { hostPlatform } from '../core/platform.ts';
 import { hostHeaderAllowed, originAllowed, requestToken, TOKEN_COOKIE, tokenMatches } from './auth.ts';
 import { checkBind, DEFAULT_BIND } from './config.ts';
 import { appErrorOf, CSP, sendError, sendFile, sendJson, sendPage, statusOfCode } from './http-util.ts';
-import { receiveUpload } from './upload.ts';
+import { isLoopback, receiveUpload, serverTiming, withLocalPaths } from './upload.ts';
 
 export interface HostOptions extends Omit<CoreOptions, 'dataDir'> {
   dataDir: string;
@@ -63,7 +63,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(text);
   });
 
-  wss.on('connection', (socket: WebSocket) => {
+  wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
+    const local = isLoopback(req.socket.remoteAddress);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => sockets.delete(socket));
@@ -77,6 +78,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         if (!call.success)
           throw new AppError('BAD_MESSAGE', 'Messages must be {type:"call", id, method, input}.', { status: 400 });
         const result = await dispatch(core, call.data.method, call.data.input);
+        if (call.data.method === 'app.info' && result.ok) withLocalPaths(result.output as AppInfo, local);
         reply = resultMessage(call.data.id, result);
       } catch (error) {
         reply = { type: 'result', id, ok: false, error: serializeError(error) };
@@ -167,12 +169,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       if (!name) throw new AppError('VALIDATION_ERROR', 'name: the file name is required (?name=).', { status: 422 });
       const project = await dispatch(core, 'projects.get', { projectId });
       if (!project.ok) throw appErrorOf(project.error);
+      const started = performance.now();
       const file = await receiveUpload(req, core.mediaDir(projectId), name, core.settings().maxClipBytes);
+      const received = performance.now();
       const result = await dispatch(core, 'clips.import', {
         projectId,
         paths: [file],
         ...(groupId ? { groupId } : {}),
       });
+      // Where the time went (browser dev tools, scripts/bench/upload.ts): receiving the bytes, then analysing them.
+      res.setHeader('server-timing', serverTiming(received - started, performance.now() - received));
       if (result.ok) sendJson(res, 200, result.output);
       else sendError(res, statusOfCode(result.error.code), result.error);
     } catch (error) {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
 import { copyFile, link, mkdir, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import { extname, join } from 'node:path';
+import type { AppInfo } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
 import { sanitizeFileName } from '../engine/render/naming.ts';
 
@@ -68,7 +70,8 @@ export async function receiveUpload(req: IncomingMessage, dir: string, name: str
   await mkdir(dir, { recursive: true });
   const safe = uploadFileName(name);
   const temp = join(dir, `.${safe}.${randomUUID()}.uploading`);
-  const out = createWriteStream(temp, { flags: 'wx' });
+  // 1 MiB writes instead of the default 16 KiB: 64x fewer write calls for a clip of tens of MB.
+  const out = createWriteStream(temp, { flags: 'wx', highWaterMark: 1024 * 1024 });
   let received = 0;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -93,4 +96,23 @@ export async function receiveUpload(req: IncomingMessage, dir: string, name: str
   } finally {
     await rm(temp, { force: true });
   }
+}
+
+/** A peer address on this machine (127.0.0.0/8, ::1, or IPv4-mapped loopback). */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  if (isIP(v4) === 4) return v4.startsWith('127.');
+  return address === '::1';
+}
+
+/** app.info for one connection: a browser on the host's own machine may import clips by path (no upload). */
+export function withLocalPaths(info: AppInfo, local: boolean): AppInfo {
+  info.capabilities.localPaths = local && info.transport === 'browser';
+  return info;
+}
+
+/** Server-Timing header value for an upload: receiving the body, then importing (analysing) the file. */
+export function serverTiming(receiveMs: number, importMs: number): string {
+  return `receive;dur=${receiveMs.toFixed(1)}, import;dur=${importMs.toFixed(1)}`;
 }

@@ -57,6 +57,8 @@ export class JobPayments {
       if (error instanceof InsufficientCreditsError) {
         const available = Math.max(0, (error.details as { available: number }).available - ctx.ledger.pendingUsage());
         ctx.setOnline(true);
+        // The balance shown is older than the server's answer: bring it up to date before the refusal is shown.
+        await this.sync.refreshCredits({ budgetMs: this.actionBudgetMs });
         throw new JobNotPayableError(cost, available);
       }
       if (isTransient(error)) {

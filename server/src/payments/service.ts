@@ -24,7 +24,10 @@ export function stripeClient(config: ServerConfig, apiKey = config.stripe.secret
 export async function createCheckout(ctx: AppContext, userId: string, packId: string) {
   const { config } = ctx;
   if (!config.stripe.secretKey) {
-    throw new ServiceUnavailableError('Payments are not configured on this server (STRIPE_SECRET_KEY is not set).');
+    const error = new ServiceUnavailableError('Purchases are unavailable right now. Please try again later.');
+    // The operator's cause goes to the request's error log line (pino appends causes), never to the customer.
+    error.cause = new Error('STRIPE_SECRET_KEY is not set: payments are not configured on this server');
+    throw error;
   }
   const pack = config.packs[packId];
   if (!pack) throw new NotFoundError(`Unknown credit pack "${packId}".`, { packs: Object.keys(config.packs) });

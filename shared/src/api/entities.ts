@@ -157,6 +157,11 @@ export const AppInfo = z.object({
     nativeDialogs: z.boolean(),
     upload: z.boolean(),
     reveal: z.boolean(),
+    /**
+     * Browser on the same machine as the host (loopback): paths typed in it name files the host can read, so clips
+     * can be imported by path instead of uploaded. Set by the host per connection.
+     */
+    localPaths: z.boolean().optional(),
   }),
   ffmpeg: z.union([
     z.object({ ok: z.literal(true), ffmpeg: z.string(), ffprobe: z.string(), version: z.string() }),

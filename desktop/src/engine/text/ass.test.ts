@@ -11,7 +11,7 @@ describe('ASS script', () => {
     expect(assColour('#FF8000')).toBe('&H000080FF');
     expect(assColour('#000000', 0x80)).toBe('&H80000000');
     expect(assTime(3723.456)).toBe('1:02:03.46');
-    expect(assText(['a {\\b1}x', 'b\\N'])).toBe('a (\\\u2060b1)x\\Nb\\\u2060N');
+    expect(assText(['a {\\b1}x', 'b\\N'])).toBe('a \\{\\\u2060b1\\}x\\Nb\\\u2060N');
   });
 
   it('keeps 9:16 text clear of the bottom 20 % and right 15 %, captions above the watermark', () => {

@@ -30,11 +30,11 @@ export function assTime(seconds: number): string {
 }
 
 /**
- * Text as ASS dialogue: override blocks ({...}) and backslash escapes (\N, \h) are defused so what the user typed is
- * what shows; lines are joined with \N.
+ * Text as ASS dialogue, drawn as typed: a backslash gets a word joiner after it (so \N, \h stay text) and braces are
+ * libass's escaped braces \{ \} (never an override block); lines are joined with \N.
  */
 export function assText(lines: readonly string[]): string {
-  return lines.map((l) => l.replace(/\\/g, '\\\u2060').replace(/\{/g, '(').replace(/\}/g, ')')).join('\\N');
+  return lines.map((l) => l.replace(/\\/g, '\\\u2060').replace(/[{}]/g, (c) => `\\${c}`)).join('\\N');
 }
 
 interface Layout {

@@ -7,12 +7,14 @@ import { bundledBinDir } from '../ffmpeg/locate.ts';
 
 /**
  * The fonts text is drawn with, from npm packages (SIL Open Font License; see THIRD_PARTY_NOTICES.md), bold only:
- * Noto Sans (Latin, Greek, Cyrillic), Noto Sans Arabic, Noto Sans Hans (Simplified Chinese, GB 2312).
+ * Noto Sans (Latin, Greek, Cyrillic), Noto Sans Arabic, Noto Sans Hans (Simplified Chinese, GB 2312), Noto Emoji
+ * (monochrome outlines: libass fills them in the text colour, as it does letters).
  */
 export const BUNDLED_FONTS = [
   { pkg: '@expo-google-fonts/noto-sans', file: '700Bold/NotoSans_700Bold.ttf' },
   { pkg: '@expo-google-fonts/noto-sans-arabic', file: '700Bold/NotoSansArabic_700Bold.ttf' },
   { pkg: '@embedpdf/fonts-sc', file: 'fonts/NotoSansHans-Bold.otf' },
+  { pkg: '@expo-google-fonts/noto-emoji', file: '700Bold/NotoEmoji_700Bold.ttf' },
 ] as const;
 
 export class FontsMissingError extends AppError {

@@ -3,7 +3,7 @@ import type { CaptionCue, RenderSettings, TextStyle } from '@vmp/shared';
 import { BUNDLED_FONTS } from './fonts.ts';
 
 /** Bump when the drawing changes (layout, ASS styles, fonts): cached intermediates with text are re-made. */
-export const TEXT_VERSION = 1;
+export const TEXT_VERSION = 2;
 
 /** Everything drawn over one clip in a normalised intermediate. */
 export interface ClipText {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAudio, makeClip, makeImage, makeTextFile, truncatedCopy } from '../../../test/fixtures/media.ts';
 import { CancelledError } from '../errors.ts';
-import { analyseClip } from './analyse.ts';
+import { runFfmpeg } from '../ffmpeg/run.ts';
+import { analyseClip, checkDecodes } from './analyse.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -49,6 +50,24 @@ describe('analyseClip', () => {
     const cutWebm = await analyseClip(await truncatedCopy(webm, 0.7, join(dir, 'cut.webm')));
     expect(codes(cutWebm)).toEqual(['UNDECODABLE']);
     expect(codes(await analyseClip(await truncatedCopy(webm, 0.005, join(dir, 'stub.webm'))))).toEqual(['UNDECODABLE']);
+  });
+
+  it('passes an MPEG-TS with a single keyframe (an OBS-style recording: no index, nothing to seek to near the end)', async () => {
+    const ts = join(dir, 'obs.ts');
+    await runFfmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=30:d=4', '-f', 'lavfi', '-i', 'sine=d=4'],
+      ...['-c:v', 'libx264', '-x264-params', 'keyint=infinite:scenecut=0', '-c:a', 'aac', '-shortest'],
+      ...['-f', 'mpegts', '-y', ts],
+    ]);
+    expect((await analyseClip(ts)).problems).toEqual([]);
+    const info = (await analyseClip(ts)).info!;
+    // Too long to decode whole: the last half second's packets are read instead.
+    expect(await checkDecodes(ts, info, { fullDecodeMaxSeconds: 0 })).toEqual({ ok: true });
+    // Decoded whole: a file that says it lasts 10 min but whose pictures stop at 4 s is still refused.
+    expect(await checkDecodes(ts, { ...info, duration: 100 })).toEqual({
+      ok: false,
+      detail: 'no picture could be decoded near the end',
+    });
   });
 
   it('names each kind of non-video', async () => {

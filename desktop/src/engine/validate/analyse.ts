@@ -26,31 +26,66 @@ function countFrames(framecrc: Buffer): number {
     .filter((line) => line.trim() && !line.startsWith('#')).length;
 }
 
+/** Up to this long, a file whose end cannot be reached by seeking is decoded whole (at hundreds of frames a second). */
+export const FULL_DECODE_MAX_SECONDS = 120;
+
+interface CheckRun {
+  what: string;
+  args: string[];
+  /** What is counted: decoded pictures, or (demuxing only) packets read. */
+  counts?: 'packets';
+}
+
+/** The run that reaches the last half second of a file whose seek landed nowhere (no index, no keyframe near the end). */
+export function unseekableTailRun(path: string, info: MediaInfo, fullDecodeMaxSeconds: number): CheckRun {
+  const tailStart = Math.max(0, info.duration - 0.5).toFixed(3);
+  if (info.duration <= fullDecodeMaxSeconds) {
+    // Decode from the start (the only keyframe may be there) and keep the pictures of the last half second.
+    const select = `select=gte(t\\,${tailStart})`;
+    return { what: 'end', args: ['-i', path, '-map', '0:v:0', '-vf', select, '-f', 'framecrc', '-'] };
+  }
+  // Too long to decode at import: read the last half second's packets (initial non-keyframes included) instead. Weaker,
+  // but such streams (MPEG-TS) take their duration from the timestamps at the end of the data, so it cannot lie.
+  return {
+    what: 'end',
+    args: ['-ss', tailStart, '-i', path, '-map', '0:v:0', '-c', 'copy', '-copyinkf', '-f', 'framecrc', '-'],
+    counts: 'packets',
+  };
+}
+
 /**
  * Decodes a few frames at the start and the last half second of the video. A file cut short (an interrupted copy,
  * a half-downloaded MP4 with its index up front) still probes fine but fails here: no frames, or the demuxer
- * reports reading past the end.
+ * reports reading past the end. A stream that cannot seek (an OBS-style MPEG-TS with a single keyframe) gives no
+ * picture after a seek: its end is checked again without one (see unseekableTailRun).
  */
 export async function checkDecodes(
   path: string,
   info: MediaInfo,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; fullDecodeMaxSeconds?: number } = {},
 ): Promise<DecodeCheck> {
   const tailStart = Math.max(0, info.duration - 0.5);
-  const runs: Array<{ what: string; args: string[] }> = [
+  const runs: CheckRun[] = [
     { what: 'start', args: ['-i', path, '-map', '0:v:0', '-frames:v', '3', '-f', 'framecrc', '-'] },
     { what: 'end', args: ['-ss', tailStart.toFixed(3), '-i', path, '-map', '0:v:0', '-f', 'framecrc', '-'] },
   ];
-  for (const run of runs) {
+  for (let i = 0; i < runs.length; i++) {
+    const run = runs[i]!;
     try {
       const { stdout, stderr } = await runFfmpeg(run.args, {
         signal: options.signal,
-        label: `Checking ${basename(path)} decodes (${run.what})`,
+        label: `Checking ${basename(path)} decodes (${run.what}${i > 1 ? ', without seeking' : ''})`,
         captureStdout: true,
       });
       const truncation = TRUNCATION.exec(stderr);
       if (truncation) return { ok: false, detail: `${truncation[0]} near the ${run.what}` };
-      if (countFrames(stdout) === 0) return { ok: false, detail: `no picture could be decoded near the ${run.what}` };
+      if (countFrames(stdout) > 0) continue;
+      if (i === 1 && tailStart > 0) {
+        runs.push(unseekableTailRun(path, info, options.fullDecodeMaxSeconds ?? FULL_DECODE_MAX_SECONDS));
+        continue;
+      }
+      const nothing = run.counts === 'packets' ? 'no data could be read' : 'no picture could be decoded';
+      return { ok: false, detail: `${nothing} near the ${run.what}` };
     } catch (error) {
       if (error instanceof FfmpegFailedError) return { ok: false, detail: error.message };
       throw error;

@@ -20,14 +20,23 @@ const rowsOf = (cues: readonly CaptionCue[] = []): Row[] =>
   cues.map((c) => ({ key: nextKey++, start: cueTimeText(c.start), end: cueTimeText(c.end), text: c.text }));
 
 /** What is wrong with a row, or null. */
-function rowError(row: Row, length: number | undefined): string | null {
+function rowError(row: Row): string | null {
   const start = parseCueTime(row.start);
   const end = parseCueTime(row.end);
   if (start === undefined) return 'Start: write a time like 0:01.500.';
   if (end === undefined) return 'End: write a time like 0:02.000.';
   if (end <= start) return 'The cue must end after it starts.';
-  if (length !== undefined && end > length + 1e-3) return `Ends after the clip (${cueTimeText(length)}).`;
   if (!row.text.trim()) return 'Write the caption text, or remove the cue.';
+  return null;
+}
+
+/** What saving does to a row past the clip's end (as importing a file or `vmp mix` does: cut, or left out), or null. */
+function rowNote(row: Row, length: number | undefined): string | null {
+  const start = parseCueTime(row.start);
+  const end = parseCueTime(row.end);
+  if (length === undefined || start === undefined || end === undefined) return null;
+  if (start >= length) return `Starts after the clip ends (${cueTimeText(length)}): it will be left out.`;
+  if (end > length + 1e-3) return `Runs past the clip's end (${cueTimeText(length)}): it will be cut there.`;
   return null;
 }
 
@@ -43,7 +52,7 @@ function CaptionsDialog({ clip }: { clip: Clip }) {
   const [rows, setRows] = useState(() => rowsOf(clip.captions));
   const fileInput = useRef<HTMLInputElement>(null);
   const length = clip.info?.duration;
-  const errors = rows.map((r) => rowError(r, length));
+  const errors = rows.map((r) => rowError(r));
   const valid = errors.every((e) => e === null);
   const close = () => useText.getState().closeCaptions();
   const edit = (key: number, patch: Partial<Row>) =>
@@ -138,6 +147,10 @@ function CaptionsDialog({ clip }: { clip: Clip }) {
               {errors[i] ? (
                 <span className="field-error cue-error" role="alert">
                   {errors[i]}
+                </span>
+              ) : rowNote(row, length) ? (
+                <span className="field-hint cue-error" data-testid="cue-note">
+                  {rowNote(row, length)}
                 </span>
               ) : null}
             </li>

@@ -31,8 +31,12 @@ export function FarmSetting() {
       setError(errorMessage(e));
     }
   };
+  // An error is about the text that was refused: once the field holds what is stored again, it no longer applies.
+  const clearStale = (e: { target: EventTarget }) => {
+    if (error && (e.target as HTMLInputElement).value.trim() === (url ?? '')) setError(null);
+  };
   return (
-    <div className="field-group" data-testid="farm-setting">
+    <div className="field-group" data-testid="farm-setting" onChangeCapture={clearStale} onBlurCapture={clearStale}>
       <CommitField
         label="Render farm"
         value={url ?? ''}

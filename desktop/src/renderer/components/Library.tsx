@@ -12,6 +12,7 @@ import { useUi } from '../stores/ui.ts';
 import { useWorkspace } from '../stores/workspace.ts';
 import { ClipThumb, resolutionLabel } from './ClipThumb.tsx';
 import { Icon } from './Icon.tsx';
+import { LocalImport } from './LocalImport.tsx';
 import { modKey } from './ProjectsScreen.tsx';
 
 export const CLIP_MIME = 'application/x-vmp-clip';
@@ -92,6 +93,7 @@ export function Library() {
           </button>
         </div>
       </div>
+      <LocalImport />
       {clips.length === 0 ? (
         <div className="panel-empty">
           <Icon name="upload" size={24} />

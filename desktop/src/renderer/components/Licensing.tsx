@@ -35,6 +35,8 @@ export function LicensingBar() {
     ? `${credits?.balance === null || !credits ? '—' : formatCount(credits.available ?? credits.balance)} credits`
     : STATE_LABEL[license.state];
   const conflicts = sync?.conflicts.length ?? 0;
+  // Offline is what the licensing client last saw (heartbeat, balance), fresher than the last sync's error.
+  const offline = credits ? !credits.online : sync?.online === false;
   return (
     <div className="licensing-bar">
       {sync?.enabled ? (
@@ -42,7 +44,7 @@ export function LicensingBar() {
           type="button"
           className={`sync-badge ${conflicts ? 'is-conflict' : sync.lastError ? 'is-error' : ''}`}
           data-testid="sync-badge"
-          title={sync.lastError ?? `Last synced ${when(sync.lastSyncedAt)}`}
+          title={sync.lastError ? `${sync.lastError} (click to try again)` : `Last synced ${when(sync.lastSyncedAt)}`}
           onClick={() => void useLicensing.getState().syncNow()}
         >
           {sync.running
@@ -50,7 +52,9 @@ export function LicensingBar() {
             : conflicts
               ? `${conflicts} sync conflict${conflicts === 1 ? '' : 's'}`
               : sync.lastError
-                ? 'Sync offline'
+                ? offline
+                  ? 'Sync offline'
+                  : 'Sync failed'
                 : 'Synced'}
         </button>
       ) : null}
@@ -95,7 +99,7 @@ function ActivateForm({ autoFocus }: { autoFocus?: boolean }) {
           value={key}
           // biome-ignore lint/a11y/noAutofocus: the key is the only thing this dialog asks for.
           autoFocus={autoFocus}
-          placeholder="VMP-XXXX-XXXX-XXXX"
+          placeholder="VMP-XXXXX-XXXXX-XXXXX-XXXXX"
           onChange={(e) => setKey(e.target.value)}
         />
         <button type="submit" className="button primary" disabled={!key.trim() || activating}>

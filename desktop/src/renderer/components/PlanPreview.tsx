@@ -66,7 +66,11 @@ export function PlanPreviewView() {
           value={formatDuration(preview.totalDuration)}
           sub={`~${formatDuration(avg)} each`}
         />
-        <Stat label="Credit cost" value={formatCount(preview.creditCost)} />
+        {credits && !credits.licensed ? (
+          <Stat label="Credit cost" value="0" sub="unlicensed: watermarked" />
+        ) : (
+          <Stat label="Credit cost" value={formatCount(preview.creditCost)} />
+        )}
         {credits?.licensed ? (
           <Stat
             label="Available credits"

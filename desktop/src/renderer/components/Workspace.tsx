@@ -8,6 +8,7 @@ import { useJobs } from '../stores/jobs.ts';
 import { usePlan } from '../stores/plan.ts';
 import { useUi, type WorkspaceTab } from '../stores/ui.ts';
 import { useWorkspace } from '../stores/workspace.ts';
+import { CreditsSummary } from './CreditsSummary.tsx';
 import { GroupsBoard } from './GroupsBoard.tsx';
 import { Icon } from './Icon.tsx';
 import { Library } from './Library.tsx';
@@ -259,9 +260,7 @@ function WorkspaceHeader() {
             <span>
               <strong>{formatCount(preview.count)}</strong> to render
             </span>
-            <span>
-              <strong>{formatCount(preview.creditCost)}</strong> credits
-            </span>
+            <CreditsSummary cost={preview.creditCost} />
           </>
         ) : (
           <span className="muted">Planning…</span>

@@ -64,9 +64,14 @@ describe('Render farm setting', () => {
 
     await commit(input, 'http://:hunter2@farm:6379');
     const alert = await screen.findByRole('alert', {}, SLOW);
-    expect(alert.textContent).toMatch(/farmUrl must start with redis:\/\/ or rediss:\/\//);
+    expect(alert.textContent).toMatch(/^Render farm address must start with redis:\/\/ or rediss:\/\//);
     expect(alert.textContent).not.toContain('hunter2'); // the field keeps what the user typed, to correct it
     expect((await core['app.getSettings']({})).farmUrl).toBeNull();
+    // Cleared again (what is stored): the old error goes with the text it was about.
+    await commit(input, '');
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull(), SLOW);
+    await commit(input, 'http://farm:6379');
+    await screen.findByRole('alert', {}, SLOW);
 
     await commit(input, 'redis://:hunter2@farm.local:6379');
     await waitFor(() => expect((input as HTMLInputElement).value).toBe('redis://:***@farm.local:6379'), SLOW);
