@@ -22,7 +22,11 @@ export const PROBLEM_MESSAGES: Record<string, string> = {
   BAD_SIGNATURE: 'The stored lease was altered and cannot be trusted. Connect to the internet, or activate again.',
   WRONG_MACHINE: 'The stored lease belongs to another machine. Activate this machine with your license key.',
   UNKNOWN_KEY:
-    'The lease is not signed by the server key pinned at activation (wrong server?). Check the server address, then activate again.',
+    "The lease is not signed by a key this app trusts (wrong server?). Check the server address; a self-hosted server's keys are given with VMP_TRUST_SERVER_KEYS.",
+  CLOCK_ROLLBACK:
+    "This computer's clock was turned back behind a time it has already seen. Set the correct date and time, then connect to the licensing server.",
+  CLOCK_TAMPERED:
+    'The record of the time this machine has seen was altered. Connect to the licensing server so the license can be checked again.',
   MALFORMED: 'The stored lease is damaged. Connect to the internet, or activate again.',
   WRONG_ISSUER: 'The lease comes from another issuer. Check the server address, then activate again.',
   DEACTIVATED: "This machine's activation was removed on the server. Activate again to render without a watermark.",

@@ -3,6 +3,7 @@ import type { ApiEvent, CreditsStatus, LicenseStatus } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
 import type { LeaseClaims, ValidateResponse } from '@vmp/shared/http';
 import { type CallOptions, LicensingClient, NotActivatedError } from './client.ts';
+import { checkClock, type SealedTime, sealTime } from './clock.ts';
 import type { LicensingContext } from './context.ts';
 import { PROBLEM_MESSAGES } from './errors.ts';
 import { machineFingerprint } from './fingerprint.ts';
@@ -11,6 +12,7 @@ import { CreditLedger } from './ledger.ts';
 import { type JobPayment, JobPayments, type LicensingJobsPort } from './payments.ts';
 import { scheduleLicensing } from './schedule.ts';
 import { chooseSecretBox, type SafeStorageLike, type SecretBox } from './secret-box.ts';
+import { BUILT_IN_SERVER_KEYS, type KeyTrust, keyTrust, trustedKeys } from './server-keys.ts';
 import {
   type CreditsCache,
   creditsStatus,
@@ -68,6 +70,7 @@ export class Licensing {
   private closed = false;
   private readonly sync: UsageSync;
   private readonly payments: JobPayments;
+  private trust: KeyTrust = { mode: 'built-in', jwks: BUILT_IN_SERVER_KEYS };
 
   private constructor(
     private readonly options: LicensingOptions,
@@ -87,6 +90,12 @@ export class Licensing {
     const machineId = options.machineId ?? env.VMP_MACHINE_ID ?? (await machineFingerprint('video-mixer-pro/v1'));
     const store = new SealedLicenseStore(join(options.dataDir, 'license.json'), box);
     const licensing = new Licensing(options, store, machineId, box);
+    try {
+      licensing.trust = keyTrust(env);
+    } catch (error) {
+      // A bad VMP_TRUST_SERVER_KEYS: the built-in keys only, and the user is told why a self-hosted lease fails.
+      licensing.setProblem({ code: (error as AppError).code, message: (error as Error).message });
+    }
     try {
       licensing.stored = await store.load();
     } catch (error) {
@@ -163,6 +172,7 @@ export class Licensing {
       appVersion: this.options.appVersion,
       timeoutMs: this.options.timeoutMs ?? 8000,
       retries: this.options.retries ?? 2,
+      trust: this.trust,
       ...(this.options.now ? { now: this.options.now } : {}),
     });
   }
@@ -193,14 +203,29 @@ export class Licensing {
     if (was !== online) this.changed();
   }
 
-  /** The lease checked against the pinned keys, without network. */
+  /**
+   * The lease checked without network against the trusted keys (server-keys.ts, never license.json outside `dev`),
+   * at the later of the clock and the latest time seen; a clock turned back past the lease's issue time or that mark
+   * is tampering (clock.ts).
+   */
   private lease(): { claims?: LeaseClaims; problem?: LeaseInvalidError } {
-    const { lease, jwks } = this.stored;
+    const { lease, machineSecret } = this.stored;
     if (!lease) return {};
+    const jwks = trustedKeys(this.trust, this.stored.jwks);
     if (!jwks) return { problem: new LeaseInvalidError('UNKNOWN_KEY', 'No pinned server keys.') };
     try {
+      const claims = verifyLease(lease, jwks, { machineId: this.machineId, now: 0 });
+      if (!machineSecret) return { claims };
+      const clock = checkClock({
+        secret: machineSecret,
+        now: this.now(),
+        sealed: this.ledger.get<SealedTime>('clock.seen'),
+        iatMs: claims.iat * 1000,
+      });
+      if (!clock.ok) return { problem: new LeaseInvalidError(clock.reason, clock.message) };
+      if (clock.write && !this.closed) this.ledger.set('clock.seen', clock.write);
       return {
-        claims: verifyLease(lease, jwks, { machineId: this.machineId, now: Math.floor(this.now() / 1000) }),
+        claims: verifyLease(lease, jwks, { machineId: this.machineId, now: Math.floor(clock.now / 1000) }),
       };
     } catch (error) {
       if (error instanceof LeaseInvalidError) return { problem: error };
@@ -260,6 +285,9 @@ export class Licensing {
       if (this.closed) return { state: 'unlicensed', serverUrl: this.client.serverUrl };
       this.stored = await this.client.stored();
       this.ledger.set('license.info', license);
+      // The server took this machine's signed request, so its clock is within minutes of the server's: a mark
+      // set by a clock that once ran ahead is corrected here.
+      if (this.stored.machineSecret) this.ledger.set('clock.seen', sealTime(this.stored.machineSecret, this.now()));
       this.setProblem(undefined);
       this.setOnline(true);
       this.changed();
