@@ -255,9 +255,17 @@ export class LicensingClient {
     return (await this.heartbeat()).claims;
   }
 
-  async heartbeat(): Promise<{ claims: LeaseClaims; license: ValidateResponse['license'] }> {
+  /** `usage`: the head of this machine's usage chain; the server debits what it was not sent of it. */
+  async heartbeat(usage?: {
+    seq: number;
+    total: number;
+  }): Promise<{ claims: LeaseClaims; license: ValidateResponse['license'] }> {
     const res = await this.machineRequest(
-      { method: 'POST', path: '/v1/licenses/validate', body: { appVersion: this.options.appVersion } },
+      {
+        method: 'POST',
+        path: '/v1/licenses/validate',
+        body: { appVersion: this.options.appVersion, ...(usage ? { usage } : {}) },
+      },
       ValidateResponse,
     );
     const claims = verifyLease(res.lease, await this.keys(), {

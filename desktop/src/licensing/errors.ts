@@ -11,6 +11,18 @@ export class JobNotPayableError extends AppError {
   }
 }
 
+/** Offline, the job costs more than this machine's lease lets it use without asking the server: nothing was queued. */
+export class OfflineAllowanceError extends AppError {
+  constructor(needed: number, room: number, why?: string) {
+    super(
+      'OFFLINE_ALLOWANCE_SPENT',
+      why ??
+        `The licensing server cannot be reached, and offline this machine may use ${room} more credit${room === 1 ? '' : 's'} (the allowance the server holds for it); this job needs ${needed}. Connect to the licensing server, or render fewer videos.`,
+      { status: 402, details: { needed, available: room } },
+    );
+  }
+}
+
 /** Messages a user can act on, per server or lease problem code. */
 export const PROBLEM_MESSAGES: Record<string, string> = {
   LICENSE_REVOKED: 'This license has been revoked. Rendering continues unlicensed, with a watermark.',

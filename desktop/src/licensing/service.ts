@@ -27,6 +27,9 @@ import { UsageSync } from './usage-sync.ts';
 
 export type { JobPayment, LicensingJobsPort } from './payments.ts';
 
+/** One lease (activation and issue time): what a reservation took from its allowance counts against it only. */
+const leaseKey = (claims: LeaseClaims) => `${claims.sub}:${claims.iat}`;
+
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
 /** The most a user action (starting a job, retrying outputs) waits for the server before offline rules apply. */
 export const ACTION_BUDGET_MS = 5000;
@@ -64,7 +67,7 @@ export interface LicensingOptions {
 export class Licensing {
   readonly ledger: CreditLedger;
   client!: LicensingClient;
-  private stored: StoredState = {};
+  private storedState: StoredState = {};
   private online: boolean | null = null;
   private stopTimers: (() => void) | null = null;
   private closed = false;
@@ -117,6 +120,54 @@ export class Licensing {
     return licensing;
   }
 
+  private get stored(): StoredState {
+    return this.storedState;
+  }
+
+  /** The activation as stored; usage entries are chained under its id and secret (usage-chain.ts). */
+  private set stored(state: StoredState) {
+    this.storedState = state;
+    const { activationId, machineSecret } = state;
+    this.ledger.chainKey = activationId && machineSecret ? { activationId, secret: machineSecret } : null;
+  }
+
+  /**
+   * Credits this machine may still use offline: its lease's offline limit (an allowance the server holds) less
+   * the usage chain's total, what reservations took from the allowance since this lease, and what open offline jobs
+   * may still use. Zero with a message when the chain was altered or the lease grants nothing.
+   */
+  offlineRoom(): { room: number; message?: string } {
+    const { claims } = this.lease();
+    if (!claims) return { room: 0, message: 'No valid lease.' };
+    const chain = this.ledger.chain();
+    if (!chain.intact) {
+      return {
+        room: 0,
+        message:
+          "This machine's record of credits used offline was altered, so nothing renders without a watermark offline. Connect to the licensing server (the server charges what is missing), or activate again.",
+      };
+    }
+    if (chain.total < (claims.rep ?? 0)) {
+      return {
+        room: 0,
+        message:
+          "This machine's record of credits used offline is shorter than what it already reported, so nothing renders without a watermark offline. Connect to the licensing server, or activate again.",
+      };
+    }
+    const drawn = this.ledger.get<{ lease: string; amount: number }>('allowance.drawn');
+    const taken = drawn && drawn.lease === leaseKey(claims) ? drawn.amount : 0;
+    return { room: Math.max(0, (claims.ocl ?? 0) - chain.total - taken - this.ledger.offlineCommitted()) };
+  }
+
+  /** A reservation took `amount` from this machine's allowance: the current lease's offline limit is lower by it. */
+  allowanceDrawn(amount: number): void {
+    const { claims } = this.lease();
+    if (!claims || amount <= 0) return;
+    const key = leaseKey(claims);
+    const drawn = this.ledger.get<{ lease: string; amount: number }>('allowance.drawn');
+    this.ledger.set('allowance.drawn', { lease: key, amount: (drawn?.lease === key ? drawn.amount : 0) + amount });
+  }
+
   /** The view of this object the parts work on (live: every read sees the current state). */
   private context(): LicensingContext {
     const self = this;
@@ -142,6 +193,8 @@ export class Licensing {
       refused: (error) => this.refused(error),
       isLicensed: () => this.isLicensed(),
       credits: () => this.credits(),
+      offlineRoom: () => this.offlineRoom(),
+      allowanceDrawn: (amount) => this.allowanceDrawn(amount),
       creditsUpdated: () => this.emit({ type: 'credits.updated', credits: this.credits() }),
     };
   }
@@ -281,7 +334,7 @@ export class Licensing {
   async heartbeat(): Promise<LicenseStatus> {
     if (!this.stored.activationId) return this.status();
     try {
-      const { license } = await this.client.heartbeat();
+      const { license } = await this.client.heartbeat(this.ledger.chainHead());
       if (this.closed) return { state: 'unlicensed', serverUrl: this.client.serverUrl };
       this.stored = await this.client.stored();
       this.ledger.set('license.info', license);

@@ -18,7 +18,7 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/credits',
     { schema: { response: { 200: CreditsResponse } }, preValidation: userOrMachineGuard },
-    async (req) => creditOverview(ctx.db, req.userId!),
+    async (req) => creditOverview(ctx.db, req.userId!, 20, req.machine?.activationId),
   );
 
   app.post(
@@ -26,7 +26,7 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { body: ReservationRequest, response: { 201: Reservation } }, preValidation: machineGuard },
     async (req, reply) => {
       reply.status(201);
-      return reserve(ctx, req.userId!, req.body.jobId, req.body.amount);
+      return reserve(ctx, req.userId!, req.body.jobId, req.body.amount, req.machine?.activationId);
     },
   );
 
@@ -48,6 +48,6 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/credits/usage',
     { schema: { body: UsageRequest, response: { 200: UsageResponse } }, preValidation: machineGuard },
-    async (req) => applyUsage(ctx, req.userId!, req.body.entries),
+    async (req) => applyUsage(ctx, req.userId!, req.body.entries, req.machine?.activationId),
   );
 };

@@ -8,6 +8,7 @@ import {
 } from '@vmp/shared/http';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { AppContext, MachineIdentity } from '../context.ts';
+import { grantAllowance, releaseAllowance } from '../credits/allowance.ts';
 import { activations, licenses, users } from '../db/schema.ts';
 import { newLicenseKey, randomToken } from '../lib/crypto.ts';
 import { LICENSE_FEATURES, signLease } from './lease.ts';
@@ -22,6 +23,7 @@ export function issueLease(
   ctx: AppContext,
   activation: Pick<Activation, 'id' | 'machineId'>,
   license: Pick<License, 'id' | 'type' | 'expiresAt'>,
+  allowance: { limit: number; reported: number },
   now = new Date(ctx.leases.now()),
 ): Promise<string> {
   return signLease(
@@ -34,6 +36,8 @@ export function issueLease(
       issuer: ctx.config.issuer,
       ttlSeconds: ctx.config.leaseTtlSeconds,
       now,
+      offlineLimit: allowance.limit,
+      offlineReported: allowance.reported,
     },
     ctx.keys.leaseSigningKey,
     ctx.keys.kid,
@@ -93,8 +97,9 @@ export async function activate(ctx: AppContext, licenseId: string, input: Activa
     return { license, activation: activation!, created: true };
   });
   if (result.created) ctx.metrics.activations.inc();
+  const allowance = await grantAllowance(ctx, result.license.userId, result.activation.id);
   const [lease, seats] = await Promise.all([
-    issueLease(ctx, result.activation, result.license),
+    issueLease(ctx, result.activation, result.license, allowance),
     seatsOf(ctx, result.license.id),
   ]);
   return { activationId: result.activation.id, machineSecret: result.activation.secret, lease, seats };
@@ -104,14 +109,22 @@ export async function activate(ctx: AppContext, licenseId: string, input: Activa
  * Heartbeat: the machine's current lease while nothing it asserts changed and it is young enough, else a
  * fresh one. The machine guard already marked the machine as seen; only a new app version needs a write here.
  */
-export async function validate(ctx: AppContext, machine: MachineIdentity, appVersion?: string) {
+export async function validate(
+  ctx: AppContext,
+  machine: MachineIdentity,
+  appVersion?: string,
+  usage?: { seq: number; total: number },
+) {
   if (appVersion && appVersion !== machine.appVersion) {
     await ctx.db.update(activations).set({ appVersion }).where(eq(activations.id, machine.activationId));
   }
   const { license } = machine;
-  const facts = leaseFacts(machine, `${ctx.config.issuer} ${ctx.config.leaseTtlSeconds} ${ctx.keys.kid}`);
+  // The offline allowance is held again before the lease that grants it is signed (or handed out again).
+  const allowance = await grantAllowance(ctx, license.userId, machine.activationId, usage);
+  const signer = `${ctx.config.issuer} ${ctx.config.leaseTtlSeconds} ${ctx.keys.kid}`;
+  const facts = leaseFacts(machine, `${signer} ${allowance.limit} ${allowance.reported}`);
   const lease = await ctx.leases.lease(machine.activationId, facts, (now) =>
-    issueLease(ctx, { id: machine.activationId, machineId: machine.machineId }, license, now),
+    issueLease(ctx, { id: machine.activationId, machineId: machine.machineId }, license, allowance, now),
   );
   return {
     lease,
@@ -128,6 +141,8 @@ export async function validate(ctx: AppContext, machine: MachineIdentity, appVer
 
 export async function deactivate(ctx: AppContext, activationId: string): Promise<void> {
   await ctx.db.delete(activations).where(eq(activations.id, activationId));
+  // The app deactivates only once its offline usage is reported: its allowance is free again.
+  await releaseAllowance(ctx, activationId);
 }
 
 /** Frees a seat from the account owner's side; only their own licenses' activations. */
