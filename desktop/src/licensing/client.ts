@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { creditCost } from '@vmp/shared';
 import { AppError } from '@vmp/shared/errors';
 import {
@@ -12,7 +13,7 @@ import {
   UsageResponse,
   ValidateResponse,
 } from '@vmp/shared/http';
-import { SIGNATURE_HEADERS, signRequest } from '@vmp/shared/signing';
+import { reactivationProof, SIGNATURE_HEADERS, signRequest } from '@vmp/shared/signing';
 import type { z } from 'zod';
 import { LeaseInvalidError, verifyLease } from './lease.ts';
 import { BUILT_IN_SERVER_KEYS, type KeyTrust, trustedKeys } from './server-keys.ts';
@@ -196,11 +197,17 @@ export class LicensingClient {
 
   /** Activates this machine with a license key (signed with the key itself) and caches the JWKS for offline checks. */
   async activate(licenseKey: string): Promise<LeaseClaims> {
+    const { machineSecret, machineId: storedMachine } = await this.current();
+    const nonce = randomBytes(16).toString('base64url');
     const body = {
       licenseKey: licenseKey.trim(),
       machineId: this.options.machineId,
       appVersion: this.options.appVersion,
       platform: this.options.platform ?? process.platform,
+      // Activating again: proof of the secret this machine holds, so the server gives the seat's secret back.
+      ...(machineSecret && storedMachine === this.options.machineId
+        ? { proof: { nonce, mac: reactivationProof(machineSecret, this.options.machineId, nonce) } }
+        : {}),
     };
     const res = await this.send({ method: 'POST', path: '/v1/licenses/activate', body }, body.licenseKey);
     const activation = ActivateResponse.parse(res.body);

@@ -225,10 +225,11 @@ export class CreditLedger {
     }));
   }
 
-  markSent(entryIds: string[]): void {
-    const stmt = this.db.prepare('UPDATE charges SET sent = 1 WHERE entry_id = ?');
+  /** `state` 1: the server has them; -1: the server refused them for good (dated after a suspension). */
+  markSent(entryIds: string[], state: 1 | -1 = 1): void {
+    const stmt = this.db.prepare('UPDATE charges SET sent = ? WHERE entry_id = ?');
     this.db.transaction(() => {
-      for (const id of entryIds) stmt.run(id);
+      for (const id of entryIds) stmt.run(state, id);
     })();
   }
 

@@ -9,7 +9,7 @@ import {
 } from '@vmp/shared/http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { userOrMachineGuard } from '../auth/guards.ts';
-import { machineGuard } from '../licenses/machine-auth.ts';
+import { assertLicenseUsable, machineGuard, machineGuardAnyStatus, usableUntil } from '../licenses/machine-auth.ts';
 import { applyUsage, commit, creditOverview, release, reserve } from './service.ts';
 
 export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -47,7 +47,15 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/credits/usage',
-    { schema: { body: UsageRequest, response: { 200: UsageResponse } }, preValidation: machineGuard },
-    async (req) => applyUsage(ctx, req.userId!, req.body.entries, req.machine?.activationId),
+    { schema: { body: UsageRequest, response: { 200: UsageResponse } }, preValidation: machineGuardAnyStatus },
+    async (req) => {
+      // A suspended, revoked or expired license still pays for what it rendered offline before that.
+      const cutoff = await usableUntil(ctx, req.machine!);
+      const entries = cutoff ? req.body.entries.filter((e) => Date.parse(e.at) < cutoff.getTime()) : req.body.entries;
+      if (entries.length === 0) assertLicenseUsable(req.machine!.license);
+      const refused = req.body.entries.filter((e) => !entries.includes(e)).map((e) => e.id);
+      const result = await applyUsage(ctx, req.userId!, entries, req.machine?.activationId);
+      return refused.length ? { ...result, refused } : result;
+    },
   );
 };

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import {
   type ActivateRequest,
   ActivationLimitError,
@@ -6,6 +7,7 @@ import {
   NotFoundError,
   normalizeEmail,
 } from '@vmp/shared/http';
+import { reactivationProof } from '@vmp/shared/signing';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { AppContext, MachineIdentity } from '../context.ts';
 import { grantAllowance, releaseAllowance } from '../credits/allowance.ts';
@@ -14,6 +16,7 @@ import { newLicenseKey, randomToken } from '../lib/crypto.ts';
 import { LICENSE_FEATURES, signLease } from './lease.ts';
 import { leaseFacts } from './lease-reuse.ts';
 import { assertLicenseUsable } from './machine-auth.ts';
+import { consumeNonce } from './nonces.ts';
 
 type License = typeof licenses.$inferSelect;
 type Activation = typeof activations.$inferSelect;
@@ -44,6 +47,23 @@ export function issueLease(
   );
 }
 
+/** The proof an activating machine sent was made with the seat's current secret, over a nonce used once. */
+async function proofHolds(
+  ctx: AppContext,
+  activation: Pick<Activation, 'secret' | 'machineId'>,
+  proof: { nonce: string; mac: string },
+): Promise<boolean> {
+  const want = Buffer.from(reactivationProof(activation.secret, activation.machineId, proof.nonce));
+  const got = Buffer.from(proof.mac);
+  if (want.length !== got.length || !timingSafeEqual(want, got)) return false;
+  try {
+    await consumeNonce(ctx.database.nonceDb, `reactivate:${proof.nonce}`, new Date(Date.now() + 3600_000));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Seats of a license: machines activated now, and how many it allows. */
 export async function seatsOf(ctx: AppContext, licenseId: string): Promise<{ used: number; max: number }> {
   const [[license], [activated]] = await Promise.all([
@@ -72,9 +92,17 @@ export async function activate(ctx: AppContext, licenseId: string, input: Activa
       .from(activations)
       .where(and(eq(activations.licenseId, licenseId), eq(activations.machineId, input.machineId)));
     if (existing) {
+      // The seat's secret goes back only to the machine that proves it holds it; anyone else with the license key
+      // and the machine id gets a new secret (and the old one stops working).
+      const proven = input.proof !== undefined && (await proofHolds(ctx, existing, input.proof));
       const [updated] = await tx
         .update(activations)
-        .set({ appVersion: input.appVersion, platform: input.platform, lastSeenAt: new Date() })
+        .set({
+          appVersion: input.appVersion,
+          platform: input.platform,
+          lastSeenAt: new Date(),
+          ...(proven ? {} : { secret: randomToken() }),
+        })
         .where(eq(activations.id, existing.id))
         .returning();
       return { license, activation: updated!, created: false };
@@ -239,7 +267,7 @@ export async function createLicense(ctx: AppContext, input: AdminCreateLicenseRe
 export async function setLicenseStatus(ctx: AppContext, key: string, status: 'active' | 'suspended' | 'revoked') {
   const [license] = await ctx.db
     .update(licenses)
-    .set({ status })
+    .set({ status, unusableSince: status === 'active' ? null : new Date() })
     .where(eq(licenses.key, key.trim().toUpperCase()))
     .returning();
   if (!license) throw new NotFoundError('No license with this key.');

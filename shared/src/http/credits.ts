@@ -94,6 +94,8 @@ export const UsageResponse = z.object({
   applied: z.array(z.string()),
   /** Entry ids debited before (resent). */
   duplicates: z.array(z.string()),
+  /** Entry ids not accepted: dated after the license was suspended, revoked or expired. */
+  refused: z.array(z.string()).optional(),
   balance: z.number().int(),
 });
 export type UsageResponse = z.infer<typeof UsageResponse>;

@@ -12,6 +12,11 @@ export const ActivateRequest = z.object({
   machineId: text(8, 200),
   appVersion: text(1, 50),
   platform: text(1, 50),
+  /**
+   * Activating again a machine the server knows: proof that this is that machine, HMAC-SHA256 keyed with its
+   * current secret over `vmp-reactivate:<machineId>:<nonce>` (base64url). Without it the seat gets a new secret.
+   */
+  proof: z.object({ nonce: text(16, 100), mac: text(16, 100) }).optional(),
 });
 export type ActivateRequest = z.infer<typeof ActivateRequest>;
 
