@@ -19,6 +19,10 @@ export interface LeaseInput {
   issuer: string;
   ttlSeconds: number;
   now?: Date;
+  /** Usage-chain total the machine may reach offline (its allowance, held by the server). */
+  offlineLimit: number;
+  /** Usage-chain total the server has been told of: a machine whose own chain is shorter lost entries. */
+  offlineReported?: number;
 }
 
 /** The offline grace ends after ttlSeconds, or when the license expires if that comes first. */
@@ -37,6 +41,8 @@ export function signLease(input: LeaseInput, privateKey: KeyObject, kid: string)
     mid: input.machineId,
     typ: input.type,
     feat: LICENSE_FEATURES[input.type],
+    ocl: input.offlineLimit,
+    rep: input.offlineReported ?? 0,
   })
     .setProtectedHeader({ alg: LEASE_ALG, kid, typ: 'vmp-lease+jwt' })
     .setSubject(input.activationId)

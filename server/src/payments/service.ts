@@ -29,7 +29,8 @@ export async function createCheckout(ctx: AppContext, userId: string, packId: st
     error.cause = new Error('STRIPE_SECRET_KEY is not set: payments are not configured on this server');
     throw error;
   }
-  const pack = config.packs[packId];
+  // Own properties only: "__proto__", "constructor" or "toString" are not packs.
+  const pack = Object.hasOwn(config.packs, packId) ? config.packs[packId] : undefined;
   if (!pack) throw new NotFoundError(`Unknown credit pack "${packId}".`, { packs: Object.keys(config.packs) });
   let session: Stripe.Checkout.Session;
   try {
