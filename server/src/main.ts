@@ -3,11 +3,14 @@ import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
 import { supervise, workersProblem } from './cluster.ts';
 import { loadConfig } from './config.ts';
+import { openDatabase } from './db/index.ts';
 
 let config: ReturnType<typeof loadConfig>;
+let migrateOnly = false;
 try {
-  const { values } = parseArgs({ options: { workers: { type: 'string' } } });
+  const { values } = parseArgs({ options: { workers: { type: 'string' }, 'migrate-only': { type: 'boolean' } } });
   config = loadConfig();
+  migrateOnly = values['migrate-only'] === true;
   if (values.workers !== undefined) config.workers = Number(values.workers);
   const problem = workersProblem(config);
   if (problem) throw new Error(problem);
@@ -16,8 +19,22 @@ try {
   process.exit(2);
 }
 
-if (config.workers > 1 && cluster.isPrimary) supervise(config.workers);
+if (migrateOnly) await migrate();
+else if (config.workers > 1 && cluster.isPrimary) supervise(config.workers);
 else await serve();
+
+/** `--migrate-only`: applies pending migrations (under the same advisory lock the server takes) and exits. */
+async function migrate() {
+  try {
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+    await database.close();
+    console.log(JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg: 'database migrations applied' }));
+    process.exit(0);
+  } catch (error) {
+    console.error(`Video Mixer Pro server could not migrate the database: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
 
 async function serve() {
   let app: Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,14 @@
+import { defineProject } from 'vitest/config';
+
+// Deployment checks: the server process as the image runs it (signals, migrations) and the container image itself.
+export default defineProject({
+  test: {
+    name: 'deploy',
+    include: ['**/*.test.ts'],
+    environment: 'node',
+    // The server's: a fresh, migrated PostgreSQL database for the run (TEST_DATABASE_URL), dropped afterwards.
+    globalSetup: ['../server/test/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
