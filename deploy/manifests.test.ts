@@ -13,6 +13,7 @@ const serverVariables = new Set([
   ...[...configSource.matchAll(/env\.([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]),
   ...[...configSource.matchAll(/int\(env, '([A-Z_][A-Z0-9_]*)'/g)].map((m) => m[1]),
 ]);
+for (const m of read('../server/src/main.ts').matchAll(/process\.env\.([A-Z_][A-Z0-9_]*)/g)) serverVariables.add(m[1]);
 const routes = read('../server/src/ops-routes.ts');
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML, checked field by field below

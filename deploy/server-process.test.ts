@@ -1,5 +1,5 @@
 // The server process as the container runs it: SIGTERM drains requests in flight, --migrate-only migrates and exits.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -77,6 +77,42 @@ describe('server process', () => {
     expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toHaveProperty('accessToken');
     expect(await server.exited).toBe(0);
     expect(exitedAt).toBeGreaterThanOrEqual(answeredAt - 50);
+  });
+
+  it('signs leases with VMP_LEASE_SIGNING_KEY, and refuses to start when the database holds another key', async () => {
+    const admin = new pg.Client({
+      connectionString: process.env.TEST_DATABASE_URL || 'postgres://postgres:postgres@127.0.0.1:5432/postgres',
+    });
+    await admin.connect();
+    const name = `vmp_deploy_${randomBytes(6).toString('hex')}`;
+    await admin.query(`create database ${name}`);
+    try {
+      const url = new URL(process.env.TEST_DATABASE_URL || 'postgres://postgres:postgres@127.0.0.1:5432/postgres');
+      url.pathname = `/${name}`;
+      const key = JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }));
+      const server = startServer(root, { DATABASE_URL: url.toString(), VMP_LEASE_SIGNING_KEY: key });
+      started.push(server);
+      const { address } = JSON.parse(await server.waitFor('Video Mixer Pro server listening')) as { address: string };
+      const jwks = (await (await fetch(`${address}/.well-known/jwks.json`)).json()) as { keys: { x: string }[] };
+      expect(jwks.keys[0]!.x).toBe(JSON.parse(key).x);
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+
+      const other = JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }));
+      const refused = startServer(root, { DATABASE_URL: url.toString(), VMP_LEASE_SIGNING_KEY: other });
+      started.push(refused);
+      expect(await refused.exited).toBe(1);
+      expect(refused.output()).toContain('VMP_LEASE_SIGNING_KEY differs from the lease signing key this database');
+      expect(refused.output()).not.toContain(JSON.parse(other).d);
+
+      const bad = startServer(root, { DATABASE_URL: url.toString(), VMP_LEASE_SIGNING_KEY: '{"kty":"RSA"}' });
+      started.push(bad);
+      expect(await bad.exited).toBe(1);
+      expect(bad.output()).toContain('VMP_LEASE_SIGNING_KEY must be an Ed25519 private key');
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
   });
 
   it('--migrate-only migrates an empty database and exits 0 without listening', async () => {
