@@ -8,7 +8,8 @@ export default defineProject({
     environment: 'node',
     // The server's: a fresh, migrated PostgreSQL database for the run (TEST_DATABASE_URL), dropped afterwards.
     globalSetup: ['../server/test/global-setup.ts'],
-    testTimeout: 60_000,
+    // Server processes start in seconds on a quiet machine, in tens of seconds beside the image build.
+    testTimeout: 240_000,
     hookTimeout: 60_000,
   },
 });
