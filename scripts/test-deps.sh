@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs and starts what the test suite needs outside npm: FFmpeg, Chromium, PostgreSQL, Redis, Tesseract OCR
-# (Debian/Ubuntu, as root).
+# Installs and starts what the test suite needs outside npm: FFmpeg, Chromium, PostgreSQL, Redis, Tesseract OCR,
+# buildah and debootstrap (the server container test) (Debian/Ubuntu, as root).
 # Idempotent: skips what is already there. Prints the DATABASE URL tests should use on its last line.
 set -euo pipefail
 
@@ -10,6 +10,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng)
+command -v buildah >/dev/null 2>&1 || need+=(buildah)
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 if ((${#need[@]})); then
   echo "Installing: ${need[*]}" >&2
   apt-get update -qq >&2

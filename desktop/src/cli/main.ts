@@ -23,6 +23,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
   },
   mix: { summary: 'mix a folder of clips into many videos', load: async () => (await import('./mix.ts')).mixCommand },
   serve: { summary: 'run the app in your browser', load: async () => (await import('./serve.ts')).serveCommand },
+  share: {
+    summary: 'upload a file and print an expiring link',
+    load: async () => (await import('./share.ts')).shareCommand,
+  },
   license: {
     summary: 'activate, check or deactivate this machine',
     load: async () => (await import('./licensing.ts')).licenseCommand,

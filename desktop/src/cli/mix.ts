@@ -9,6 +9,8 @@ import { headlineGlyphWarnings, loadCaptions, loadHeadlines } from '../engine/te
 import type { ClipAnalysis } from '../engine/validate/analyse.ts';
 import { checkFarmUrl } from '../farm/connection.ts';
 import type { JobPayment, Licensing } from '../licensing/service.ts';
+import { notifyMixEnded } from '../notify/mix-run.ts';
+import { checkNotifyUrl } from '../notify/webhook.ts';
 import { analyseFiles } from './analyse-files.ts';
 import { type CliCommand, type CliIo, EXIT_FAILURE, EXIT_OK, parseOrUsage, UsageError } from './command.ts';
 import { mixKeepingDone, outputsAlreadyDone } from './disk.ts';
@@ -34,6 +36,8 @@ const USAGE = `Usage: vmp mix <folder> --out <dir> [options]
   --json                    stdout: {"outputs":[{path,sources,duration}],"skipped":[{path,reason}]}
   --farm <url>              render on the farm's "vmp worker"s (redis:// or rediss:// URL) instead of here;
                             --out must be in the shared folder. Each --json output also names its "worker"
+  --notify-url <url>        when the run ends, POST a JSON summary there (Slack's {"text"} for hooks.slack.com);
+                            2 attempts 1 s apart; a failure is a warning
 
 Progress goes to stderr. Exit code: 0 done; 1 rendering failed; 2 bad usage or nothing to mix; 130 cancelled.`;
 
@@ -53,6 +57,7 @@ export interface MixCliOptions {
   /** License watermark (RenderSettings.watermark): set by the licensing code, never by a flag. */
   watermark?: string | null;
   farm?: string;
+  notifyUrl?: string;
 }
 
 function intOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -99,6 +104,7 @@ function parseRaw(args: string[]) {
       'cache-dir': { type: 'string' },
       json: { type: 'boolean' },
       farm: { type: 'string' },
+      'notify-url': { type: 'string' },
     },
   });
 }
@@ -128,7 +134,16 @@ export function parseMixArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     cacheDir: str('cache-dir') ? resolve(str('cache-dir')!) : defaultCacheDir(env),
     json: v.json === true,
     ...(v.farm ? { farm: checkFarmUrl(v.farm) } : {}),
+    ...(v['notify-url'] ? { notifyUrl: notifyUrlOption(v['notify-url']) } : {}),
   };
+}
+
+function notifyUrlOption(raw: string): string {
+  try {
+    return checkNotifyUrl(raw, '--notify-url');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function planClip(a: ClipAnalysis): PlanClip {
@@ -195,6 +210,7 @@ export const mixCommand: CliCommand = {
 };
 
 export async function runMix(options: MixCliOptions, io: CliIo): Promise<number> {
+  const startedAt = Date.now();
   const progress = createProgressReporter(io.stderr);
   const scanned = await scanMixFolder(options.folder, [options.out, options.cacheDir]);
   const files = scanned.mode === 'manual' ? scanned.groups.flatMap((g) => g.files) : scanned.files;
@@ -309,6 +325,21 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     const charged = licensing.ledger.chargedCount(payment.key);
     rendered.report.credits = { mode: payment.mode, cost: toRender, charged, watermark: payment.watermark };
     writeReport(options, io, rendered.report);
+    if (options.notifyUrl) {
+      await notifyMixEnded(
+        options.notifyUrl,
+        {
+          project: basename(options.folder),
+          made: rendered.report.outputs.length,
+          failed: rendered.report.failed?.length ?? 0,
+          cancelled: io.signal?.aborted === true,
+          credits: charged,
+          startedAt,
+          outputs: options.out,
+        },
+        io.stderr,
+      );
+    }
     return rendered.code;
   } finally {
     await licensing.close();

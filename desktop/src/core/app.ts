@@ -1,5 +1,6 @@
 import type { AppInfo } from '@vmp/shared/api';
 import pkg from '../../package.json' with { type: 'json' };
+import { checkNotifyUrl } from '../notify/webhook.ts';
 import type { AreaHandlers, CoreContext } from './context.ts';
 import { SETTINGS_KEY } from './context.ts';
 import { publicSettings } from './farm-setting.ts';
@@ -36,7 +37,11 @@ export function appHandlers(ctx: CoreContext): AreaHandlers<'app'> & AreaHandler
       const current = ctx.settings();
       const farmUrl =
         patch.farmUrl === undefined ? current.farmUrl : await ctx.farm.update(patch.farmUrl, current.farmUrl);
-      const next = resolveAppSettings({ ...current, ...patch, farmUrl }, ctx.defaults);
+      const notifyUrl = patch.notifyUrl ? checkNotifyUrl(patch.notifyUrl) : patch.notifyUrl === '' ? null : undefined;
+      const next = resolveAppSettings(
+        { ...current, ...patch, farmUrl, ...(notifyUrl === undefined ? {} : { notifyUrl }) },
+        ctx.defaults,
+      );
       store.settings.set(SETTINGS_KEY, next);
       if (patch.concurrency !== undefined) queue.setConcurrency(next.concurrency);
       return publicSettings(next, ctx.farm.hasPassword());

@@ -4,6 +4,7 @@ import type { ApiHandlers, AppSettings, Job, Output } from '@vmp/shared/api';
 import type { RenderBatchFn } from '../engine/render/types.ts';
 import { chooseSecretBox, type SecretBox } from '../licensing/secret-box.ts';
 import type { JobPayment } from '../licensing/service.ts';
+import { type DesktopNotice, startJobNotifier } from '../notify/job-notifier.ts';
 import { RenderQueue } from '../queue/queue.ts';
 import { Store } from '../store/store.ts';
 import { type ComputeFn, computeInline } from './cpu-tasks.ts';
@@ -44,6 +45,8 @@ export interface CoreOptions {
   commandLog?: string;
   /** Licensing of this data folder (server from VMP_SERVER_URL); tests pass a machine id, clock, intervals. */
   licensing?: CoreLicensingOptions;
+  /** The host's desktop notification when a job ends (Electron's Notification); the webhook needs none. */
+  notifyDesktop?: (notice: DesktopNotice) => void;
 }
 
 export const SETTINGS_KEY = 'app.settings';
@@ -143,6 +146,15 @@ export function createContext(options: CoreOptions): CoreContext {
     },
   });
 
+  // Word when a job ends: the desktop notification and the AppSettings.notifyUrl webhook.
+  const stopNotifier = startJobNotifier({
+    subscribe: hub.subscribe.bind(hub),
+    notifyUrl: () => settings().notifyUrl,
+    projectName: (id) => store.projects.get(id).name,
+    ...(options.notifyDesktop ? { desktop: options.notifyDesktop } : {}),
+    warn,
+  });
+
   let closed = false;
   return {
     dataDir,
@@ -165,6 +177,7 @@ export function createContext(options: CoreOptions): CoreContext {
     async close() {
       if (closed) return;
       closed = true;
+      stopNotifier();
       await queue.stop();
       await renderer.close();
       store.close();

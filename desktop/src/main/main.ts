@@ -9,6 +9,7 @@ import {
   ipcMain,
   Menu,
   type MenuItemConstructorOptions,
+  Notification,
   protocol,
   safeStorage,
   screen,
@@ -165,6 +166,9 @@ async function start(): Promise<void> {
     commandLog: join(app.getPath('logs'), 'ffmpeg-commands.log'),
     // The machine secret is sealed with the OS store Electron wraps (Keychain, DPAPI, libsecret/kwallet).
     licensing: { safeStorage },
+    notifyDesktop: ({ title, body }) => {
+      if (Notification.isSupported()) new Notification({ title, body }).show();
+    },
   });
   const live = core;
   const notices = noticesFile({

@@ -144,6 +144,8 @@ export const AppSettings = z.object({
    * null: on this computer. The core checks the URL and never sends its password back (shown as ***).
    */
   farmUrl: z.string().nullable(),
+  /** Webhook told when a job ends (JSON summary; Slack's `{text}` for hooks.slack.com); null/absent: none. */
+  notifyUrl: z.string().nullable().optional(),
 });
 export type AppSettings = z.infer<typeof AppSettings>;
 

@@ -6,6 +6,7 @@ import { useWorkspace } from '../stores/workspace.ts';
 import { FarmSetting } from './FarmSetting.tsx';
 import { CommitField, Segmented, Slider } from './fields.tsx';
 import { Icon } from './Icon.tsx';
+import { NotifySetting } from './NotifySetting.tsx';
 
 const FORMAT_ORDER: OutputFormat[] = ['9:16', '1:1', '4:5', '16:9'];
 const FORMAT_SHORT: Record<OutputFormat, string> = {
@@ -261,6 +262,7 @@ export function SettingsPanel() {
         )}
 
         <FarmSetting />
+        <NotifySetting />
       </div>
     </aside>
   );

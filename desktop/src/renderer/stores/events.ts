@@ -1,4 +1,5 @@
 import type { ApiClient, ApiEvent } from '@vmp/shared/api';
+import { createBrowserNotifier } from '../lib/browser-notify.ts';
 import { useApp } from './app.ts';
 import { useJobs } from './jobs.ts';
 import { useLicensing } from './licensing.ts';
@@ -6,11 +7,27 @@ import { useProjects } from './projects.ts';
 import { toast } from './toasts.ts';
 import { useWorkspace } from './workspace.ts';
 
+let notifier: ReturnType<typeof createBrowserNotifier> | undefined;
+/** System notifications when a job ends, in a browser tab only (Electron's main process shows its own). */
+function browserNotifier() {
+  const info = useApp.getState().info;
+  if (!info) return { onJob: () => {} };
+  const browser = info.transport === 'browser' && typeof Notification !== 'undefined';
+  notifier ??= createBrowserNotifier(browser ? Notification : undefined, localStorage);
+  return notifier;
+}
+
+function projectName(projectId: string): string {
+  const detail = useWorkspace.getState().detail;
+  return detail?.project.id === projectId ? detail.project.name : 'Video Mixer Pro';
+}
+
 /** Route one pushed event to the stores that care. */
 export function dispatchEvent(event: ApiEvent): void {
   switch (event.type) {
     case 'job.updated':
       useJobs.getState().onJob(event.job);
+      browserNotifier().onJob(event.job, projectName(event.job.projectId));
       return;
     case 'output.updated':
       useJobs.getState().onOutput(event.output);
