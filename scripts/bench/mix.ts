@@ -28,6 +28,8 @@ const { values: opts } = parseArgs({
     outputs: { type: 'string', default: '64' },
     sample: { type: 'string', default: '3' },
     sweep: { type: 'boolean', default: false },
+    moonshot: { type: 'boolean', default: false },
+    scale: { type: 'string', default: '1' },
   },
 });
 const OUTPUTS = Number(opts.outputs);
@@ -253,4 +255,5 @@ async function sweep(
   }
 }
 
-await main();
+if (opts.moonshot) await (await import('./moonshot.ts')).moonshot(Number(opts.scale));
+else await main();
