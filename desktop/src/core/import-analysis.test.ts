@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../test/fixtures/media.ts';
 import { call } from '../../test/helpers/core.ts';
-import { type ComputeFn, computeInline } from '../engine/pool/cpu-tasks.ts';
 import { createCore } from './core.ts';
+import { type ComputeFn, computeInline } from './cpu-tasks.ts';
 import { realEngine } from './engine-port.ts';
 import { hostPlatform } from './platform.ts';
 

@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import type { Combination, RenderSettings } from '@vmp/shared';
 import { planFileNames } from './plan-outputs.ts';
+import { type ManifestInput, writeManifest } from './render/manifest.ts';
 import { createRenderer } from './render/renderer.ts';
+import { renderSpecs } from './render/spec.ts';
 import type { OutputPhase, OutputSpec, Renderer, RenderSource } from './render/types.ts';
 
 export interface MixProgress {
@@ -34,6 +36,11 @@ export interface MixOptions {
   renderer?: Renderer;
   /** Sees every FFmpeg command (when mix makes its own renderer). */
   onCommand?: (command: string) => void;
+  /**
+   * Writes manifest.csv/json (default: here). The CLI passes its pool's: at thousands of outputs the CSV and JSON
+   * take long enough to hold up progress and signals.
+   */
+  writeManifest?: (outDir: string, input: ManifestInput) => Promise<{ csv: string; json: string }>;
 }
 
 export interface MixOutput {
@@ -76,15 +83,15 @@ export async function mix(options: MixOptions): Promise<MixResult> {
     options.fileNames ??
     planFileNames(options.projectName, combinations, new Map(options.sources.map((s) => [s.id, s.path])), settings);
   const createdAt = new Date();
-  const specs: OutputSpec[] = combinations.map((combination, k) => ({
+  const specs: OutputSpec[] = renderSpecs({
     projectName: options.projectName,
-    combination,
+    combinations,
+    fileNames: names,
     sources: options.sources,
     settings,
     outDir: options.outDir,
-    fileName: names[k]!,
-    createdAt,
-  }));
+    createdAt: createdAt.toISOString(),
+  });
   const renderer =
     options.renderer ??
     createRenderer({
@@ -115,8 +122,7 @@ export async function mix(options: MixOptions): Promise<MixResult> {
         });
       },
     });
-    // In the pool: at thousands of outputs the CSV and JSON take long enough to hold up progress and signals.
-    const manifest = await renderer.compute('writeManifest', options.outDir, {
+    const manifest = await (options.writeManifest ?? writeManifest)(options.outDir, {
       projectName: options.projectName,
       createdAt,
       settings,
