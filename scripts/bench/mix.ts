@@ -30,6 +30,8 @@ const { values: opts } = parseArgs({
     sweep: { type: 'boolean', default: false },
     moonshot: { type: 'boolean', default: false },
     scale: { type: 'string', default: '1' },
+    aac: { type: 'boolean', default: false },
+    warm: { type: 'boolean', default: false },
   },
 });
 const OUTPUTS = Number(opts.outputs);
@@ -255,5 +257,6 @@ async function sweep(
   }
 }
 
-if (opts.moonshot) await (await import('./moonshot.ts')).moonshot(Number(opts.scale));
+if (opts.moonshot && opts.aac) await (await import('./moonshot-aac.ts')).aacCoders();
+else if (opts.moonshot) await (await import('./moonshot.ts')).moonshot(Number(opts.scale), opts.warm);
 else await main();

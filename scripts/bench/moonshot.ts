@@ -59,7 +59,7 @@ function run(
 const f2 = (n: number) => n.toFixed(2);
 const f3 = (n: number) => n.toFixed(3);
 
-export async function moonshot(scale: number): Promise<void> {
+export async function moonshot(scale: number, warm = false): Promise<void> {
   const shape = moonshotShape(scale);
   const cores = availableParallelism();
   const work = resolve('bench-work', 'moonshot');
@@ -239,4 +239,60 @@ export async function moonshot(scale: number): Promise<void> {
     `Per output beyond the intermediates: ${f3((jobCpu - normaliseDistinct) / n)} CPU-s against the floor's ${f3(floorPerOutput)} (AAC alone ${f3(aacPerOutput)})`,
   );
   console.log(`(${(await readdir(outDir)).filter((f) => f.endsWith('.mp4')).length} outputs in ${outDir})`);
+  if (!warm) return;
+
+  // Warm: the same command again on the now-full cache (fresh --out), against a bare `-c copy` remux of one output
+  // (one process per output, one after the other, as the issue measured it).
+  const warmOut = join(work, 'out-warm');
+  await rm(warmOut, { recursive: true, force: true });
+  await rm(logDir, { recursive: true, force: true });
+  await mkdir(logDir, { recursive: true });
+  const again = await run(
+    process.execPath,
+    [vmp, 'mix', folder, '--out', warmOut, '--cache-dir', cacheDir, '--count', String(shape.count), '--json'],
+    env,
+  );
+  const warmRecords = await readRecords(logDir);
+  const warmCpu = again.cpu - warmRecords.length * wrapperCost;
+  const REMUX = 5;
+  let remuxWall = 0;
+  let remuxCpu = 0;
+  for (let i = 0; i < REMUX; i++) {
+    const r = await run(
+      'ffmpeg',
+      ['-v', 'error', '-y', '-i', sample[0]!, '-c', 'copy', '-f', 'mp4', join(floorDir, 'remux.mp4')],
+      process.env,
+    );
+    remuxWall += r.wall / REMUX;
+    remuxCpu += r.cpu / REMUX;
+  }
+  const warmBy = new Map<Phase, { cpu: number; count: number }>();
+  for (const r of warmRecords) {
+    const p = phaseOf(r, cacheDir);
+    const e = warmBy.get(p) ?? { cpu: 0, count: 0 };
+    e.cpu += r.cpu;
+    e.count++;
+    warmBy.set(p, e);
+  }
+  const warmStart = warmRecords.reduce((t, r) => t + (r.tool === 'ffprobe' ? ffprobeStart : ffmpegStart), 0);
+  const warmNode = warmCpu - warmRecords.reduce((t, r) => t + r.cpu, 0);
+  console.log(
+    `warm vmp mix (every intermediate cached): ${n} outputs in ${f2(again.wall)} s wall, ${f2(warmCpu)} CPU-s; per output ${f3(again.wall / n)} s wall, ${f3(warmCpu / n)} CPU-s, ${f3(warmRecords.length / n)} processes`,
+  );
+  console.log(`  bare -c copy remux of one output (${REMUX} runs): ${f3(remuxWall)} s wall, ${f3(remuxCpu)} CPU-s`);
+  console.log(
+    `  wall, warm per output / bare remux: ${f3(again.wall / n)} / ${f3(remuxWall)} = ${f2(again.wall / n / remuxWall)}x (target ≤ 1.2); in CPU ${f2(warmCpu / n / remuxCpu)}x; against the floor's copy + AAC ${f2(warmCpu / n / floorPerOutput)}x`,
+  );
+  const warmRows: Array<[string, number]> = [
+    ['probe/check (clips checked again every run)', (warmBy.get('probe/check')?.cpu ?? 0) + 0],
+    ['assemble incl. AAC', warmBy.get('assemble')?.cpu ?? 0],
+    ['  of which AAC (measured per output on the sample)', n * aacPerOutput],
+    ['loudness measurement', warmBy.get('loudness measure')?.cpu ?? 0],
+    ['normalise (should be 0: cached)', warmBy.get('normalise')?.cpu ?? 0],
+    ['  of all the above: process start-up', warmStart],
+    ['vmp itself (JavaScript, worker threads)', warmNode],
+  ];
+  console.log('  warm CPU-s per output by phase:');
+  for (const [name, cpu] of warmRows)
+    console.log(`    ${name.padEnd(54)} ${f3(cpu / n).padStart(7)}  (${f2(cpu)} CPU-s)`);
 }
