@@ -3,7 +3,10 @@
 // over 50 ms, p99 under 20 ms. The queue is paused so nothing renders; the work measured is the core's own.
 // Each phase is preceded by an idle baseline (the same histogram over an idle second): on a loaded machine the
 // operating system's scheduling alone delays the loop, and that line shows how much.
-// Option: --phases preview,queue,import (default: all three).
+// Then, on the queued 10,000-output job: jobs.cancel, jobs.retryFailed of all 10,000 (marked failed first) and
+// projects.delete of its project (same targets; the issue's bar for these is 60 ms). A subscriber serialises every
+// event, as a connected window's transport does, so per-output events cost what they cost in the host.
+// Option: --phases preview,queue,cancel,retry,delete,import (default: all; cancel, retry and delete need queue).
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -13,17 +16,22 @@ import { createCore } from '../../desktop/src/core/core.ts';
 import { hostPlatform } from '../../desktop/src/core/platform.ts';
 import { makeClip } from '../../desktop/test/fixtures/media.ts';
 import { call } from './app-queue.ts';
+import { cpuMs } from './report.ts';
 
-const { values: opts } = parseArgs({ options: { phases: { type: 'string', default: 'preview,queue,import' } } });
+const { values: opts } = parseArgs({
+  options: { phases: { type: 'string', default: 'preview,queue,cancel,retry,delete,import' } },
+});
 const phases = new Set(opts.phases.split(','));
 const work = resolve('bench-work', 'loop');
 const MAX_TARGET_MS = 50;
 const P99_TARGET_MS = 20;
+/** Issue #22: cancel, retry and delete of big jobs keep the host answering within 60 ms. */
+const BIG_JOB_MAX_MS = 60;
 
 const ms = (ns: number) => ns / 1e6;
 
 /** Runs `fn` with the event-loop delay histogram on; prints max and p99 against the targets. */
-async function stalls(name: string, fn: () => Promise<unknown>): Promise<boolean> {
+async function stalls(name: string, fn: () => Promise<unknown>, maxTarget = MAX_TARGET_MS): Promise<boolean> {
   const idle = monitorEventLoopDelay({ resolution: 5 });
   idle.enable();
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -33,16 +41,21 @@ async function stalls(name: string, fn: () => Promise<unknown>): Promise<boolean
   );
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   const start = performance.now();
+  const cpuStart = cpuMs();
   histogram.enable();
   // The work starts on the next turn of the loop, so the histogram's timer is running when it does.
   await new Promise((resolve) => setImmediate(resolve));
   await fn();
+  // A call that blocked the thread to the end is seen only when the histogram's timer fires again after it.
+  await new Promise((resolve) => setTimeout(resolve, 20));
   histogram.disable();
   const max = ms(histogram.max);
   const p99 = ms(histogram.percentile(99));
-  const ok = max <= MAX_TARGET_MS && p99 < P99_TARGET_MS;
+  const ok = max <= maxTarget && p99 < P99_TARGET_MS;
+  const cpuEnd = cpuMs();
+  const cpu = cpuStart === null || cpuEnd === null ? '' : `, ${((cpuEnd - cpuStart) / 1000).toFixed(2)} CPU-s`;
   console.log(
-    `${name}: ${((performance.now() - start) / 1000).toFixed(2)} s; event-loop delay max ${max.toFixed(1)} ms (target ≤ ${MAX_TARGET_MS}), p99 ${p99.toFixed(1)} ms (target < ${P99_TARGET_MS}) ${ok ? 'OK' : 'MISSED'}`,
+    `${name}: ${((performance.now() - start) / 1000).toFixed(2)} s${cpu}; event-loop delay max ${max.toFixed(1)} ms (target ≤ ${maxTarget}), p99 ${p99.toFixed(1)} ms (target < ${P99_TARGET_MS}) ${ok ? 'OK' : 'MISSED'}`,
   );
   return ok;
 }
@@ -69,6 +82,12 @@ async function main(): Promise<void> {
     platform: hostPlatform({ PATH: '' }, 'linux'),
   });
   core.queue.pause();
+  let eventBytes = 0;
+  let events = 0;
+  core.subscribe((e) => {
+    eventBytes += JSON.stringify({ type: 'event', event: e }).length;
+    events++;
+  });
   try {
     // Clips already analysed (as after an import), so the figures are about planning and queueing.
     const info = (await import('../../desktop/src/engine/probe/probe.ts')).probeFile;
@@ -98,7 +117,11 @@ async function main(): Promise<void> {
 
     const results: boolean[] = [];
     if (phases.has('preview')) results.push(await previewPhase());
+    let queued: { projectId: string; jobId: string } | undefined;
     if (phases.has('queue')) results.push(await queuePhase());
+    if (queued && phases.has('cancel')) results.push(await bigJobPhase('cancel', queued));
+    if (queued && phases.has('retry')) results.push(await bigJobPhase('retry', queued));
+    if (queued && phases.has('delete')) results.push(await bigJobPhase('delete', queued));
     if (phases.has('import')) results.push(await importPhase());
     console.log(results.every(Boolean) ? 'All within target.' : 'Some targets missed (see above).');
 
@@ -116,7 +139,39 @@ async function main(): Promise<void> {
     async function queuePhase(): Promise<boolean> {
       const many = await project('Queue 10,000', 4, 10);
       await call(core, 'projects.update', { projectId: many.projectId, settings: { count: 10_000 } });
-      return stalls('queue 10,000 outputs (jobs.start)', () => call(core, 'jobs.start', { projectId: many.projectId }));
+      return stalls('queue 10,000 outputs (jobs.start)', async () => {
+        const job = await call(core, 'jobs.start', { projectId: many.projectId });
+        queued = { projectId: many.projectId, jobId: job.id };
+      });
+    }
+
+    /** Cancel, retry (every output failed) or delete the queued 10,000-output job; prints the events it sent. */
+    async function bigJobPhase(what: 'cancel' | 'retry' | 'delete', job: { projectId: string; jobId: string }) {
+      if (what === 'retry') {
+        core.store.opened.sqlite
+          .prepare("update outputs set status = 'failed', error = 'bench', attempts = 3 where job_id = ?")
+          .run(job.jobId);
+      }
+      const before = { events, eventBytes };
+      const names = {
+        cancel: 'cancel a queued job of 10,000 outputs (jobs.cancel)',
+        retry: 'retry 10,000 failed outputs (jobs.retryFailed)',
+        delete: 'delete a project with 10,000 outputs (projects.delete)',
+      };
+      const ok = await stalls(
+        names[what],
+        async () => {
+          if (what === 'cancel') await call(core, 'jobs.cancel', { jobId: job.jobId });
+          else if (what === 'retry') await call(core, 'jobs.retryFailed', { jobId: job.jobId });
+          else await call(core, 'projects.delete', { projectId: job.projectId });
+        },
+        BIG_JOB_MAX_MS,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      console.log(
+        `  events sent: ${events - before.events} (${((eventBytes - before.eventBytes) / 1024).toFixed(0)} KB)`,
+      );
+      return ok;
     }
 
     async function importPhase(): Promise<boolean> {

@@ -28,6 +28,10 @@ const { values: opts } = parseArgs({
     outputs: { type: 'string', default: '64' },
     sample: { type: 'string', default: '3' },
     sweep: { type: 'boolean', default: false },
+    moonshot: { type: 'boolean', default: false },
+    scale: { type: 'string', default: '1' },
+    aac: { type: 'boolean', default: false },
+    warm: { type: 'boolean', default: false },
   },
 });
 const OUTPUTS = Number(opts.outputs);
@@ -253,4 +257,6 @@ async function sweep(
   }
 }
 
-await main();
+if (opts.moonshot && opts.aac) await (await import('./moonshot-aac.ts')).aacCoders();
+else if (opts.moonshot) await (await import('./moonshot.ts')).moonshot(Number(opts.scale), opts.warm);
+else await main();

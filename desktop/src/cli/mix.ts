@@ -223,6 +223,7 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
   }
 
   const analyses = await analyseFiles(files, {
+    cacheDir: options.cacheDir,
     signal: io.signal,
     onDone: (done, total) =>
       progress.update({ label: 'Checking clips', fraction: done / total, done, total, etaSeconds: null }),

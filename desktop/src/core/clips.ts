@@ -1,5 +1,6 @@
 import { constants, type Stats, statSync } from 'node:fs';
 import { access, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { ClipProblem } from '@vmp/shared';
 import type { Clip } from '@vmp/shared/api';
@@ -9,7 +10,8 @@ import { captionFileBeside, captionHandlers, importCaptionsInto } from './captio
 import type { AreaHandlers, CoreContext } from './context.ts';
 import { NotFoundError } from './errors.ts';
 
-const ANALYSE_CONCURRENCY = 2;
+/** Clips analysed at once: one per core (each is a chain of short ffprobe/FFmpeg runs in the worker threads). */
+const ANALYSE_CONCURRENCY = Math.max(2, availableParallelism());
 
 function clipStatus(problems: ClipProblem[]): Clip['status'] {
   return problems.length === 0 ? 'ok' : 'problem';
@@ -24,7 +26,12 @@ async function analyseStored(ctx: CoreContext, clip: Clip, path: string): Promis
   if (analysis.info?.video && analysis.hash && analysis.problems.length === 0) {
     try {
       // Keyed by content: the same clip in two projects (or re-imported) shares one still.
-      const options = { cacheDir: ctx.thumbsDir, key: analysis.hash, duration: analysis.info.duration };
+      const options = {
+        cacheDir: ctx.thumbsDir,
+        key: analysis.hash,
+        duration: analysis.info.duration,
+        info: analysis.info,
+      };
       thumbnail = await engine.thumbnail(path, options);
     } catch {
       // A clip without a thumbnail still mixes; the UI shows a placeholder.

@@ -22,7 +22,10 @@ export interface EnginePort {
   analyse(path: string, options: { maxBytes: number }): Promise<Analysis>;
   hash(path: string): Promise<string>;
   /** A JPEG still of a video, cached in `cacheDir` under `key` (a content key, or an output's id); returns its path. */
-  thumbnail(path: string, options: { cacheDir: string; key: string; duration: number }): Promise<string>;
+  thumbnail(
+    path: string,
+    options: { cacheDir: string; key: string; duration: number; info?: MediaInfo },
+  ): Promise<string>;
   createRenderer(options: {
     cacheDir: string;
     concurrency: number;
@@ -44,7 +47,9 @@ export function realEngine(compute: ComputeFn): EnginePort {
       return { size: result.size, hash: result.hash, info: result.info, problems: result.problems };
     },
     hash: (path) => compute('contentKey', path),
-    thumbnail: (path, { cacheDir, key, duration }) => compute('thumbnail', path, { cacheDir, hash: key, duration }),
+    // The analysis's probe result goes along, so the still costs one FFmpeg run and no second ffprobe.
+    thumbnail: (path, { cacheDir, key, duration, info }) =>
+      compute('thumbnail', path, { cacheDir, hash: key, duration, ...(info ? { info } : {}) }),
     createRenderer({ cacheDir, concurrency, onCommand }) {
       // One pool: FFmpeg and the CPU tasks share its threads; closed after the renderer.
       const pool = createCpuPool({ concurrency, ...(onCommand ? { onCommand } : {}) });

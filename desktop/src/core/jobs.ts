@@ -162,8 +162,7 @@ export function jobHandlers(ctx: CoreContext): AreaHandlers<'plan'> & AreaHandle
       return store.jobs.get(jobId);
     },
     async 'jobs.retryFailed'({ jobId }) {
-      const retried =
-        store.outputs.withStatus('failed', jobId).length + store.outputs.withStatus('cancelled', jobId).length;
+      const retried = store.outputs.countOf(jobId, ['failed', 'cancelled']);
       await ctx.credits?.beforeRetry?.(jobId, retried);
       queue.retryFailed(jobId);
       return store.jobs.get(jobId, queue.lastEta(jobId));

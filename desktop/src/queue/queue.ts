@@ -167,13 +167,13 @@ export class RenderQueue {
 
   cancelJob(jobId: string): void {
     this.store.jobs.row(jobId);
-    for (const status of ['pending', 'processing'] as const) {
-      for (const output of this.store.outputs.withStatus(status, jobId)) {
-        const cancelled = this.store.outputs.transition(output.id, [status], { status: 'cancelled', progress: 0 });
-        this.abort(output.id);
-        if (cancelled) this.emit({ type: 'output.updated', output: cancelled });
-      }
+    // One statement for the whole job; only the outputs that were rendering get an event of their own.
+    const { changed, wereProcessing } = this.store.outputs.cancelOpen(jobId);
+    for (const output of wereProcessing) {
+      this.abort(output.id);
+      this.emit({ type: 'output.updated', output });
     }
+    if (changed > wereProcessing.length) this.emit({ type: 'outputs.changed', jobId });
     this.refreshJob(jobId, true);
     this.emitQueue();
     this.pump();
@@ -200,9 +200,7 @@ export class RenderQueue {
 
   retryFailed(jobId: string): void {
     this.store.jobs.row(jobId);
-    for (const status of ['failed', 'cancelled'] as const) {
-      for (const output of this.store.outputs.withStatus(status, jobId)) this.outcomes.requeue(output);
-    }
+    if (this.store.outputs.requeueClosed(jobId) > 0) this.emit({ type: 'outputs.changed', jobId });
     this.refreshJob(jobId, true);
     this.pump();
   }

@@ -123,6 +123,46 @@ export class OutputsRepo {
       .map(toOutput);
   }
 
+  /**
+   * Cancels every pending or processing output of a job in one statement (a job of 10,000 outputs must not hold the
+   * main thread for a statement and an event per row). Returns how many changed and the ones that were processing,
+   * now cancelled, whose renders the caller stops.
+   */
+  cancelOpen(jobId: string): { changed: number; wereProcessing: Output[] } {
+    return this.ctx.transaction(() => {
+      const processing = this.ctx.sqlite
+        .prepare("select id from outputs where job_id = ? and status = 'processing'")
+        .pluck()
+        .all(jobId) as string[];
+      const { changes } = this.ctx.sqlite
+        .prepare(
+          "update outputs set status = 'cancelled', progress = 0, updated_at = ? where job_id = ? and status in ('pending', 'processing')",
+        )
+        .run(now(), jobId);
+      return { changed: changes, wereProcessing: processing.map((id) => this.get(id)) };
+    });
+  }
+
+  /** Puts every failed or cancelled output of a job back to pending from zero attempts, in one statement. */
+  requeueClosed(jobId: string): number {
+    return this.ctx.sqlite
+      .prepare(
+        "update outputs set status = 'pending', attempts = 0, error = null, progress = 0, not_before = 0, updated_at = ? where job_id = ? and status in ('failed', 'cancelled')",
+      )
+      .run(now(), jobId).changes;
+  }
+
+  /** Outputs of a job in any of these states (a count, never the rows). */
+  countOf(jobId: string, statuses: readonly OutputStatus[]): number {
+    return (
+      this.ctx.db
+        .select({ n: count() })
+        .from(t.outputs)
+        .where(and(eq(t.outputs.jobId, jobId), inArray(t.outputs.status, [...statuses])))
+        .get()?.n ?? 0
+    );
+  }
+
   count(status: OutputStatus): number {
     return this.ctx.db.select({ n: count() }).from(t.outputs).where(eq(t.outputs.status, status)).get()?.n ?? 0;
   }

@@ -6,6 +6,8 @@ import { CreditsStatus, LicenseStatus, SyncStatus } from './licensing.ts';
 export const ApiEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job.updated'), job: Job }),
   z.object({ type: z.literal('output.updated'), output: Output }),
+  /** Many outputs of a job changed at once (cancel or retry of the whole job): fetch what is shown again. */
+  z.object({ type: z.literal('outputs.changed'), jobId: z.string() }),
   z.object({ type: z.literal('clip.updated'), clip: Clip }),
   z.object({ type: z.literal('project.changed'), projectId: z.string() }),
   z.object({ type: z.literal('projects.changed') }),

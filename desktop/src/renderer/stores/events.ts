@@ -32,6 +32,9 @@ export function dispatchEvent(event: ApiEvent): void {
     case 'output.updated':
       useJobs.getState().onOutput(event.output);
       return;
+    case 'outputs.changed':
+      useJobs.getState().onOutputsChanged(event.jobId);
+      return;
     case 'clip.updated':
       useWorkspace.getState().applyEvent({ type: 'clip', clip: event.clip });
       return;

@@ -27,6 +27,8 @@ interface JobsState {
   reveal(outputId: string): Promise<void>;
   onJob(job: Job): void;
   onOutput(output: Output): void;
+  /** Many outputs of a job changed at once: loaded pages of it are fetched again. */
+  onOutputsChanged(jobId: string): void;
   onQueue(queue: QueueState): void;
 }
 
@@ -159,6 +161,11 @@ export const useJobs = create<JobsState>((set, get) => {
     },
     onOutput(output) {
       set((s) => ({ outputs: applyOutput(s.outputs, output) }));
+    },
+    onOutputsChanged(jobId) {
+      const outputs = get().outputs;
+      if (outputs?.jobId !== jobId) return;
+      for (const page of Object.keys(outputs.pages)) void fetchPage(jobId, Number(page));
     },
     onQueue: (queue) => set({ queue }),
   };
