@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from './errors.ts';
+import { ValidationError } from './errors.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from './media.ts';
 
 /**
@@ -163,11 +163,12 @@ export function safeZoneFor(placement: PlacementName | null | undefined, format:
 }
 
 /** Thrown for a name that is no placement; `valid` lists the ones there are. */
-export class UnknownPlacementError extends AppError {
+export class UnknownPlacementError extends ValidationError {
+  override readonly code = 'UNKNOWN_PLACEMENT';
   constructor(readonly value: string) {
-    super('UNKNOWN_PLACEMENT', `Unknown placement "${value}". Use one of: ${PLACEMENT_NAMES.join(', ')}.`, {
-      status: 422,
-      details: { value, valid: PLACEMENT_NAMES },
+    super(`Unknown placement "${value}". Use one of: ${PLACEMENT_NAMES.join(', ')}.`, {
+      value,
+      valid: PLACEMENT_NAMES,
     });
   }
 }
@@ -187,3 +188,44 @@ export function parsePlacements(list: string): PlacementName[] {
   }
   return out;
 }
+
+/** Names of the pre-flight rules, stable for programs. */
+export const PreflightRule = z.enum([
+  'duration',
+  'canvas',
+  'frameRate',
+  'constantFrameRate',
+  'videoCodec',
+  'videoProfile',
+  'pixelFormat',
+  'audio',
+  'audioCodec',
+  'audioSampleRate',
+  'audioChannels',
+  'audioBitrate',
+  'moovFirst',
+  'fileSize',
+  'loudness',
+  'truePeak',
+  'safeZone',
+]);
+export type PreflightRule = z.infer<typeof PreflightRule>;
+
+/** One failed rule: what was found (`value`) against what the placement allows (`limit`). */
+export const PreflightProblem = z.object({
+  rule: PreflightRule,
+  message: z.string(),
+  value: z.union([z.string(), z.number(), z.null()]),
+  limit: z.union([z.string(), z.number(), z.null()]),
+});
+export type PreflightProblem = z.infer<typeof PreflightProblem>;
+
+/** A delivered file checked against its placement. */
+export const Preflight = z.object({
+  placement: PlacementName,
+  ok: z.boolean(),
+  problems: z.array(PreflightProblem),
+  /** Rules not checked and why (e.g. no record of the text drawn for a file made elsewhere). */
+  skipped: z.array(z.object({ rule: PreflightRule, reason: z.string() })).default([]),
+});
+export type Preflight = z.infer<typeof Preflight>;
