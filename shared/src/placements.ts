@@ -229,3 +229,12 @@ export const Preflight = z.object({
   skipped: z.array(z.object({ rule: PreflightRule, reason: z.string() })).default([]),
 });
 export type Preflight = z.infer<typeof Preflight>;
+
+/** Two outputs of one placement whose first 3 s look alike (mean dHash distance of sampled frames, bits of 64). */
+export const NearDuplicate = z.object({
+  placement: z.string(),
+  a: z.string(),
+  b: z.string(),
+  distance: z.number().nonnegative(),
+});
+export type NearDuplicate = z.infer<typeof NearDuplicate>;
