@@ -49,7 +49,8 @@ export type AudioSettings = z.infer<typeof AudioSettings>;
 export const Loudness = z.enum(['normalize', 'off']);
 export type Loudness = z.infer<typeof Loudness>;
 
-export const DEFAULT_NAME_TEMPLATE = '{project}-{index}-{clips}';
+/** `{codes}` is the ad's component codes (H3-B1-C2-T1); `{placement}` the placement, or the format (9x16) without one. */
+export const DEFAULT_NAME_TEMPLATE = '{project}_{codes}_{placement}';
 
 /** One caption: shown from `start` to `end` seconds of its clip. */
 export const CaptionCue = z

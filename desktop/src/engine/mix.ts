@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { Combination, RenderSettings } from '@vmp/shared';
+import type { AdCodes } from './codes/ad.ts';
 import { planFileNames } from './plan-outputs.ts';
 import { createRenderer } from './render/renderer.ts';
 import type { OutputPhase, OutputSpec, Renderer, RenderSource } from './render/types.ts';
@@ -34,6 +35,8 @@ export interface MixOptions {
   renderer?: Renderer;
   /** Sees every FFmpeg command (when mix makes its own renderer). */
   onCommand?: (command: string) => void;
+  /** Component codes by output index, for the manifest (engine/codes). */
+  ads?: Readonly<Record<number, AdCodes>>;
 }
 
 export interface MixOutput {
@@ -121,6 +124,7 @@ export async function mix(options: MixOptions): Promise<MixResult> {
       createdAt,
       settings,
       outputs: result.outputs,
+      ...(options.ads ? { ads: options.ads } : {}),
       failed: result.failed.map(({ index, error }) => ({
         index,
         error: { message: error.message, ...(errorCode(error) ? { code: errorCode(error) } : {}) },

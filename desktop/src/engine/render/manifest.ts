@@ -1,6 +1,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RenderSettings } from '@vmp/shared';
+import type { AdCodes } from '../codes/ad.ts';
 import type { OutputResult } from './types.ts';
 import { drawVariation } from './unique-args.ts';
 
@@ -11,6 +12,8 @@ export interface ManifestInput {
   outputs: readonly OutputResult[];
   /** An Error, or its code and message as plain data (what crosses into the worker pool). */
   failed: readonly { index: number; error: { message: string; code?: string } }[];
+  /** Component codes by output index (engine/codes): `components`, `adId`, `adName` per output; one CSV column per component. */
+  ads?: Readonly<Record<number, AdCodes>>;
 }
 
 const CSV_HEADER = [
@@ -37,6 +40,9 @@ export function csvField(value: string | number): string {
 
 export function manifestCsv(input: ManifestInput): string {
   const { settings } = input;
+  const ads = input.ads ?? {};
+  const componentColumns = [...new Set(Object.values(ads).flatMap((a) => Object.keys(a.components)))];
+  const adColumns = Object.keys(ads).length ? ['ad_name', 'ad_id', ...componentColumns] : [];
   const rows = input.outputs.map((o) =>
     [
       o.index + 1,
@@ -51,11 +57,18 @@ export function manifestCsv(input: ManifestInput): string {
       settings.fps,
       settings.audio.mode,
       (o.headlines ?? []).filter((h) => h).join(' | '),
+      ...(adColumns.length
+        ? [
+            ads[o.index]?.adName ?? '',
+            ads[o.index]?.adId ?? '',
+            ...componentColumns.map((k) => ads[o.index]?.components[k] ?? ''),
+          ]
+        : []),
     ]
       .map(csvField)
       .join(','),
   );
-  return `${[CSV_HEADER.join(','), ...rows].join('\r\n')}\r\n`;
+  return `${[[...CSV_HEADER, ...adColumns.map((c) => csvField(c))].join(','), ...rows].join('\r\n')}\r\n`;
 }
 
 export function manifestJson(input: ManifestInput): string {
@@ -72,6 +85,7 @@ export function manifestJson(input: ManifestInput): string {
         seed: o.seed,
         duration: Number(o.duration.toFixed(3)),
         ...(o.headlines ? { headlines: o.headlines } : {}),
+        ...(input.ads?.[o.index] ? input.ads[o.index] : {}),
         // Unique outputs: the exact micro-variation, so a file can be traced or re-made.
         ...(input.settings.strategy === 'unique'
           ? { variation: drawVariation(o.seed, input.settings.variations) }
