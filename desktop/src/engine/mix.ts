@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import type { Combination, RenderSettings } from '@vmp/shared';
+import type { Combination, NearDuplicate, RenderSettings } from '@vmp/shared';
 import type { AdCodes } from './codes/ad.ts';
 import { planFileNames } from './plan-outputs.ts';
+import { checkOutputs, type OutputCheck } from './preflight/after-render.ts';
 import { createRenderer } from './render/renderer.ts';
 import type { OutputPhase, OutputSpec, Renderer, RenderSource } from './render/types.ts';
 
@@ -50,6 +51,10 @@ export interface MixOutput {
 export interface MixResult {
   outputs: MixOutput[];
   failed: { index: number; error: Error }[];
+  /** Pre-flight by output index: outputs made for a placement only. */
+  checks: Record<number, OutputCheck>;
+  /** Pairs of outputs of one placement whose first 3 s look alike. */
+  nearDuplicates: NearDuplicate[];
   manifest: { csv: string; json: string };
 }
 
@@ -118,6 +123,10 @@ export async function mix(options: MixOptions): Promise<MixResult> {
         });
       },
     });
+    // Pre-flight after every render (outputs made for a placement), before the manifest that records it.
+    const checked = specs.some((s) => s.combination.placement)
+      ? await checkOutputs(specs, result.outputs, options.signal)
+      : { checks: {}, nearDuplicates: [] };
     // In the pool: at thousands of outputs the CSV and JSON take long enough to hold up progress and signals.
     const manifest = await renderer.compute('writeManifest', options.outDir, {
       projectName: options.projectName,
@@ -125,6 +134,7 @@ export async function mix(options: MixOptions): Promise<MixResult> {
       settings,
       outputs: result.outputs,
       ...(options.ads ? { ads: options.ads } : {}),
+      ...(Object.keys(checked.checks).length ? { checks: checked.checks } : {}),
       failed: result.failed.map(({ index, error }) => ({
         index,
         error: { message: error.message, ...(errorCode(error) ? { code: errorCode(error) } : {}) },
@@ -140,6 +150,8 @@ export async function mix(options: MixOptions): Promise<MixResult> {
       })),
       failed: result.failed,
       manifest,
+      checks: checked.checks,
+      nearDuplicates: checked.nearDuplicates,
     };
   } finally {
     if (!options.renderer) await renderer.close();

@@ -1,5 +1,6 @@
 import type { Combination, RenderSettings } from '@vmp/shared';
 import { type AdCodes, adCodesFor, type CodeBook } from './codes/index.ts';
+import { expandPlacements, type PlacementSkip } from './placement/index.ts';
 import { type Plan, type PlanInput, planCombinations } from './plan/planner.ts';
 import { dedupeFileNames, outputFileName, outputSeed, shortClipName } from './render/naming.ts';
 
@@ -9,6 +10,8 @@ export interface OutputPlan {
   fileNames: string[];
   /** Per output (same order): its component codes, adName and adId; null without a code book. */
   ads: (AdCodes | null)[];
+  /** Combinations left out of a placement they run too long for (warnings to show). */
+  placementSkipped: PlacementSkip[];
 }
 
 /**
@@ -25,12 +28,21 @@ export function planOutputs(
     codes?: CodeBook;
   },
 ): OutputPlan {
-  const plan = planCombinations(input);
+  const planned = planCombinations(input);
+  // With placements: every combination once per placement (engine/placement); `count` then counts files.
+  const lengths = new Map(
+    (input.mode === 'manual' ? input.groups.flatMap((g) => g.clips) : input.clips).map((c) => [c.id, c.duration]),
+  );
+  const expanded = expandPlacements(planned.combinations, naming.settings, (c) =>
+    c.clipIds.reduce((sum, id) => sum + (lengths.get(id) ?? 0), 0),
+  );
+  const plan = { ...planned, combinations: expanded.combinations, count: expanded.combinations.length };
   const ads = plan.combinations.map((c) => (naming.codes ? adCodesFor(naming.codes, c.clipIds, c.headlines) : null));
   return {
     plan,
     fileNames: planFileNames(naming.projectName, plan.combinations, naming.sourcePaths, naming.settings, ads),
     ads,
+    placementSkipped: expanded.skipped,
   };
 }
 
@@ -54,6 +66,7 @@ export function planFileNames(
       format: settings.format,
       texts: (c.headlines ?? []).filter((h): h is string => !!h),
       ...(ads?.[i] ? { codes: ads[i].adName } : {}),
+      ...(c.placement ? { placement: c.placement } : {}),
     }),
   );
   return dedupeFileNames(names);

@@ -2,6 +2,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RenderSettings } from '@vmp/shared';
 import type { AdCodes } from '../codes/ad.ts';
+import type { OutputCheck } from '../preflight/after-render.ts';
 import type { OutputResult } from './types.ts';
 import { drawVariation } from './unique-args.ts';
 
@@ -14,6 +15,8 @@ export interface ManifestInput {
   failed: readonly { index: number; error: { message: string; code?: string } }[];
   /** Component codes by output index (engine/codes): `components`, `adId`, `adName` per output; one CSV column per component. */
   ads?: Readonly<Record<number, AdCodes>>;
+  /** Pre-flight by output index (engine/preflight): placement, preflight and the text boxes drawn per output. */
+  checks?: Readonly<Record<number, OutputCheck>>;
 }
 
 const CSV_HEADER = [
@@ -43,6 +46,8 @@ export function manifestCsv(input: ManifestInput): string {
   const ads = input.ads ?? {};
   const componentColumns = [...new Set(Object.values(ads).flatMap((a) => Object.keys(a.components)))];
   const adColumns = Object.keys(ads).length ? ['ad_name', 'ad_id', ...componentColumns] : [];
+  const checks = input.checks ?? {};
+  const checkColumns = Object.keys(checks).length ? ['placement', 'preflight'] : [];
   const rows = input.outputs.map((o) =>
     [
       o.index + 1,
@@ -64,11 +69,22 @@ export function manifestCsv(input: ManifestInput): string {
             ...componentColumns.map((k) => ads[o.index]?.components[k] ?? ''),
           ]
         : []),
+      ...(checkColumns.length ? checkCells(checks[o.index]) : []),
     ]
       .map(csvField)
       .join(','),
   );
-  return `${[[...CSV_HEADER, ...adColumns.map((c) => csvField(c))].join(','), ...rows].join('\r\n')}\r\n`;
+  return `${[[...CSV_HEADER, ...adColumns.map((c) => csvField(c)), ...checkColumns].join(','), ...rows].join('\r\n')}\r\n`;
+}
+
+/** placement and "ok" or the failed rules with value and limit ("loudness -9.2 > -14"). */
+function checkCells(check: OutputCheck | undefined): string[] {
+  if (!check) return ['', ''];
+  const { ok, problems } = check.preflight;
+  return [
+    check.placement,
+    ok ? 'ok' : problems.map((p) => `${p.rule} ${p.value ?? '-'} (limit ${p.limit ?? '-'})`).join('; '),
+  ];
 }
 
 export function manifestJson(input: ManifestInput): string {
@@ -86,6 +102,7 @@ export function manifestJson(input: ManifestInput): string {
         duration: Number(o.duration.toFixed(3)),
         ...(o.headlines ? { headlines: o.headlines } : {}),
         ...(input.ads?.[o.index] ? input.ads[o.index] : {}),
+        ...(input.checks?.[o.index] ? input.checks[o.index] : {}),
         // Unique outputs: the exact micro-variation, so a file can be traced or re-made.
         ...(input.settings.strategy === 'unique'
           ? { variation: drawVariation(o.seed, input.settings.variations) }

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import { safeZoneFor } from '@vmp/shared';
 import { CancelledError } from '../errors.ts';
+import { placementSettings } from '../placement/expand.ts';
 import { type Profile, resolveProfile } from '../profiles/profile.ts';
 import { type ClipText, clipTextFor } from '../text/overlay.ts';
 import type { OutputMetadata } from './assemble-args.ts';
@@ -29,7 +31,9 @@ export interface Prepared {
 }
 
 export function prepare(spec: OutputSpec): Prepared {
-  const { combination, settings } = spec;
+  const { combination } = spec;
+  // A placement's canvas, fps and safe zone (engine/placement); without one, the settings' plain format.
+  const settings = placementSettings(spec.settings, combination.placement);
   const byId = new Map(spec.sources.map((s) => [s.id, s]));
   const clips = combination.clipIds.map((id) => {
     const source = byId.get(id);
@@ -67,7 +71,14 @@ export function prepare(spec: OutputSpec): Prepared {
     index: combination.index,
     profile,
     clips,
-    texts: clips.map((clip, k) => clipTextFor(clip.captions, combination.headlines?.[k], settings)),
+    texts: clips.map((clip, k) =>
+      clipTextFor(
+        clip.captions,
+        combination.headlines?.[k],
+        settings,
+        safeZoneFor(combination.placement, settings.format),
+      ),
+    ),
     finalPath,
     partPath: partPathOf(finalPath),
     seed,
