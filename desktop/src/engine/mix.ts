@@ -3,7 +3,9 @@ import type { Combination, NearDuplicate, RenderSettings } from '@vmp/shared';
 import type { AdCodes } from './codes/ad.ts';
 import { planFileNames } from './plan-outputs.ts';
 import { checkOutputs, type OutputCheck } from './preflight/after-render.ts';
+import { type ManifestInput, writeManifest } from './render/manifest.ts';
 import { createRenderer } from './render/renderer.ts';
+import { renderSpecs } from './render/spec.ts';
 import type { OutputPhase, OutputSpec, Renderer, RenderSource } from './render/types.ts';
 
 export interface MixProgress {
@@ -38,6 +40,11 @@ export interface MixOptions {
   onCommand?: (command: string) => void;
   /** Component codes by output index, for the manifest (engine/codes). */
   ads?: Readonly<Record<number, AdCodes>>;
+  /**
+   * Writes manifest.csv/json (default: here). The CLI passes its pool's: at thousands of outputs the CSV and JSON
+   * take long enough to hold up progress and signals.
+   */
+  writeManifest?: (outDir: string, input: ManifestInput) => Promise<{ csv: string; json: string }>;
 }
 
 export interface MixOutput {
@@ -84,15 +91,15 @@ export async function mix(options: MixOptions): Promise<MixResult> {
     options.fileNames ??
     planFileNames(options.projectName, combinations, new Map(options.sources.map((s) => [s.id, s.path])), settings);
   const createdAt = new Date();
-  const specs: OutputSpec[] = combinations.map((combination, k) => ({
+  const specs: OutputSpec[] = renderSpecs({
     projectName: options.projectName,
-    combination,
+    combinations,
+    fileNames: names,
     sources: options.sources,
     settings,
     outDir: options.outDir,
-    fileName: names[k]!,
-    createdAt,
-  }));
+    createdAt: createdAt.toISOString(),
+  });
   const renderer =
     options.renderer ??
     createRenderer({
@@ -127,8 +134,7 @@ export async function mix(options: MixOptions): Promise<MixResult> {
     const checked = specs.some((s) => s.combination.placement)
       ? await checkOutputs(specs, result.outputs, options.signal)
       : { checks: {}, nearDuplicates: [] };
-    // In the pool: at thousands of outputs the CSV and JSON take long enough to hold up progress and signals.
-    const manifest = await renderer.compute('writeManifest', options.outDir, {
+    const manifest = await (options.writeManifest ?? writeManifest)(options.outDir, {
       projectName: options.projectName,
       createdAt,
       settings,

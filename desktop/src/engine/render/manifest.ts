@@ -3,8 +3,8 @@ import { basename, join } from 'node:path';
 import type { RenderSettings } from '@vmp/shared';
 import type { AdCodes } from '../codes/ad.ts';
 import type { OutputCheck } from '../preflight/after-render.ts';
+import { strategyOf } from './strategy/index.ts';
 import type { OutputResult } from './types.ts';
-import { drawVariation } from './unique-args.ts';
 
 export interface ManifestInput {
   projectName: string;
@@ -103,10 +103,7 @@ export function manifestJson(input: ManifestInput): string {
         ...(o.headlines ? { headlines: o.headlines } : {}),
         ...(input.ads?.[o.index] ? input.ads[o.index] : {}),
         ...(input.checks?.[o.index] ? input.checks[o.index] : {}),
-        // Unique outputs: the exact micro-variation, so a file can be traced or re-made.
-        ...(input.settings.strategy === 'unique'
-          ? { variation: drawVariation(o.seed, input.settings.variations) }
-          : {}),
+        ...strategyOf(input.settings).manifestFields(o.seed, input.settings),
       })),
       failed: input.failed.map((f) => ({
         index: f.index,
