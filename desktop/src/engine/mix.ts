@@ -65,17 +65,21 @@ export interface MixResult {
   manifest: { csv: string; json: string };
 }
 
-/** Overall fraction and ETA from per-output fractions. */
+/**
+ * Overall fraction from per-output fractions; ETA from the throughput so far, once `completed` outputs show it
+ * (null before: "estimating…", since early progress is mostly shared normalising).
+ */
 export function overallProgress(
   fractions: ReadonlyMap<number, number>,
   total: number,
   elapsedSeconds: number,
+  completed: number,
 ): { overall: number; etaSeconds: number | null } {
   let sum = 0;
   for (const f of fractions.values()) sum += f;
   const overall = total > 0 ? Math.min(1, sum / total) : 1;
-  const etaSeconds =
-    overall >= 0.02 && overall < 1 ? (elapsedSeconds * (1 - overall)) / overall : overall >= 1 ? 0 : null;
+  if (overall >= 1) return { overall, etaSeconds: 0 };
+  const etaSeconds = completed > 0 && overall > 0 ? (elapsedSeconds * (1 - overall)) / overall : null;
   return { overall, etaSeconds };
 }
 
@@ -118,7 +122,8 @@ export async function mix(options: MixOptions): Promise<MixResult> {
       },
       onProgress: (p) => {
         fractions.set(p.index, p.fraction);
-        const { overall, etaSeconds } = overallProgress(fractions, specs.length, (performance.now() - started) / 1000);
+        const elapsed = (performance.now() - started) / 1000;
+        const { overall, etaSeconds } = overallProgress(fractions, specs.length, elapsed, completed);
         options.onProgress?.({
           index: p.index,
           phase: p.phase,

@@ -328,10 +328,16 @@ export function countPossible(input: PlanInput): PossibleCount {
  * uses each clip within ±1), and k ↦ tuple is a bijection on [0, Q_g) (the shift by floor(k'/L_m) moves
  * to a new residue class mod gcd(Q_m, n_m) each time the lcm cycle repeats). No enumeration: O(groups) per output.
  */
-function manualWalker(sizes: readonly number[], rng: Rng): (k: bigint, out: number[]) => void {
-  // Columns in play order, the first fastest: any prefix spreads over distinct hooks first, then distinct hook→body
-  // pairs (the first n₀·n₁ outputs never repeat one), and headline columns (after the clips) vary last.
-  const order = sizes.map((_, i) => i);
+function manualWalker(
+  sizes: readonly number[],
+  rng: Rng,
+  slow: ReadonlySet<number> = new Set(),
+): (k: bigint, out: number[]) => void {
+  // Clip columns in play order, the first fastest: any prefix spreads over distinct hooks first, then distinct
+  // hook→body pairs (the first n₀·n₁ outputs never repeat one). `slow` columns (headlines) vary slowest: every clip
+  // sequence comes once before any comes with another headline.
+  const all = sizes.map((_, i) => i);
+  const order = [...all.filter((c) => !slow.has(c)), ...rng.shuffled(all.filter((c) => slow.has(c)))];
   const labels = sizes.map((n) => rng.shuffled(Array.from({ length: n }, (_, i) => i)));
   const n = order.map((col) => BigInt(sizes[col]!));
   const qNext: bigint[] = [];
@@ -356,7 +362,7 @@ function manualWalker(sizes: readonly number[], rng: Rng): (k: bigint, out: numb
 function generateManual(space: ManualSpace, count: number, rng: Rng, strict: boolean): number[][] {
   const sizes = space.columns.map((c) => c.length);
   const all = product(sizes);
-  const walk = manualWalker(sizes, rng);
+  const walk = manualWalker(sizes, rng, new Set(space.headlineColumns.map((h) => h.column)));
   const result: number[][] = [];
   const scanLimit = space.rules.length === 0 ? BigInt(count) : min(all, BigInt(Math.max(MAX_SCANNED, count)));
   for (let k = 0n; k < scanLimit && result.length < count; k++) {

@@ -35,6 +35,7 @@ export const uniqueStrategy: RenderStrategy = {
         variation,
         audio,
         metadata: job.metadata,
+        clips: item.clips.map((clip) => normalisePlan(clip.info, item.profile)),
       }),
       durations: [variedFrames(item.frames, variation.speed) / item.profile.fps],
       ...(overlay ? { env: overlay.env } : {}),
