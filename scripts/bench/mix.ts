@@ -20,6 +20,7 @@ import { makeClip } from '../../desktop/test/fixtures/media.ts';
 import { appBench } from './app-queue.ts';
 import { benchFarm } from './farm.ts';
 import { naiveArgs } from './naive.ts';
+import { placementsBench } from './placements.ts';
 import { costLine, measured, ratioLine, seconds } from './report.ts';
 import { captionsCost } from './text.ts';
 
@@ -212,6 +213,7 @@ async function main(): Promise<void> {
     console.log(costLine('  CPU, warm, app / vmp mix (same outputs)', per(warm, 1).cpu, per(appWarm, 1).cpu, '≈ 1'));
   }
   console.log(`Captions burned in while normalising:\n${(await captionsCost(groups[0]!, work)).join('\n')}`);
+  console.log((await placementsBench({ work, sources, combinations: combinations.slice(0, 8) })).join('\n'));
   const outputsWritten = (await readdir(fastDir)).filter((f) => f.endsWith('.mp4')).length;
   console.log(`(${outputsWritten} fast outputs in ${fastDir}; manifest.csv and manifest.json beside them)`);
 }

@@ -49,7 +49,8 @@ export type AudioSettings = z.infer<typeof AudioSettings>;
 export const Loudness = z.enum(['normalize', 'off']);
 export type Loudness = z.infer<typeof Loudness>;
 
-export const DEFAULT_NAME_TEMPLATE = '{project}-{index}-{clips}';
+/** `{codes}` is the ad's component codes (H3-B1-C2-T1); `{placement}` the placement, or the format (9x16) without one. */
+export const DEFAULT_NAME_TEMPLATE = '{project}_{codes}_{placement}';
 
 /** One caption: shown from `start` to `end` seconds of its clip. */
 export const CaptionCue = z
@@ -96,6 +97,11 @@ export const DEFAULT_HEADLINE_STYLE: TextStyle = {
 
 export const RenderSettings = z.object({
   format: OutputFormat.default('9:16'),
+  /**
+   * Placements (shared/placements.ts): each combination is rendered once per placement, in its canvas and safe
+   * zone; empty: one output per combination in `format`.
+   */
+  placements: z.array(z.enum(['tiktok', 'reels', 'shorts', 'feed-4x5', 'feed-1x1', 'youtube-16x9'])).default([]),
   fit: FitMode.default('cover'),
   strategy: Strategy.default('fast'),
   fps: z.number().int().min(1).max(120).default(30),
@@ -198,6 +204,10 @@ export const Combination = z.object({
   clipIds: z.array(z.string()).min(1),
   /** Headline shown over each clip (same positions as clipIds; null: none). Absent: no headlines. */
   headlines: z.array(z.string().nullable()).optional(),
+  /** The placement this output is made for (its canvas, fps and safe zone); absent: the settings' plain format. */
+  placement: z.enum(['tiktok', 'reels', 'shorts', 'feed-4x5', 'feed-1x1', 'youtube-16x9']).optional(),
+  /** With placements: the index of the planned combination this output is one placement of (its ad). */
+  ad: z.number().int().nonnegative().optional(),
 });
 export type Combination = z.infer<typeof Combination>;
 

@@ -78,6 +78,8 @@ export async function mixKeepingDone(
         },
       ],
       manifest: { csv: '', json: '' },
+      checks: {},
+      nearDuplicates: [],
     };
   } finally {
     await renderer.close();

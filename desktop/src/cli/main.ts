@@ -21,6 +21,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     summary: 'show what files hold and whether they can be mixed',
     load: async () => (await import('./probe.ts')).probeCommand,
   },
+  check: {
+    summary: 'check videos against a placement (TikTok, Reels, Shorts, feed, YouTube)',
+    load: async () => (await import('./check.ts')).checkCommand,
+  },
   mix: { summary: 'mix a folder of clips into many videos', load: async () => (await import('./mix.ts')).mixCommand },
   serve: { summary: 'run the app in your browser', load: async () => (await import('./serve.ts')).serveCommand },
   share: {

@@ -1,6 +1,18 @@
 import { availableParallelism, homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { FitMode, Loudness, OutputFormat, RenderSettings, Strategy } from '@vmp/shared';
+import {
+  FitMode,
+  Loudness,
+  type NearDuplicate,
+  OutputFormat,
+  PLACEMENT_NAMES,
+  type PlacementName,
+  type Preflight,
+  parsePlacements,
+  RenderSettings,
+  Strategy,
+} from '@vmp/shared';
+import { adIdOf } from '../engine/codes/ad.ts';
 import { type MixOptions, mix } from '../engine/mix.ts';
 import type { Plan, PlanClip, PlanHeadline, PlanInput } from '../engine/plan/planner.ts';
 import { planOutputs } from '../engine/plan-outputs.ts';
@@ -27,13 +39,16 @@ const USAGE = `Usage: vmp mix <folder> --out <dir> [options]
   --count N                 videos to make (default: every combination, at most 500)
   --seed S                  same seed, same plan (default 1)
   --format 9:16|1:1|4:5|16:9   output shape (default 9:16)
+  --platform <list>         placements, comma-separated: ${PLACEMENT_NAMES.join(', ')}; each combination is
+                            made once per placement (its canvas and safe zone) and checked against it (pre-flight)
   --fit cover|contain|blur  how clips fill the frame (default cover)
   --strategy fast|unique    fast: no re-encode per video; unique: re-encode with small variations (default fast)
   --clips-per-output K      auto mode (default 3)
   --loudness normalize|off  bring every clip to one loudness (-14 LUFS, true peak -1 dBTP) or keep levels (default normalize)
   --concurrency C           FFmpeg processes at once (default: CPU cores)
   --cache-dir <dir>         normalised clips cache (default: $VMP_CACHE_DIR or the user cache folder)
-  --json                    stdout: {"outputs":[{path,sources,duration}],"skipped":[{path,reason}]}
+  --json                    stdout: {"outputs":[{path,sources,duration}],"skipped":[{path,reason}]}; with --platform
+                            each output also has placement, adId and preflight, and the report nearDuplicates
   --farm <url>              render on the farm's "vmp worker"s (redis:// or rediss:// URL) instead of here;
                             --out must be in the shared folder. Each --json output also names its "worker"
   --notify-url <url>        when the run ends, POST a JSON summary there (Slack's {"text"} for hooks.slack.com);
@@ -58,6 +73,8 @@ export interface MixCliOptions {
   watermark?: string | null;
   farm?: string;
   notifyUrl?: string;
+  /** --platform: placements (shared/placements.ts); absent: the plain --format. */
+  placements?: PlacementName[];
 }
 
 function intOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -105,6 +122,7 @@ function parseRaw(args: string[]) {
       json: { type: 'boolean' },
       farm: { type: 'string' },
       'notify-url': { type: 'string' },
+      platform: { type: 'string' },
     },
   });
 }
@@ -135,6 +153,8 @@ export function parseMixArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     json: v.json === true,
     ...(v.farm ? { farm: checkFarmUrl(v.farm) } : {}),
     ...(v['notify-url'] ? { notifyUrl: notifyUrlOption(v['notify-url']) } : {}),
+    // An unknown name is a ValidationError (exit 2) naming it and listing the valid ones.
+    ...(v.platform !== undefined ? { placements: parsePlacements(v.platform) } : {}),
   };
 }
 
@@ -180,8 +200,20 @@ async function farmRenderer(url: string, io: CliIo) {
 }
 
 export interface MixReport {
-  outputs: Array<{ path: string; sources: string[]; duration: number; headline?: string; worker?: string }>;
+  outputs: Array<{
+    path: string;
+    sources: string[];
+    duration: number;
+    headline?: string;
+    worker?: string;
+    placement?: PlacementName;
+    adId?: string;
+    preflight?: Preflight;
+  }>;
   skipped: Array<{ path: string; reason: string }>;
+  /** Combinations not made for a placement they run too long for. */
+  placementSkipped?: Array<{ placement: PlacementName; duration: number; limit: number; message: string }>;
+  nearDuplicates?: NearDuplicate[];
   failed?: Array<{ index: number; error: string }>;
   credits: { mode: JobPayment['mode']; cost: number; charged: number; watermark: string | null };
 }
@@ -267,13 +299,15 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     seed: options.seed,
     clipsPerOutput: options.clipsPerOutput,
     loudness: options.loudness,
+    ...(options.placements ? { placements: options.placements } : {}),
     ...(options.watermark ? { watermark: options.watermark } : {}),
   });
-  const { plan, fileNames } = planOutputs(planInputFor(scanned, byPath, options, headlines), {
+  const { plan, fileNames, ads, placementSkipped } = planOutputs(planInputFor(scanned, byPath, options, headlines), {
     projectName: basename(options.folder),
     settings,
     sourcePaths: new Map(files.map((path) => [path, path])),
   });
+  for (const s of placementSkipped) io.stderr.write(`Warning: ${s.message}\n`);
   const usedIds = new Set(plan.combinations.flatMap((c) => c.clipIds));
   const sources: MixOptions['sources'] = analyses
     .filter((a) => usedIds.has(a.path))
@@ -312,6 +346,8 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
       settings: { ...settings, count: plan.count, watermark: payment.watermark },
       skipped,
       done,
+      ads,
+      placementSkipped,
     };
     let rendered: Awaited<ReturnType<typeof renderMix>>;
     try {
@@ -357,13 +393,18 @@ async function renderMix(
     settings: RenderSettings;
     skipped: Array<{ path: string; reason: string }>;
     done: Awaited<ReturnType<typeof outputsAlreadyDone>>;
+    ads?: ReturnType<typeof planOutputs>['ads'];
+    placementSkipped?: ReturnType<typeof planOutputs>['placementSkipped'];
   },
   completed: (index: number) => void,
 ): Promise<{ code: number; report: MixReport }> {
   const { plan, fileNames, sources, settings, skipped } = job;
   const progress = createProgressReporter(io.stderr);
+  const possible = `${plan.possible.exact ? '' : 'about '}${plan.possible.value}`;
   io.stderr.write(
-    `Making ${plan.count} of ${plan.possible.exact ? '' : 'about '}${plan.possible.value} possible videos (${plan.mode} mode) in ${options.out}\n`,
+    settings.placements.length
+      ? `Making ${plan.count} videos: ${new Set(plan.combinations.map((c) => c.ad)).size} of ${possible} possible combinations × ${settings.placements.join(', ')} (${plan.mode} mode) in ${options.out}\n`
+      : `Making ${plan.count} of ${possible} possible videos (${plan.mode} mode) in ${options.out}\n`,
   );
 
   // --farm: the same mix, rendered by `vmp worker`s through Redis (same plan, progress, hooks and report).
@@ -375,6 +416,7 @@ async function renderMix(
     sources,
     combinations: plan.combinations,
     fileNames,
+    ...(job.ads?.some((a) => a) ? { ads: Object.fromEntries(job.ads.flatMap((a, i) => (a ? [[i, a]] : []))) } : {}),
     settings: { ...settings, count: plan.count },
     outDir: options.out,
     cacheDir: options.cacheDir,
@@ -399,6 +441,14 @@ async function renderMix(
   progress.update({ label: 'Rendering', fraction: 1, done: finished, total, etaSeconds: 0 });
   progress.finish();
 
+  const combinationOf = new Map(plan.combinations.map((c) => [c.index, c]));
+  // One ad, one adId across its placements: the component codes' when the plan has them, else the clips' own.
+  const adIdOfOutput = (index: number) => {
+    const c = combinationOf.get(index);
+    const codes = job.ads?.[index];
+    if (codes) return codes.adId;
+    return c ? adIdOf([...c.clipIds, ...(c.headlines ?? []).map((h) => h ?? '')].join('|')) : undefined;
+  };
   const headlineOf = new Map(
     plan.combinations.flatMap((c) => {
       const shown = c.headlines?.find((h) => h);
@@ -416,13 +466,29 @@ async function renderMix(
           duration: o.duration,
           ...(headline ? { headline } : {}),
           ...(farm ? { worker: farm.workerOf(o.path) } : {}),
+          ...(combinationOf.get(o.index)?.placement
+            ? { placement: combinationOf.get(o.index)!.placement!, adId: adIdOfOutput(o.index)! }
+            : {}),
+          ...(result.checks[o.index] ? { preflight: result.checks[o.index]!.preflight } : {}),
         };
       }),
     skipped: skipped.map((s) => ({ path: resolve(s.path), reason: s.reason })),
+    ...(settings.placements.length
+      ? {
+          placementSkipped: (job.placementSkipped ?? []).map(({ placement, duration, limit, message }) => ({
+            placement,
+            duration,
+            limit,
+            message,
+          })),
+          nearDuplicates: result.nearDuplicates,
+        }
+      : {}),
     ...(result.failed.length ? { failed: result.failed.map((f) => ({ index: f.index, error: f.error.message })) } : {}),
     credits: { mode: 'unlicensed', cost: 0, charged: 0, watermark: settings.watermark ?? null },
   };
   for (const f of result.failed) io.stderr.write(`Video ${f.index + 1} failed: ${f.error.message}\n`);
+  writeChecks(io, report);
   return { code: result.failed.length > 0 ? EXIT_FAILURE : EXIT_OK, report };
 }
 
@@ -437,4 +503,22 @@ function writeReport(options: MixCliOptions, io: CliIo, report: MixReport): void
         `${report.credits.charged ? `; ${report.credits.charged} credit${report.credits.charged === 1 ? '' : 's'} used` : ''}.\n`,
     );
   }
+}
+
+/** Pre-flight and near-duplicates on stderr: each failed rule with its value and limit, each alike pair. */
+function writeChecks(io: CliIo, report: MixReport): void {
+  const checked = report.outputs.filter((o) => o.preflight);
+  if (checked.length === 0) return;
+  const failed = checked.filter((o) => !o.preflight!.ok);
+  io.stderr.write(`Pre-flight: ${checked.length - failed.length} of ${checked.length} videos pass.\n`);
+  for (const o of failed) {
+    io.stderr.write(`  ${basename(o.path)} (${o.placement}):\n`);
+    for (const p of o.preflight!.problems) {
+      io.stderr.write(`    ${p.rule}: ${p.message} [value ${p.value ?? '-'}, limit ${p.limit ?? '-'}]\n`);
+    }
+  }
+  const pairs = report.nearDuplicates ?? [];
+  if (pairs.length) io.stderr.write(`Near-duplicates (first 3 s look alike): ${pairs.length} pair(s)\n`);
+  for (const p of pairs.slice(0, 20)) io.stderr.write(`  ${p.placement}: ${p.a} ~ ${p.b} (distance ${p.distance})\n`);
+  if (pairs.length > 20) io.stderr.write(`  … and ${pairs.length - 20} more (--json lists them all)\n`);
 }

@@ -123,14 +123,22 @@ export function jobHandlers(ctx: CoreContext): AreaHandlers<'plan'> & AreaHandle
       const base = { mode: d.project.mode, seed: d.project.settings.seed };
       try {
         const plan = await ctx.compute('summarisePlan', input);
+        // With placements every combination is one file per placement: the cost counts files.
+        const placements = d.project.settings.placements.length;
         return {
           ...base,
           possible: plan.possible,
           count: plan.count,
           combinations: plan.combinations.slice(0, limit),
           totalDuration: plan.totalDuration,
-          creditCost: plan.creditCost,
-          warnings: [...warnings, ...countWarnings(d.project.settings.count, plan.possible, plan.count)],
+          creditCost: placements ? creditCost(plan.count * placements) : plan.creditCost,
+          warnings: [
+            ...warnings,
+            ...countWarnings(d.project.settings.count, plan.possible, plan.count),
+            ...(placements > 1
+              ? [`${plan.count} combinations × ${placements} placements = ${plan.count * placements} files.`]
+              : []),
+          ],
         };
       } catch (error) {
         // Nothing plannable yet (empty group, too few clips): an empty preview that says why.

@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import type { Combination, RenderSettings } from '@vmp/shared';
+import type { Combination, NearDuplicate, RenderSettings } from '@vmp/shared';
+import type { AdCodes } from './codes/ad.ts';
 import { planFileNames } from './plan-outputs.ts';
+import { checkOutputs, type OutputCheck } from './preflight/after-render.ts';
 import { type ManifestInput, writeManifest } from './render/manifest.ts';
 import { createRenderer } from './render/renderer.ts';
 import { renderSpecs } from './render/spec.ts';
@@ -36,6 +38,8 @@ export interface MixOptions {
   renderer?: Renderer;
   /** Sees every FFmpeg command (when mix makes its own renderer). */
   onCommand?: (command: string) => void;
+  /** Component codes by output index, for the manifest (engine/codes). */
+  ads?: Readonly<Record<number, AdCodes>>;
   /**
    * Writes manifest.csv/json (default: here). The CLI passes its pool's: at thousands of outputs the CSV and JSON
    * take long enough to hold up progress and signals.
@@ -54,6 +58,10 @@ export interface MixOutput {
 export interface MixResult {
   outputs: MixOutput[];
   failed: { index: number; error: Error }[];
+  /** Pre-flight by output index: outputs made for a placement only. */
+  checks: Record<number, OutputCheck>;
+  /** Pairs of outputs of one placement whose first 3 s look alike. */
+  nearDuplicates: NearDuplicate[];
   manifest: { csv: string; json: string };
 }
 
@@ -127,11 +135,17 @@ export async function mix(options: MixOptions): Promise<MixResult> {
         });
       },
     });
+    // Pre-flight after every render (outputs made for a placement), before the manifest that records it.
+    const checked = specs.some((s) => s.combination.placement)
+      ? await checkOutputs(specs, result.outputs, options.signal)
+      : { checks: {}, nearDuplicates: [] };
     const manifest = await (options.writeManifest ?? writeManifest)(options.outDir, {
       projectName: options.projectName,
       createdAt,
       settings,
       outputs: result.outputs,
+      ...(options.ads ? { ads: options.ads } : {}),
+      ...(Object.keys(checked.checks).length ? { checks: checked.checks } : {}),
       failed: result.failed.map(({ index, error }) => ({
         index,
         error: { message: error.message, ...(errorCode(error) ? { code: errorCode(error) } : {}) },
@@ -147,6 +161,8 @@ export async function mix(options: MixOptions): Promise<MixResult> {
       })),
       failed: result.failed,
       manifest,
+      checks: checked.checks,
+      nearDuplicates: checked.nearDuplicates,
     };
   } finally {
     if (!options.renderer) await renderer.close();

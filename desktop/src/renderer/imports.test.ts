@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 // The renderer runs in a browser page under a strict CSP: it may import only these packages (no node:, no core).
 const ALLOWED = [
   /^\.{1,2}\//,
-  /^@vmp\/shared\/(api|errors|media)$/,
+  /^@vmp\/shared\/(api|errors|media|placements)$/,
   /^react$/,
   /^react-dom\/client$/,
   /^zustand$/,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CaptionCue, FitMode, Loudness, MixMode, OutputFormat, Strategy } from '../media.ts';
+import { CaptionCue, FitMode, Loudness, MixMode, OutputFormat, RenderSettings, Strategy } from '../media.ts';
 import {
   AppInfo,
   AppSettings,
@@ -67,6 +67,8 @@ export const RenderSettingsPatch = z
     clipsPerOutput: z.number().int().min(1).max(20),
     nameTemplate: z.string().min(1).max(200),
     loudness: Loudness,
+    /** Placements (shared/placements.ts): each combination once per placement; [] = the plain format. */
+    placements: RenderSettings.shape.placements.unwrap(),
   })
   .partial();
 export type RenderSettingsPatch = z.infer<typeof RenderSettingsPatch>;

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { mapLimit } from '../../util/map-limit.ts';
 import { CancelledError } from '../errors.ts';
+import { placementSettings } from '../placement/expand.ts';
 import { probeFile } from '../probe/probe.ts';
 import { resolveProfile } from '../profiles/profile.ts';
 import { outputSeed } from './naming.ts';
@@ -11,7 +12,7 @@ import type { OutputResult, OutputSpec } from './types.ts';
 
 /** Seconds an output of this spec lasts: its clips' normalised frames, after the unique strategy's speed change. */
 export function expectedDuration(spec: OutputSpec): number | null {
-  const profile = resolveProfile(spec.settings);
+  const profile = resolveProfile(placementSettings(spec.settings, spec.combination.placement));
   const byId = new Map(spec.sources.map((s) => [s.id, s]));
   let frames = 0;
   for (const id of spec.combination.clipIds) {
@@ -34,7 +35,7 @@ export async function existingOutput(spec: OutputSpec, signal?: AbortSignal): Pr
   if (duration === null) return null;
   const stats = await stat(path).catch(() => null);
   if (!stats?.isFile() || stats.size === 0) return null;
-  const profile = resolveProfile(spec.settings);
+  const profile = resolveProfile(placementSettings(spec.settings, spec.combination.placement));
   try {
     const info = await probeFile(path, signal ? { signal } : {});
     if (info.video?.width !== profile.width || info.video?.height !== profile.height) return null;

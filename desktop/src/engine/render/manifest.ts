@@ -1,6 +1,8 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RenderSettings } from '@vmp/shared';
+import type { AdCodes } from '../codes/ad.ts';
+import type { OutputCheck } from '../preflight/after-render.ts';
 import { strategyOf } from './strategy/index.ts';
 import type { OutputResult } from './types.ts';
 
@@ -11,6 +13,10 @@ export interface ManifestInput {
   outputs: readonly OutputResult[];
   /** An Error, or its code and message as plain data (what crosses into the worker pool). */
   failed: readonly { index: number; error: { message: string; code?: string } }[];
+  /** Component codes by output index (engine/codes): `components`, `adId`, `adName` per output; one CSV column per component. */
+  ads?: Readonly<Record<number, AdCodes>>;
+  /** Pre-flight by output index (engine/preflight): placement, preflight and the text boxes drawn per output. */
+  checks?: Readonly<Record<number, OutputCheck>>;
 }
 
 const CSV_HEADER = [
@@ -37,6 +43,11 @@ export function csvField(value: string | number): string {
 
 export function manifestCsv(input: ManifestInput): string {
   const { settings } = input;
+  const ads = input.ads ?? {};
+  const componentColumns = [...new Set(Object.values(ads).flatMap((a) => Object.keys(a.components)))];
+  const adColumns = Object.keys(ads).length ? ['ad_name', 'ad_id', ...componentColumns] : [];
+  const checks = input.checks ?? {};
+  const checkColumns = Object.keys(checks).length ? ['placement', 'preflight'] : [];
   const rows = input.outputs.map((o) =>
     [
       o.index + 1,
@@ -51,11 +62,29 @@ export function manifestCsv(input: ManifestInput): string {
       settings.fps,
       settings.audio.mode,
       (o.headlines ?? []).filter((h) => h).join(' | '),
+      ...(adColumns.length
+        ? [
+            ads[o.index]?.adName ?? '',
+            ads[o.index]?.adId ?? '',
+            ...componentColumns.map((k) => ads[o.index]?.components[k] ?? ''),
+          ]
+        : []),
+      ...(checkColumns.length ? checkCells(checks[o.index]) : []),
     ]
       .map(csvField)
       .join(','),
   );
-  return `${[CSV_HEADER.join(','), ...rows].join('\r\n')}\r\n`;
+  return `${[[...CSV_HEADER, ...adColumns.map((c) => csvField(c)), ...checkColumns].join(','), ...rows].join('\r\n')}\r\n`;
+}
+
+/** placement and "ok" or the failed rules with value and limit ("loudness -9.2 > -14"). */
+function checkCells(check: OutputCheck | undefined): string[] {
+  if (!check) return ['', ''];
+  const { ok, problems } = check.preflight;
+  return [
+    check.placement,
+    ok ? 'ok' : problems.map((p) => `${p.rule} ${p.value ?? '-'} (limit ${p.limit ?? '-'})`).join('; '),
+  ];
 }
 
 export function manifestJson(input: ManifestInput): string {
@@ -72,6 +101,8 @@ export function manifestJson(input: ManifestInput): string {
         seed: o.seed,
         duration: Number(o.duration.toFixed(3)),
         ...(o.headlines ? { headlines: o.headlines } : {}),
+        ...(input.ads?.[o.index] ? input.ads[o.index] : {}),
+        ...(input.checks?.[o.index] ? input.checks[o.index] : {}),
         ...strategyOf(input.settings).manifestFields(o.seed, input.settings),
       })),
       failed: input.failed.map((f) => ({

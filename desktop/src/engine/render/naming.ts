@@ -1,5 +1,6 @@
 import { basename, extname } from 'node:path';
 import { DEFAULT_NAME_TEMPLATE } from '@vmp/shared';
+import { asciiName } from '../codes/ascii-name.ts';
 
 /** Per-output seed: a stable mix of the project seed and the output index (same inputs, same file, every run). */
 export function outputSeed(seed: number, index: number): number {
@@ -46,15 +47,31 @@ export interface NameFields {
   format: string;
   /** Headline(s) shown in this output, for `{text}`. */
   texts?: readonly string[];
+  /** The ad's component codes joined (adName, engine/codes), for `{codes}`. */
+  codes?: string;
+  /** Placement name for `{placement}` (default: the format, "9x16"). */
+  placement?: string;
 }
+
+/** The default before component codes; still what the default template means when a plan has no codes. */
+export const LEGACY_NAME_TEMPLATE = '{project}-{index}-{clips}';
 
 /** `{text}`: the output's headline(s), each cut to 40 characters (sanitised with the rest of the name). */
 export function textForName(texts: readonly string[] | undefined): string {
   return (texts ?? []).map((t) => Array.from(t.trim()).slice(0, 40).join('').trim()).join('_');
 }
 
-/** Expands a template ({project} {index} {clips} {seed} {format} {text}) into a sanitised `.mp4` name. */
+/**
+ * Expands a template ({project} {index} {clips} {seed} {format} {text} {codes} {placement}) into a sanitised `.mp4`
+ * name. The default template gives `{project}_{codes}_{placement}` in ASCII, no spaces, cut only between words.
+ */
 export function outputFileName(template: string | undefined, fields: NameFields): string {
+  const byDefault = !template || template === DEFAULT_NAME_TEMPLATE;
+  if (byDefault && fields.codes) {
+    const project = asciiName(fields.project, 60) || 'video';
+    const placement = asciiName(fields.placement ?? fields.format.replace(':', 'x'), 30);
+    return `${sanitizeFileName(`${project}_${asciiName(fields.codes, 60)}_${placement}`)}.mp4`;
+  }
   const width = Math.max(3, String(Math.max(0, fields.total)).length);
   const values: Record<string, string> = {
     project: fields.project,
@@ -63,8 +80,10 @@ export function outputFileName(template: string | undefined, fields: NameFields)
     seed: String(fields.seed),
     format: fields.format.replace(':', 'x'),
     text: textForName(fields.texts),
+    codes: fields.codes ?? String(fields.index + 1).padStart(width, '0'),
+    placement: fields.placement ?? fields.format.replace(':', 'x'),
   };
-  const expanded = (template || DEFAULT_NAME_TEMPLATE).replace(
+  const expanded = (byDefault ? LEGACY_NAME_TEMPLATE : template).replace(
     /\{(\w+)\}/g,
     (whole, key: string) => values[key] ?? whole,
   );

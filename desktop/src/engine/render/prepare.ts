@@ -1,4 +1,6 @@
+import { safeZoneFor } from '@vmp/shared';
 import { CancelledError } from '../errors.ts';
+import { placementSettings } from '../placement/expand.ts';
 import { type Profile, resolveProfile } from '../profiles/profile.ts';
 import { type ClipText, clipTextFor } from '../text/overlay.ts';
 import type { OutputMetadata } from './assemble-args.ts';
@@ -32,7 +34,9 @@ export interface Prepared {
 }
 
 export function prepare(spec: OutputSpec): Prepared {
-  const { combination, settings } = spec;
+  const { combination } = spec;
+  // A placement's canvas, fps and safe zone (engine/placement); without one, the settings' plain format.
+  const settings = placementSettings(spec.settings, combination.placement);
   const byId = new Map(spec.sources.map((s) => [s.id, s]));
   const clips = combination.clipIds.map((id) => {
     const source = byId.get(id);
@@ -60,7 +64,14 @@ export function prepare(spec: OutputSpec): Prepared {
     profile,
     strategy: strategyOf(settings),
     clips,
-    texts: clips.map((clip, k) => clipTextFor(clip.captions, combination.headlines?.[k], settings)),
+    texts: clips.map((clip, k) =>
+      clipTextFor(
+        clip.captions,
+        combination.headlines?.[k],
+        settings,
+        safeZoneFor(combination.placement, settings.format),
+      ),
+    ),
     finalPath,
     partPath: partPathOf(finalPath),
     seed,

@@ -30,6 +30,7 @@ export async function prepareTextFilter(
   if (!first || events.length === 0) return undefined;
   const ass = buildAss({
     canvas: profile,
+    ...(first.zone ? { zone: first.zone } : {}),
     captionStyle: first.captionStyle,
     headlineStyle: first.headlineStyle,
     events,

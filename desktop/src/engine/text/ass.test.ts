@@ -14,29 +14,25 @@ describe('ASS script', () => {
     expect(assText(['a {\\b1}x', 'b\\N'])).toBe('a \\{\\\u2060b1\\}x\\Nb\\\u2060N');
   });
 
-  it('keeps 9:16 text clear of the bottom 20 % and right 15 %, captions above the watermark', () => {
+  it('places each event where the layout put it (\\an, \\pos), one box drawing behind a boxed headline', () => {
     const ass = buildAss({
       canvas,
       captionStyle: DEFAULT_CAPTION_STYLE,
       headlineStyle: DEFAULT_HEADLINE_STYLE,
       events: clipEvents({ captions: [{ start: 1, end: 2, text: 'Hi' }], headline: 'Top', watermark: 'WM' }, 3),
     });
-    const style = (name: string) =>
-      ass
-        .split('\n')
-        .find((l) => l.startsWith(`Style: ${name},`))!
-        .split(',');
-    const [caption, headline, watermark] = [style('Caption'), style('Headline'), style('Watermark')];
-    // Alignment, MarginL, MarginR, MarginV are fields 18–21.
-    expect(caption.slice(18, 21)).toEqual(['2', '65', '162']);
-    expect(Number(caption[21])).toBeGreaterThan(0.2 * 1920 + Number(watermark[2]));
-    expect(headline[18]).toBe('8');
-    expect(Number(headline[21])).toBe(0.1 * 1920);
-    expect(watermark[18]).toBe('1');
-    expect(Number(watermark[21])).toBe(0.2 * 1920);
-    expect(ass).toContain('Dialogue: 0,0:00:01.00,0:00:02.00,Caption,,0,0,0,,Hi');
-    expect(ass).toContain('Dialogue: 1,0:00:00.00,0:00:03.00,Headline,,0,0,0,,Top');
-    expect(SAFE_ZONES['9:16']).toMatchObject({ bottom: 0.2, right: 0.15 });
+    const dialogue = ass.split('\n').filter((l) => l.startsWith('Dialogue:'));
+    expect(dialogue).toHaveLength(4);
+    expect(dialogue[0]).toMatch(
+      /^Dialogue: 1,0:00:01.00,0:00:02.00,Caption,,0,0,0,,\{\\an2\\pos\(\d+,\d+\)\\fs65\}Hi$/,
+    );
+    expect(dialogue[1]).toMatch(
+      /^Dialogue: 2,0:00:00.00,0:00:03.00,Headline,,0,0,0,,\{\\an7\\pos\(\d+,269\)\\bord0\\shad0.*\\p1\}m 0 0 l /,
+    );
+    expect(dialogue[2]).toMatch(/^Dialogue: 3,.*Headline,,0,0,0,,\{\\an8\\pos\(/);
+    expect(dialogue[3]).toMatch(/^Dialogue: 5,.*Watermark,,0,0,0,,\{\\an1\\pos\(/);
+    expect(ass).toContain('WrapStyle: 2');
+    expect(SAFE_ZONES['9:16']).toMatchObject({ top: 0.14, bottom: 0.35, right: 0.16 });
   });
 
   it('maps clip times onto an output timeline (offset, speed) and cuts at the clip end', () => {

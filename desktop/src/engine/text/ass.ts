@@ -1,5 +1,5 @@
 import type { CaptionCue, TextStyle } from '@vmp/shared';
-import { type Canvas, fontPixels, SAFE_ZONES, watermarkPixels, wrapText } from './layout.ts';
+import { type Canvas, fontPixels, layoutText, SAFE_ZONES, type SafeZone, watermarkPixels } from './layout.ts';
 
 /** Font family every style asks for; glyphs it lacks (Arabic, CJK) come from the other bundled fonts. */
 export const TEXT_FONT = 'Noto Sans';
@@ -37,29 +37,18 @@ export function assText(lines: readonly string[]): string {
   return lines.map((l) => l.replace(/\\/g, '\\\u2060').replace(/[{}]/g, (c) => `\\${c}`)).join('\\N');
 }
 
-interface Layout {
-  alignment: number;
-  marginL: number;
-  marginR: number;
-  marginV: number;
+/** ASS colour override (&HBBGGRR&) and alpha (&HAA&) for `\1c` / `\1a`. */
+function overrideColour(hex: string, alpha: number): string {
+  const bgr = `${hex.slice(5, 7)}${hex.slice(3, 5)}${hex.slice(1, 3)}`.toUpperCase();
+  return `\\1c&H${bgr}&\\1a&H${alpha.toString(16).padStart(2, '0').toUpperCase()}&`;
 }
 
-/** ASS numpad alignment and margins for a position inside the canvas's safe zone. */
-function placement(position: TextStyle['position'], canvas: Canvas, liftBottom: number): Layout {
-  const zone = SAFE_ZONES[canvas.format];
-  const marginL = Math.round(zone.left * canvas.width);
-  const marginR = Math.round(zone.right * canvas.width);
-  if (position === 'top') return { alignment: 8, marginL, marginR, marginV: Math.round(zone.top * canvas.height) };
-  if (position === 'middle') return { alignment: 5, marginL, marginR, marginV: 0 };
-  return { alignment: 2, marginL, marginR, marginV: Math.round(zone.bottom * canvas.height + liftBottom) };
-}
-
-function styleLine(name: string, style: TextStyle, canvas: Canvas, liftBottom: number): string {
-  const size = fontPixels(style, canvas);
-  const place = placement(style.position, canvas, liftBottom);
-  // Outline: white on a dark outline and soft shadow. Box: BorderStyle 3 draws an opaque box in the outline colour.
-  const border = style.box ? 3 : 1;
-  const outline = style.box ? Math.round(size * 0.22) : Math.max(2, Math.round(size * 0.08));
+/**
+ * A style's font, colours and outline. Position comes from the layout (\an, \pos per line), so margins are 0; a boxed
+ * style draws no outline here: the layout's one box behind all its lines is a drawing of its own.
+ */
+function styleLine(name: string, style: TextStyle, size: number, alignment: number): string {
+  const outline = style.box ? 0 : Math.max(2, Math.round(size * 0.08));
   const shadow = style.box ? 0 : Math.max(1, Math.round(size * 0.04));
   return [
     `Style: ${name}`,
@@ -67,7 +56,7 @@ function styleLine(name: string, style: TextStyle, canvas: Canvas, liftBottom: n
     size,
     assColour(style.colour),
     assColour(style.colour),
-    assColour(style.outlineColour, style.box ? 0x40 : 0),
+    assColour(style.outlineColour, 0),
     assColour(style.outlineColour, 0x80),
     -1,
     0,
@@ -77,13 +66,13 @@ function styleLine(name: string, style: TextStyle, canvas: Canvas, liftBottom: n
     100,
     0,
     0,
-    border,
+    1,
     outline,
     shadow,
-    place.alignment,
-    place.marginL,
-    place.marginR,
-    place.marginV,
+    alignment,
+    0,
+    0,
+    0,
     // -1: base direction from the text itself, so right-to-left lines start at the right.
     -1,
   ].join(',');
@@ -91,58 +80,53 @@ function styleLine(name: string, style: TextStyle, canvas: Canvas, liftBottom: n
 
 export interface AssInput {
   canvas: Canvas;
+  /** The placement's safe zone; absent: the plain format's. */
+  zone?: SafeZone;
   captionStyle: TextStyle;
   headlineStyle: TextStyle;
   events: readonly TextEvent[];
 }
 
-/** A complete ASS script drawing the events on a canvas of the output's size (PlayRes = pixels). */
+const STYLE_NAMES = { caption: 'Caption', headline: 'Headline', watermark: 'Watermark' } as const;
+// Layers: box under its text; watermark above all, headline above captions.
+const LAYERS = { caption: 0, headline: 2, watermark: 4 } as const;
+
+/** A complete ASS script drawing the events on a canvas of the output's size (PlayRes = pixels), as laid out. */
 export function buildAss(input: AssInput): string {
   const { canvas } = input;
-  const hasWatermark = input.events.some((e) => e.kind === 'watermark');
-  const wmSize = watermarkPixels(canvas);
-  const lift = hasWatermark ? Math.round(wmSize * 1.6) : 0;
-  const zone = SAFE_ZONES[canvas.format];
-  const watermark: TextStyle = {
-    position: 'lower',
-    size: (wmSize / canvas.width) * 100,
-    colour: '#FFFFFF',
-    outlineColour: '#000000',
-    box: false,
-  };
-  const wmLine = styleLine('Watermark', watermark, canvas, 0).split(',');
-  // Bottom-left corner: the right edge of 9:16 is where the platforms put their buttons.
-  wmLine[18] = '1';
-  const styles = {
-    caption: { name: 'Caption', style: input.captionStyle, lift },
-    headline: { name: 'Headline', style: input.headlineStyle, lift },
-  };
-  const width = (style: TextStyle) =>
-    canvas.width * (1 - zone.left - zone.right) - 2 * fontPixels(style, canvas) * 0.25;
-  const dialogue = input.events.map((e) => {
-    const lines =
-      e.kind === 'watermark'
-        ? [e.text]
-        : wrapText(e.text, fontPixels(styles[e.kind].style, canvas), width(styles[e.kind].style));
-    const name = e.kind === 'watermark' ? 'Watermark' : styles[e.kind].name;
-    // Layers: watermark above all, headline above captions.
-    const layer = e.kind === 'watermark' ? 2 : e.kind === 'headline' ? 1 : 0;
-    return `Dialogue: ${layer},${assTime(e.start)},${assTime(e.end)},${name},,0,0,0,,${assText(lines)}`;
-  });
+  const blocks = layoutText({ ...input, zone: input.zone ?? SAFE_ZONES[canvas.format] });
+  const watermark: TextStyle = { position: 'lower', size: 2, colour: '#FFFFFF', outlineColour: '#000000', box: false };
+  const styles = { caption: input.captionStyle, headline: input.headlineStyle, watermark };
+  const dialogue: string[] = [];
+  for (const b of blocks) {
+    const style = styles[b.kind];
+    const name = STYLE_NAMES[b.kind];
+    const [start, end] = [assTime(b.start), assTime(b.end)];
+    if (b.boxed) {
+      const { x, y, width: w, height: h } = b.box;
+      const fill = overrideColour(style.outlineColour, 0x40);
+      dialogue.push(
+        `Dialogue: ${LAYERS[b.kind]},${start},${end},${name},,0,0,0,,{\\an7\\pos(${x},${y})\\bord0\\shad0${fill}\\p1}m 0 0 l ${w} 0 ${w} ${h} 0 ${h}{\\p0}`,
+      );
+    }
+    const place = `{\\an${b.align}\\pos(${b.anchor.x},${b.anchor.y})\\fs${b.fontSize}}`;
+    dialogue.push(`Dialogue: ${LAYERS[b.kind] + 1},${start},${end},${name},,0,0,0,,${place}${assText(b.lines)}`);
+  }
   return [
     '[Script Info]',
     'ScriptType: v4.00+',
     `PlayResX: ${canvas.width}`,
     `PlayResY: ${canvas.height}`,
-    'WrapStyle: 0',
+    // 2: no wrapping by libass; the layout wrapped every line to the zone.
+    'WrapStyle: 2',
     'ScaledBorderAndShadow: yes',
     'YCbCr Matrix: TV.709',
     '',
     '[V4+ Styles]',
     'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
-    styleLine(styles.caption.name, styles.caption.style, canvas, lift),
-    styleLine(styles.headline.name, styles.headline.style, canvas, lift),
-    wmLine.join(','),
+    styleLine(STYLE_NAMES.caption, input.captionStyle, fontPixels(input.captionStyle, canvas), 2),
+    styleLine(STYLE_NAMES.headline, input.headlineStyle, fontPixels(input.headlineStyle, canvas), 8),
+    styleLine(STYLE_NAMES.watermark, watermark, watermarkPixels(canvas), 1),
     '',
     '[Events]',
     'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CaptionCue, RenderSettings, TextStyle } from '@vmp/shared';
+import type { CaptionCue, RenderSettings, SafeZone, TextStyle } from '@vmp/shared';
 import { BUNDLED_FONTS } from './fonts.ts';
 
 /** Bump when the drawing changes (layout, ASS styles, fonts): cached intermediates with text are re-made. */
@@ -12,6 +12,8 @@ export interface ClipText {
   watermark: string | null;
   captionStyle: TextStyle;
   headlineStyle: TextStyle;
+  /** The placement's safe zone the text is laid out in; absent: the plain format's. */
+  zone?: SafeZone;
 }
 
 /** The text over one clip for these settings, or undefined when there is none (plain intermediate). */
@@ -19,6 +21,7 @@ export function clipTextFor(
   captions: readonly CaptionCue[] | undefined,
   headline: string | null | undefined,
   settings: Pick<RenderSettings, 'captionStyle' | 'headlineStyle' | 'watermark'>,
+  zone?: SafeZone,
 ): ClipText | undefined {
   const text: ClipText = {
     captions: captions ?? [],
@@ -26,6 +29,7 @@ export function clipTextFor(
     watermark: settings.watermark ?? null,
     captionStyle: settings.captionStyle,
     headlineStyle: settings.headlineStyle,
+    ...(zone ? { zone } : {}),
   };
   return text.captions.length || text.headline || text.watermark ? text : undefined;
 }
@@ -41,6 +45,8 @@ export function textKey(text: ClipText): string {
     // Styles only matter for what is drawn with them.
     captionStyle: text.captions.length ? text.captionStyle : null,
     headlineStyle: text.headline ? text.headlineStyle : null,
+    // Two placements of one canvas (TikTok, Reels) draw the same text in different places.
+    zone: text.zone ?? null,
   });
   return createHash('sha256').update(payload).digest('hex').slice(0, 24);
 }

@@ -7,6 +7,7 @@ import { FarmSetting } from './FarmSetting.tsx';
 import { CommitField, Segmented, Slider } from './fields.tsx';
 import { Icon } from './Icon.tsx';
 import { NotifySetting } from './NotifySetting.tsx';
+import { PlacementPicker } from './PlacementPicker.tsx';
 
 const FORMAT_ORDER: OutputFormat[] = ['9:16', '1:1', '4:5', '16:9'];
 const FORMAT_SHORT: Record<OutputFormat, string> = {
@@ -39,6 +40,7 @@ export function SettingsPanel() {
         <h2>Settings</h2>
       </div>
       <div className="settings-scroll">
+        <PlacementPicker />
         <fieldset className="field">
           <legend className="field-label">Format</legend>
           <div className="aspect-tiles">

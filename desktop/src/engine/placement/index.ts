@@ -1,0 +1,1 @@
+export { expandPlacements, type PlacementSkip, placementSettings } from './expand.ts';
