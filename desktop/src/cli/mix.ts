@@ -1,6 +1,7 @@
 import { availableParallelism, homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { FitMode, Loudness, OutputFormat, RenderSettings, Strategy } from '@vmp/shared';
+import type { AdCodes } from '../engine/codes/index.ts';
 import { type MixOptions, mix } from '../engine/mix.ts';
 import type { Plan, PlanClip, PlanHeadline, PlanInput } from '../engine/plan/planner.ts';
 import { planOutputs } from '../engine/plan-outputs.ts';
@@ -10,9 +11,11 @@ import type { ClipAnalysis } from '../engine/validate/analyse.ts';
 import { checkFarmUrl } from '../farm/connection.ts';
 import type { JobPayment, Licensing } from '../licensing/service.ts';
 import { analyseFiles } from './analyse-files.ts';
+import { folderCodeBook, outManifest } from './codes.ts';
 import { type CliCommand, type CliIo, EXIT_FAILURE, EXIT_OK, parseOrUsage, UsageError } from './command.ts';
 import { mixKeepingDone, outputsAlreadyDone } from './disk.ts';
 import { openLicensing } from './licensing.ts';
+import { nextBatchPlan, nextFromOptions } from './next-from.ts';
 import { createProgressReporter } from './progress.ts';
 import { type ScannedFolder, scanMixFolder } from './scan.ts';
 
@@ -32,6 +35,10 @@ const USAGE = `Usage: vmp mix <folder> --out <dir> [options]
   --concurrency C           FFmpeg processes at once (default: CPU cores)
   --cache-dir <dir>         normalised clips cache (default: $VMP_CACHE_DIR or the user cache folder)
   --json                    stdout: {"outputs":[{path,sources,duration}],"skipped":[{path,reason}]}
+  --next-from <csv>         the next batch from a batch's results (Meta / TikTok Ads Manager export; repeatable):
+                            only combinations never run, weighted toward the components that win (see vmp results)
+  --manifest <file>         with --next-from: the manifest.json of the batch the reports are about (required)
+  --map field=column        with --next-from: read a CSV column as a field (see vmp results; repeatable)
   --farm <url>              render on the farm's "vmp worker"s (redis:// or rediss:// URL) instead of here;
                             --out must be in the shared folder. Each --json output also names its "worker"
 
@@ -53,6 +60,10 @@ export interface MixCliOptions {
   /** License watermark (RenderSettings.watermark): set by the licensing code, never by a flag. */
   watermark?: string | null;
   farm?: string;
+  /** --next-from: report CSVs of the batch in `manifest`. */
+  nextFrom?: string[];
+  manifest?: string;
+  map?: string[];
 }
 
 function intOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -99,6 +110,9 @@ function parseRaw(args: string[]) {
       'cache-dir': { type: 'string' },
       json: { type: 'boolean' },
       farm: { type: 'string' },
+      'next-from': { type: 'string', multiple: true },
+      manifest: { type: 'string' },
+      map: { type: 'string', multiple: true },
     },
   });
 }
@@ -107,7 +121,7 @@ function parseRaw(args: string[]) {
 export function parseMixArgs(args: string[], env: NodeJS.ProcessEnv = process.env): MixCliOptions {
   const parsed = parseRaw(args);
   const v = parsed.values;
-  const str = (key: Exclude<keyof typeof v, 'json'>) => v[key];
+  const str = (key: Exclude<keyof typeof v, 'json' | 'next-from' | 'map'>) => v[key];
   if (parsed.positionals.length !== 1) {
     throw new UsageError(parsed.positionals.length ? 'Give exactly one folder to mix.' : 'Give the folder to mix.');
   }
@@ -128,6 +142,7 @@ export function parseMixArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     cacheDir: str('cache-dir') ? resolve(str('cache-dir')!) : defaultCacheDir(env),
     json: v.json === true,
     ...(v.farm ? { farm: checkFarmUrl(v.farm) } : {}),
+    ...nextFromOptions(v['next-from'], v.manifest, v.map),
   };
 }
 
@@ -165,7 +180,9 @@ async function farmRenderer(url: string, io: CliIo) {
 }
 
 export interface MixReport {
-  outputs: Array<{ path: string; sources: string[]; duration: number; headline?: string; worker?: string }>;
+  outputs: Array<
+    { path: string; sources: string[]; duration: number; headline?: string; worker?: string } & Partial<AdCodes>
+  >;
   skipped: Array<{ path: string; reason: string }>;
   failed?: Array<{ index: number; error: string }>;
   credits: { mode: JobPayment['mode']; cost: number; charged: number; watermark: string | null };
@@ -249,11 +266,26 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     loudness: options.loudness,
     ...(options.watermark ? { watermark: options.watermark } : {}),
   });
-  const { plan, fileNames } = planOutputs(planInputFor(scanned, byPath, options, headlines), {
+  // Component codes: kept from earlier batches' manifests, new clips numbered next (cli/codes.ts).
+  const codes = await folderCodeBook(scanned, headlines, [
+    outManifest(options.out),
+    ...(options.manifest ? [options.manifest] : []),
+  ]);
+  const naming = {
     projectName: basename(options.folder),
     settings,
     sourcePaths: new Map(files.map((path) => [path, path])),
-  });
+  };
+  let { plan, fileNames, ads } = planOutputs(planInputFor(scanned, byPath, options, headlines), { ...naming, codes });
+  if (options.nextFrom) {
+    ({ plan, fileNames, ads } = await nextBatchPlan(
+      options,
+      planInputFor(scanned, byPath, options, headlines),
+      codes,
+      naming,
+      io,
+    ));
+  }
   const usedIds = new Set(plan.combinations.flatMap((c) => c.clipIds));
   const sources: MixOptions['sources'] = analyses
     .filter((a) => usedIds.has(a.path))
@@ -288,6 +320,7 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     const job = {
       plan,
       fileNames,
+      ads: Object.fromEntries(plan.combinations.flatMap((c, i) => (ads[i] ? [[c.index, ads[i]]] : []))),
       sources,
       settings: { ...settings, count: plan.count, watermark: payment.watermark },
       skipped,
@@ -322,6 +355,7 @@ async function renderMix(
     settings: RenderSettings;
     skipped: Array<{ path: string; reason: string }>;
     done: Awaited<ReturnType<typeof outputsAlreadyDone>>;
+    ads: Record<number, AdCodes>;
   },
   completed: (index: number) => void,
 ): Promise<{ code: number; report: MixReport }> {
@@ -346,6 +380,7 @@ async function renderMix(
     concurrency: options.concurrency,
     signal: io.signal,
     done: job.done,
+    ads: job.ads,
     onProgress: (p) => {
       if (p.phase === 'done') completed(p.index);
       progress.update({
@@ -379,6 +414,7 @@ async function renderMix(
           sources: o.clipIds.map((id) => resolve(id)),
           duration: o.duration,
           ...(headline ? { headline } : {}),
+          ...(job.ads[o.index] ?? {}),
           ...(farm ? { worker: farm.workerOf(o.path) } : {}),
         };
       }),

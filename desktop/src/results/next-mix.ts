@@ -1,0 +1,101 @@
+import type { Combination, RenderSettings } from '@vmp/shared';
+import { ValidationError } from '@vmp/shared/errors';
+import { type AdCodes, adCodesFor, type CodeBook } from '../engine/codes/index.ts';
+import type { ManualPlanInput, Plan } from '../engine/plan/planner.ts';
+import { planFileNames } from '../engine/plan-outputs.ts';
+import { computeResults } from './compute.ts';
+import { adsOfManifest, readManifestFile } from './manifest-file.ts';
+import { type BatchFactor, planNextBatch } from './next-batch.ts';
+import { readReports } from './read-reports.ts';
+import type { ColumnMapping } from './report.ts';
+
+export interface NextMixInput {
+  input: ManualPlanInput;
+  book: CodeBook;
+  /** manifest.json of the batch the reports are about. */
+  manifest: string;
+  reports: readonly string[];
+  mapping?: ColumnMapping;
+  /** Default: as many as the previous batch had ads. */
+  count?: number;
+  exploration?: number;
+  naming: { projectName: string; settings: RenderSettings; sourcePaths: ReadonlyMap<string, string> };
+}
+
+/**
+ * `vmp mix --next-from`: the next batch from a batch's results, as a plan `vmp mix` renders like any other
+ * (combinations never run, winners weighted by Thompson sampling, see next-batch.ts), plus the lines that explain it.
+ */
+export async function planNextMix(
+  args: NextMixInput,
+): Promise<{ plan: Plan; fileNames: string[]; ads: (AdCodes | null)[]; explain: string[]; unmatched: number }> {
+  const { input, book } = args;
+  const manifest = await readManifestFile(args.manifest);
+  const previous = adsOfManifest(manifest, args.manifest);
+  const { rows } = await readReports(args.reports, args.mapping);
+  const summary = computeResults(rows, previous);
+  const stats = new Map(summary.components.map((c) => [c.code, { clicks: c.clicks, impressions: c.impressions }]));
+
+  const factors: BatchFactor[] = input.groups.map((g, gi) => ({
+    name: g.name,
+    options: g.clips.filter((c) => c.valid !== false).map((c) => ({ key: c.id, code: book.clips[gi]?.[c.id] ?? '' })),
+  }));
+  const headlineGroups = input.groups.flatMap((g, gi) => (g.headlines?.length ? [gi] : []));
+  for (const gi of headlineGroups) {
+    const g = input.groups[gi]!;
+    factors.push({
+      name: `${g.name} headline`,
+      options: g.headlines!.map((h) => ({ key: h.id, code: book.headlines[h.text] ?? '' })),
+    });
+  }
+  const missing = factors.flatMap((f) => f.options.filter((o) => !o.code).map((o) => o.key));
+  if (missing.length) throw new ValidationError(`No component code for ${missing.slice(0, 3).join(', ')}.`);
+
+  const count = args.count ?? previous.length;
+  const batch = planNextBatch({
+    factors,
+    stats,
+    ran: new Set(previous.map((a) => a.adName)),
+    count,
+    seed: input.seed ?? 1,
+    ...(args.exploration === undefined ? {} : { exploration: args.exploration }),
+    ...(input.rules ? { rules: input.rules } : {}),
+  });
+  if (batch.combinations.length === 0) {
+    throw new ValidationError(
+      'Every combination of these clips has been run already (or is ruled out): add clips or headlines for a next batch.',
+    );
+  }
+  const combinations: Combination[] = batch.combinations.map((c, index) => {
+    const clipIds = c.picks.slice(0, input.groups.length).map((p, gi) => factors[gi]!.options[p]!.key);
+    if (!headlineGroups.length) return { index, clipIds };
+    const headlines: (string | null)[] = input.groups.map(() => null);
+    headlineGroups.forEach((gi, hi) => {
+      const g = input.groups[gi]!;
+      const id = factors[input.groups.length + hi]!.options[c.picks[input.groups.length + hi]!]!.key;
+      headlines[gi] = g.headlines!.find((h) => h.id === id)!.text;
+    });
+    return { index, clipIds, headlines };
+  });
+  const ads = combinations.map((c) => adCodesFor(book, c.clipIds, c.headlines));
+  const size = factors.reduce((p, f) => p * BigInt(f.options.length), 1n);
+  const plan: Plan = {
+    mode: 'manual',
+    possible: { value: size, exact: true },
+    count: combinations.length,
+    seed: input.seed ?? 1,
+    combinations,
+  };
+  const fileNames = planFileNames(
+    args.naming.projectName,
+    combinations,
+    args.naming.sourcePaths,
+    args.naming.settings,
+    ads,
+  );
+  const explain = [
+    `Next batch: ${combinations.length} new combination${combinations.length === 1 ? '' : 's'} (${batch.untried ?? 'many'} never run) from ${rows.length} report row${rows.length === 1 ? '' : 's'}${summary.unmatched.length ? `, ${summary.unmatched.length} not matched to an ad` : ''}.`,
+    ...batch.explain,
+  ];
+  return { plan, fileNames, ads, explain, unmatched: summary.unmatched.length };
+}
