@@ -6,6 +6,7 @@ import type { RenderBatchFn } from '../engine/render/types.ts';
 import { chooseSecretBox, type SecretBox } from '../licensing/secret-box.ts';
 import type { JobPayment } from '../licensing/service.ts';
 import { RenderQueue } from '../queue/queue.ts';
+import { ensureCodesQuietly } from '../results/project-codes.ts';
 import { Store } from '../store/store.ts';
 import { type EnginePort, realEngine } from './engine-port.ts';
 import { EventHub } from './events.ts';
@@ -159,6 +160,7 @@ export function createContext(options: CoreOptions): CoreContext {
     warn,
     projectChanged(projectId) {
       store.projects.touch(projectId);
+      ensureCodesQuietly(store, projectId);
       hub.emit({ type: 'project.changed', projectId });
     },
     async close() {

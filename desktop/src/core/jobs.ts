@@ -7,6 +7,7 @@ import { sanitizeFileName } from '../engine/render/naming.ts';
 import type { RenderSource } from '../engine/render/types.ts';
 import type { JobPayment } from '../licensing/service.ts';
 import type { JobDraft } from '../queue/job-draft.ts';
+import { ensureCodes } from '../results/project-codes.ts';
 import { type AreaHandlers, type CoreContext, projectDetail } from './context.ts';
 import { countWarnings, planInputFor } from './plan.ts';
 
@@ -33,6 +34,7 @@ async function startJob(ctx: CoreContext, projectId: string): Promise<Job> {
       projectName: project.name,
       settings: project.settings,
       sourcePaths: new Map(d.clips.map((c) => [c.id, c.path])),
+      codes: ensureCodes(store, projectId),
     },
     Object.fromEntries(d.clips.map((c) => [c.id, c.info?.duration ?? 0])),
   );

@@ -29,7 +29,7 @@ export interface JobDraft {
 /** Plans and names a job's outputs (`planOutputs`, the one way) with each output's length. Runs in the pool. */
 export function draftJob(
   input: PlanInput,
-  naming: { projectName: string; settings: RenderSettings; sourcePaths: ReadonlyMap<string, string> },
+  naming: Parameters<typeof planOutputs>[1],
   durations: Readonly<Record<string, number>>,
 ): JobDraft {
   const { plan, fileNames } = planOutputs(input, naming);

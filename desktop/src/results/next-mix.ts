@@ -3,11 +3,11 @@ import { ValidationError } from '@vmp/shared/errors';
 import { type AdCodes, adCodesFor, type CodeBook } from '../engine/codes/index.ts';
 import type { ManualPlanInput, Plan } from '../engine/plan/planner.ts';
 import { planFileNames } from '../engine/plan-outputs.ts';
-import { computeResults } from './compute.ts';
+import { type AdRef, computeResults } from './compute.ts';
 import { adsOfManifest, readManifestFile } from './manifest-file.ts';
 import { type BatchFactor, planNextBatch } from './next-batch.ts';
 import { readReports } from './read-reports.ts';
-import type { ColumnMapping } from './report.ts';
+import type { ColumnMapping, ReportRow } from './report.ts';
 
 export interface NextMixInput {
   input: ManualPlanInput;
@@ -29,10 +29,50 @@ export interface NextMixInput {
 export async function planNextMix(
   args: NextMixInput,
 ): Promise<{ plan: Plan; fileNames: string[]; ads: (AdCodes | null)[]; explain: string[]; unmatched: number }> {
-  const { input, book } = args;
   const manifest = await readManifestFile(args.manifest);
   const previous = adsOfManifest(manifest, args.manifest);
   const { rows } = await readReports(args.reports, args.mapping);
+  const next = nextBatchFor({
+    input: args.input,
+    book: args.book,
+    previous,
+    rows,
+    count: args.count ?? previous.length,
+    ...(args.exploration === undefined ? {} : { exploration: args.exploration }),
+  });
+  const { input } = args;
+  const combinations = next.combinations;
+  const ads = combinations.map((c) => adCodesFor(args.book, c.clipIds, c.headlines));
+  const plan: Plan = {
+    mode: 'manual',
+    possible: { value: next.possible, exact: true },
+    count: combinations.length,
+    seed: input.seed ?? 1,
+    combinations,
+  };
+  const fileNames = planFileNames(
+    args.naming.projectName,
+    combinations,
+    args.naming.sourcePaths,
+    args.naming.settings,
+    ads,
+  );
+  return { plan, fileNames, ads, explain: next.explain, unmatched: next.unmatched };
+}
+
+/**
+ * The next batch's combinations for a manual plan input (its groups, headlines and rules), the project's code book,
+ * the ads run so far and the report rows about them: shared by `vmp mix --next-from` and the app's Next batch.
+ */
+export function nextBatchFor(args: {
+  input: ManualPlanInput;
+  book: CodeBook;
+  previous: readonly AdRef[];
+  rows: readonly ReportRow[];
+  count: number;
+  exploration?: number;
+}): { combinations: Combination[]; explain: string[]; untried: number | null; possible: bigint; unmatched: number } {
+  const { input, book, previous, rows, count } = args;
   const summary = computeResults(rows, previous);
   const stats = new Map(summary.components.map((c) => [c.code, { clicks: c.clicks, impressions: c.impressions }]));
 
@@ -51,7 +91,6 @@ export async function planNextMix(
   const missing = factors.flatMap((f) => f.options.filter((o) => !o.code).map((o) => o.key));
   if (missing.length) throw new ValidationError(`No component code for ${missing.slice(0, 3).join(', ')}.`);
 
-  const count = args.count ?? previous.length;
   const batch = planNextBatch({
     factors,
     stats,
@@ -77,25 +116,10 @@ export async function planNextMix(
     });
     return { index, clipIds, headlines };
   });
-  const ads = combinations.map((c) => adCodesFor(book, c.clipIds, c.headlines));
-  const size = factors.reduce((p, f) => p * BigInt(f.options.length), 1n);
-  const plan: Plan = {
-    mode: 'manual',
-    possible: { value: size, exact: true },
-    count: combinations.length,
-    seed: input.seed ?? 1,
-    combinations,
-  };
-  const fileNames = planFileNames(
-    args.naming.projectName,
-    combinations,
-    args.naming.sourcePaths,
-    args.naming.settings,
-    ads,
-  );
   const explain = [
     `Next batch: ${combinations.length} new combination${combinations.length === 1 ? '' : 's'} (${batch.untried ?? 'many'} never run) from ${rows.length} report row${rows.length === 1 ? '' : 's'}${summary.unmatched.length ? `, ${summary.unmatched.length} not matched to an ad` : ''}.`,
     ...batch.explain,
   ];
-  return { plan, fileNames, ads, explain, unmatched: summary.unmatched.length };
+  const possible = factors.reduce((p, f) => p * BigInt(f.options.length), 1n);
+  return { combinations, explain, untried: batch.untried, possible, unmatched: summary.unmatched.length };
 }
