@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { creditCost } from '@vmp/shared';
+import { type Combination, creditCost } from '@vmp/shared';
 import type { Job, Project } from '@vmp/shared/api';
 import { AppError, ValidationError } from '@vmp/shared/errors';
 import { sanitizeFileName } from '../engine/render/naming.ts';
@@ -22,7 +22,7 @@ function stamp(at: Date): string {
  * Planning and writing the outputs run in the engine's worker threads: the main thread sees only the draft's count
  * and clip ids, never the outputs themselves.
  */
-async function startJob(ctx: CoreContext, projectId: string): Promise<Job> {
+export async function startJob(ctx: CoreContext, projectId: string, fixed?: Combination[]): Promise<Job> {
   const { store } = ctx;
   const d = projectDetail(ctx, projectId);
   const { project } = d;
@@ -37,6 +37,7 @@ async function startJob(ctx: CoreContext, projectId: string): Promise<Job> {
       codes: ensureCodes(store, projectId),
     },
     Object.fromEntries(d.clips.map((c) => [c.id, c.info?.duration ?? 0])),
+    ...(fixed ? [fixed] : []),
   );
   // Planning ran in a worker thread: the project may have gone meanwhile.
   store.projects.get(projectId);

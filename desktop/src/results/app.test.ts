@@ -111,6 +111,12 @@ describe('results in the app: codes, imports, next batch', () => {
     expect(ran).not.toContain(next.combinations[0]!.adName);
     expect(next.explain[0]).toMatch(/^Next batch: 1 new combination \(1 never run\)/);
     expect(next.explain.some((l) => /^(H1|H2|H9) (kept|dropped): CTR \d\.\d % \[\d\.\d–\d\.\d\]/.test(l))).toBe(true);
+    // Rendered from the app: a job of just that combination, named by its codes.
+    const nextJob = await call(core, 'results.renderNextBatch', { projectId, count: 5 });
+    const made = core.store.outputs.list({ jobId: nextJob.id }).items;
+    expect(made.map((o) => o.path!.split('/').pop())).toEqual([`Ete-Sale_${next.combinations[0]!.adName}_9x16.mp4`]);
+    expect(made[0]!.clipIds).toEqual(next.combinations[0]!.clipIds);
     await call(core, 'jobs.cancel', { jobId: job.id });
+    await call(core, 'jobs.cancel', { jobId: nextJob.id });
   });
 });

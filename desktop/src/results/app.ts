@@ -1,5 +1,7 @@
 import type { ApiHandlers, ColumnMapping, ResultsView } from '@vmp/shared/api';
 import { ValidationError } from '@vmp/shared/errors';
+import type { CoreContext } from '../core/context.ts';
+import { startJob } from '../core/jobs.ts';
 import { planInputFor } from '../core/plan.ts';
 import { adCodesFor } from '../engine/codes/index.ts';
 import type { JobPlanSnapshot } from '../queue/spec.ts';
@@ -12,7 +14,13 @@ import { parseReport } from './report.ts';
 
 type ResultHandlers = Pick<
   ApiHandlers,
-  'codes.list' | 'codes.rename' | 'results.get' | 'results.import' | 'results.removeImport' | 'results.nextBatch'
+  | 'codes.list'
+  | 'codes.rename'
+  | 'results.get'
+  | 'results.import'
+  | 'results.removeImport'
+  | 'results.nextBatch'
+  | 'results.renderNextBatch'
 >;
 
 /** The ads the project has rendered (every output of every job, named by the current codes), one per adName. */
@@ -57,7 +65,7 @@ export function resultsView(store: Store, projectId: string): ResultsView {
 }
 
 /** codes.* and results.*: component codes, imported reports and the next batch, for the app and `vmp serve`. */
-export function resultHandlers(ctx: { store: Store; projectChanged(projectId: string): void }): ResultHandlers {
+export function resultHandlers(ctx: CoreContext): ResultHandlers {
   const { store } = ctx;
   return {
     async 'codes.list'({ projectId }) {
@@ -90,30 +98,7 @@ export function resultHandlers(ctx: { store: Store; projectChanged(projectId: st
       return resultsView(store, projectId);
     },
     async 'results.nextBatch'({ projectId, count, exploration }) {
-      const project = store.projects.get(projectId);
-      if (project.mode !== 'manual') {
-        throw new ValidationError(
-          'The next batch needs a project in groups (hooks, bodies…): results are per component.',
-        );
-      }
-      const detail = {
-        project,
-        clips: store.clips.list(projectId),
-        groups: store.groups.list(projectId),
-        rules: store.rules.list(projectId),
-      };
-      const { input } = planInputFor(detail);
-      if (input.mode !== 'manual') throw new ValidationError('The next batch needs a project in groups.');
-      const book = ensureCodes(store, projectId);
-      const imports = store.results.list(projectId);
-      const next = nextBatchFor({
-        input,
-        book,
-        previous: projectAds(store, projectId),
-        rows: effectiveRows(imports),
-        count,
-        ...(exploration === undefined ? {} : { exploration }),
-      });
+      const { next, book } = planNext(store, projectId, count, exploration);
       return {
         combinations: next.combinations.map((c) => ({
           adName: adCodesFor(book, c.clipIds, c.headlines)?.adName ?? '',
@@ -124,5 +109,36 @@ export function resultHandlers(ctx: { store: Store; projectChanged(projectId: st
         untried: next.untried,
       };
     },
+    async 'results.renderNextBatch'({ projectId, count, exploration }) {
+      const { next } = planNext(store, projectId, count, exploration);
+      return startJob(ctx, projectId, next.combinations);
+    },
   };
+}
+
+/** The next batch of a project from its imports (shared by the preview and the render). */
+function planNext(store: Store, projectId: string, count: number, exploration: number | undefined) {
+  const project = store.projects.get(projectId);
+  if (project.mode !== 'manual') {
+    throw new ValidationError('The next batch needs a project in groups (hooks, bodies…): results are per component.');
+  }
+  const detail = {
+    project,
+    clips: store.clips.list(projectId),
+    groups: store.groups.list(projectId),
+    rules: store.rules.list(projectId),
+  };
+  const { input } = planInputFor(detail);
+  if (input.mode !== 'manual') throw new ValidationError('The next batch needs a project in groups.');
+  const book = ensureCodes(store, projectId);
+  const imports = store.results.list(projectId);
+  const next = nextBatchFor({
+    input,
+    book,
+    previous: projectAds(store, projectId),
+    rows: effectiveRows(imports),
+    count,
+    ...(exploration === undefined ? {} : { exploration }),
+  });
+  return { next, book };
 }

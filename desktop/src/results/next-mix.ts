@@ -1,7 +1,7 @@
 import type { Combination, RenderSettings } from '@vmp/shared';
 import { ValidationError } from '@vmp/shared/errors';
 import { type AdCodes, adCodesFor, type CodeBook } from '../engine/codes/index.ts';
-import type { ManualPlanInput, Plan } from '../engine/plan/planner.ts';
+import type { ManualPlanInput, Plan, PlanInput } from '../engine/plan/planner.ts';
 import { planFileNames } from '../engine/plan-outputs.ts';
 import { type AdRef, computeResults } from './compute.ts';
 import { adsOfManifest, readManifestFile } from './manifest-file.ts';
@@ -122,4 +122,24 @@ export function nextBatchFor(args: {
   ];
   const possible = factors.reduce((p, f) => p * BigInt(f.options.length), 1n);
   return { combinations, explain, untried: batch.untried, possible, unmatched: summary.unmatched.length };
+}
+
+/** A plan of given combinations (the next batch), named the one way (planFileNames), for the app's job draft. */
+export function fixedOutputs(
+  input: PlanInput,
+  naming: { projectName: string; settings: RenderSettings; sourcePaths: ReadonlyMap<string, string>; codes?: CodeBook },
+  combinations: Combination[],
+): { plan: Plan; fileNames: string[]; ads: (AdCodes | null)[] } {
+  const ads = combinations.map((c) => (naming.codes ? adCodesFor(naming.codes, c.clipIds, c.headlines) : null));
+  return {
+    plan: {
+      mode: input.mode,
+      possible: { value: BigInt(combinations.length), exact: false },
+      count: combinations.length,
+      seed: input.seed ?? 1,
+      combinations,
+    },
+    fileNames: planFileNames(naming.projectName, combinations, naming.sourcePaths, naming.settings, ads),
+    ads,
+  };
 }

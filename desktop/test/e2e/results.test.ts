@@ -123,7 +123,15 @@ describe('the Results tab', () => {
     expect(await next.locator('h3').textContent()).toBe('Next batch: 2 new ads');
     expect(await next.textContent()).toMatch(/H[12] (kept|dropped): CTR \d\.\d % \[\d\.\d–\d\.\d\]/);
     await screenshot(page, 'results-next-batch');
-    await api.call('jobs.cancel', { jobId: job.id });
+    // Rendered from the button: a second job of those two ads, and the Renders tab.
+    await next.getByRole('button', { name: 'Render these 2' }).click();
+    await until(
+      async () => (await page.getByRole('tab', { name: 'Renders' }).getAttribute('aria-selected')) === 'true',
+      'the Renders tab',
+    );
+    const jobs = await api.call('jobs.list', { projectId: project.id });
+    expect(jobs).toHaveLength(2);
+    for (const j of jobs) await api.call('jobs.cancel', { jobId: j.id });
     api.close();
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Job } from './entities.ts';
 
 // Results of ad reports (#20) and component codes: schemas of the app API's codes.* and results.* methods.
 
@@ -126,6 +127,11 @@ export const resultsMethods = {
     'Import a Meta / TikTok Ads Manager CSV export (or any CSV with a column mapping). Errors: NOT_CSV, REPORT_COLUMNS_MISSING (details.missing, details.headers).',
   ),
   'results.removeImport': method(ProjectRef.extend({ importId: Id }), ResultsView, 'Forget one import.'),
+  'results.renderNextBatch': method(
+    ProjectRef.extend({ count: z.number().int().min(1).max(1000), exploration: z.number().min(0).max(1).optional() }),
+    Job,
+    'Plan the next batch (as results.nextBatch, same seed) and queue it as a job.',
+  ),
   'results.nextBatch': method(
     ProjectRef.extend({ count: z.number().int().min(1).max(1000), exploration: z.number().min(0).max(1).optional() }),
     NextBatchPreview,

@@ -2,6 +2,7 @@ import type { ColumnMapping, NextBatchPreview, ResultsView as Results } from '@v
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.ts';
 import { ApiError, errorMessage } from '../api/errors.ts';
+import { useUi } from '../stores/ui.ts';
 import { ResultsChart } from './ResultsChart.tsx';
 import { type MissingColumns, ResultsMapping } from './ResultsMapping.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
@@ -133,9 +134,21 @@ export function ResultsView({ projectId }: { projectId: string }) {
             ))}
           </ul>
           <p className="mono">{next.combinations.map((c) => c.adName).join('  ')}</p>
-          <p className="results-note">
-            Render them with <code>vmp mix … --next-from &lt;report.csv&gt; --manifest &lt;manifest.json&gt;</code>.
-          </p>
+          <button
+            type="button"
+            className="button primary"
+            disabled={next.combinations.length === 0}
+            onClick={() =>
+              void api()
+                .call('results.renderNextBatch', { projectId, count })
+                .then(
+                  () => useUi.getState().setTab('renders'),
+                  (e: unknown) => setError(errorMessage(e)),
+                )
+            }
+          >
+            Render these {next.combinations.length}
+          </button>
         </section>
       ) : null}
       {results?.unmatched.length ? (
