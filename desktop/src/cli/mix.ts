@@ -34,7 +34,7 @@ const USAGE = `Usage: vmp mix <folder> --out <dir> [options]
   --loudness normalize|off  bring every clip to one loudness (-14 LUFS, true peak -1 dBTP) or keep levels (default normalize)
   --concurrency C           FFmpeg processes at once (default: CPU cores)
   --cache-dir <dir>         normalised clips cache (default: $VMP_CACHE_DIR or the user cache folder)
-  --json                    stdout: {"outputs":[{path,sources,duration}],"skipped":[{path,reason}]}
+  --json                    stdout: {"outputs":[{path,sources,duration,components,adName,adId}],"skipped":[{path,reason}]}
   --next-from <csv>         the next batch from a batch's results (Meta / TikTok Ads Manager export; repeatable):
                             only combinations never run, weighted toward the components that win (see vmp results)
   --manifest <file>         with --next-from: the manifest.json of the batch the reports are about (required)
