@@ -26,6 +26,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     load: async () => (await import('./check.ts')).checkCommand,
   },
   mix: { summary: 'mix a folder of clips into many videos', load: async () => (await import('./mix.ts')).mixCommand },
+  results: {
+    summary: 'rank hooks, bodies, CTAs from ad reports',
+    load: async () => (await import('./results.ts')).resultsCommand,
+  },
   serve: { summary: 'run the app in your browser', load: async () => (await import('./serve.ts')).serveCommand },
   share: {
     summary: 'upload a file and print an expiring link',

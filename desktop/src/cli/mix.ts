@@ -13,6 +13,7 @@ import {
   Strategy,
 } from '@vmp/shared';
 import { adIdOf } from '../engine/codes/ad.ts';
+import type { AdCodes } from '../engine/codes/index.ts';
 import { type MixOptions, mix } from '../engine/mix.ts';
 import type { Plan, PlanClip, PlanHeadline, PlanInput } from '../engine/plan/planner.ts';
 import { planOutputs } from '../engine/plan-outputs.ts';
@@ -24,9 +25,11 @@ import type { JobPayment, Licensing } from '../licensing/service.ts';
 import { notifyMixEnded } from '../notify/mix-run.ts';
 import { checkNotifyUrl } from '../notify/webhook.ts';
 import { analyseFiles } from './analyse-files.ts';
+import { folderCodeBook, outManifest } from './codes.ts';
 import { type CliCommand, type CliIo, EXIT_FAILURE, EXIT_OK, parseOrUsage, UsageError } from './command.ts';
 import { mixKeepingDone, outputsAlreadyDone } from './disk.ts';
 import { openLicensing } from './licensing.ts';
+import { nextBatchPlan, nextFromOptions } from './next-from.ts';
 import { createProgressReporter } from './progress.ts';
 import { type ScannedFolder, scanMixFolder } from './scan.ts';
 
@@ -47,8 +50,12 @@ const USAGE = `Usage: vmp mix <folder> --out <dir> [options]
   --loudness normalize|off  bring every clip to one loudness (-14 LUFS, true peak -1 dBTP) or keep levels (default normalize)
   --concurrency C           FFmpeg processes at once (default: CPU cores)
   --cache-dir <dir>         normalised clips cache (default: $VMP_CACHE_DIR or the user cache folder)
-  --json                    stdout: {"outputs":[{path,sources,duration}],"skipped":[{path,reason}]}; with --platform
-                            each output also has placement, adId and preflight, and the report nearDuplicates
+  --json                    stdout: {"outputs":[{path,sources,duration,components,adName,adId}],"skipped":[{path,reason}]};
+                            with --platform each output also has placement and preflight, and the report nearDuplicates
+  --next-from <csv>         the next batch from a batch's results (Meta / TikTok Ads Manager export; repeatable):
+                            only combinations never run, weighted toward the components that win (see vmp results)
+  --manifest <file>         with --next-from: the manifest.json of the batch the reports are about (required)
+  --map field=column        with --next-from: read a CSV column as a field (see vmp results; repeatable)
   --farm <url>              render on the farm's "vmp worker"s (redis:// or rediss:// URL) instead of here;
                             --out must be in the shared folder. Each --json output also names its "worker"
   --notify-url <url>        when the run ends, POST a JSON summary there (Slack's {"text"} for hooks.slack.com);
@@ -75,6 +82,10 @@ export interface MixCliOptions {
   notifyUrl?: string;
   /** --platform: placements (shared/placements.ts); absent: the plain --format. */
   placements?: PlacementName[];
+  /** --next-from: report CSVs of the batch in `manifest`. */
+  nextFrom?: string[];
+  manifest?: string;
+  map?: string[];
 }
 
 function intOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -123,6 +134,9 @@ function parseRaw(args: string[]) {
       farm: { type: 'string' },
       'notify-url': { type: 'string' },
       platform: { type: 'string' },
+      'next-from': { type: 'string', multiple: true },
+      manifest: { type: 'string' },
+      map: { type: 'string', multiple: true },
     },
   });
 }
@@ -131,7 +145,7 @@ function parseRaw(args: string[]) {
 export function parseMixArgs(args: string[], env: NodeJS.ProcessEnv = process.env): MixCliOptions {
   const parsed = parseRaw(args);
   const v = parsed.values;
-  const str = (key: Exclude<keyof typeof v, 'json'>) => v[key];
+  const str = (key: Exclude<keyof typeof v, 'json' | 'next-from' | 'map'>) => v[key];
   if (parsed.positionals.length !== 1) {
     throw new UsageError(parsed.positionals.length ? 'Give exactly one folder to mix.' : 'Give the folder to mix.');
   }
@@ -155,6 +169,7 @@ export function parseMixArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     ...(v['notify-url'] ? { notifyUrl: notifyUrlOption(v['notify-url']) } : {}),
     // An unknown name is a ValidationError (exit 2) naming it and listing the valid ones.
     ...(v.platform !== undefined ? { placements: parsePlacements(v.platform) } : {}),
+    ...nextFromOptions(v['next-from'], v.manifest, v.map),
   };
 }
 
@@ -200,16 +215,17 @@ async function farmRenderer(url: string, io: CliIo) {
 }
 
 export interface MixReport {
-  outputs: Array<{
-    path: string;
-    sources: string[];
-    duration: number;
-    headline?: string;
-    worker?: string;
-    placement?: PlacementName;
-    adId?: string;
-    preflight?: Preflight;
-  }>;
+  outputs: Array<
+    {
+      path: string;
+      sources: string[];
+      duration: number;
+      headline?: string;
+      worker?: string;
+      placement?: PlacementName;
+      preflight?: Preflight;
+    } & Partial<AdCodes>
+  >;
   skipped: Array<{ path: string; reason: string }>;
   /** Combinations not made for a placement they run too long for. */
   placementSkipped?: Array<{ placement: PlacementName; duration: number; limit: number; message: string }>;
@@ -302,11 +318,26 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     ...(options.placements ? { placements: options.placements } : {}),
     ...(options.watermark ? { watermark: options.watermark } : {}),
   });
-  const { plan, fileNames, ads, placementSkipped } = planOutputs(planInputFor(scanned, byPath, options, headlines), {
+  // Component codes: kept from earlier batches' manifests, new clips numbered next (cli/codes.ts).
+  const codes = await folderCodeBook(scanned, headlines, [
+    outManifest(options.out),
+    ...(options.manifest ? [options.manifest] : []),
+  ]);
+  const naming = {
     projectName: basename(options.folder),
     settings,
     sourcePaths: new Map(files.map((path) => [path, path])),
-  });
+  };
+  let { plan, fileNames, ads, placementSkipped } = planOutputs(planInputFor(scanned, byPath, options, headlines), { ...naming, codes });
+  if (options.nextFrom) {
+    ({ plan, fileNames, ads } = await nextBatchPlan(
+      options,
+      planInputFor(scanned, byPath, options, headlines),
+      codes,
+      naming,
+      io,
+    ));
+  }
   for (const s of placementSkipped) io.stderr.write(`Warning: ${s.message}\n`);
   const usedIds = new Set(plan.combinations.flatMap((c) => c.clipIds));
   const sources: MixOptions['sources'] = analyses
@@ -342,11 +373,11 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     const job = {
       plan,
       fileNames,
+      ads: Object.fromEntries(plan.combinations.flatMap((c, i) => (ads[i] ? [[c.index, ads[i]]] : []))),
       sources,
       settings: { ...settings, count: plan.count, watermark: payment.watermark },
       skipped,
       done,
-      ads,
       placementSkipped,
     };
     let rendered: Awaited<ReturnType<typeof renderMix>>;
@@ -393,7 +424,7 @@ async function renderMix(
     settings: RenderSettings;
     skipped: Array<{ path: string; reason: string }>;
     done: Awaited<ReturnType<typeof outputsAlreadyDone>>;
-    ads?: ReturnType<typeof planOutputs>['ads'];
+    ads: Record<number, AdCodes>;
     placementSkipped?: ReturnType<typeof planOutputs>['placementSkipped'];
   },
   completed: (index: number) => void,
@@ -416,13 +447,13 @@ async function renderMix(
     sources,
     combinations: plan.combinations,
     fileNames,
-    ...(job.ads?.some((a) => a) ? { ads: Object.fromEntries(job.ads.flatMap((a, i) => (a ? [[i, a]] : []))) } : {}),
     settings: { ...settings, count: plan.count },
     outDir: options.out,
     cacheDir: options.cacheDir,
     concurrency: options.concurrency,
     signal: io.signal,
     done: job.done,
+    ads: job.ads,
     onProgress: (p) => {
       if (p.phase === 'done') completed(p.index);
       progress.update({
@@ -445,7 +476,7 @@ async function renderMix(
   // One ad, one adId across its placements: the component codes' when the plan has them, else the clips' own.
   const adIdOfOutput = (index: number) => {
     const c = combinationOf.get(index);
-    const codes = job.ads?.[index];
+    const codes = job.ads[index];
     if (codes) return codes.adId;
     return c ? adIdOf([...c.clipIds, ...(c.headlines ?? []).map((h) => h ?? '')].join('|')) : undefined;
   };
@@ -465,6 +496,7 @@ async function renderMix(
           sources: o.clipIds.map((id) => resolve(id)),
           duration: o.duration,
           ...(headline ? { headline } : {}),
+          ...(job.ads[o.index] ?? {}),
           ...(farm ? { worker: farm.workerOf(o.path) } : {}),
           ...(combinationOf.get(o.index)?.placement
             ? { placement: combinationOf.get(o.index)!.placement!, adId: adIdOfOutput(o.index)! }

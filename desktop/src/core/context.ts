@@ -6,6 +6,7 @@ import { chooseSecretBox, type SecretBox } from '../licensing/secret-box.ts';
 import type { JobPayment } from '../licensing/service.ts';
 import { type DesktopNotice, startJobNotifier } from '../notify/job-notifier.ts';
 import { RenderQueue } from '../queue/queue.ts';
+import { ensureCodesQuietly } from '../results/project-codes.ts';
 import { Store } from '../store/store.ts';
 import { type ComputeFn, computeInline } from './cpu-tasks.ts';
 import { type EnginePort, type EngineRenderer, realEngine } from './engine-port.ts';
@@ -172,6 +173,7 @@ export function createContext(options: CoreOptions): CoreContext {
     warn,
     projectChanged(projectId) {
       store.projects.touch(projectId);
+      ensureCodesQuietly(store, projectId);
       hub.emit({ type: 'project.changed', projectId });
     },
     async close() {

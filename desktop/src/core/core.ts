@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ApiHandlers, AppSettings } from '@vmp/shared/api';
 import type { RenderQueue } from '../queue/queue.ts';
+import { resultHandlers } from '../results/app.ts';
 import type { Store } from '../store/store.ts';
 import { appHandlers } from './app.ts';
 import { clipHandlers, resumeInterruptedAnalyses } from './clips.ts';
@@ -45,6 +46,7 @@ export function createCore(options: CoreOptions): Core {
     ...groupHandlers(ctx),
     ...jobHandlers(ctx),
     ...outputHandlers(ctx),
+    ...resultHandlers(ctx),
     ...licensing.handlers,
   };
   licensing.attach(ctx);

@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { creditCost } from '@vmp/shared';
+import { type Combination, creditCost } from '@vmp/shared';
 import type { Job, Project } from '@vmp/shared/api';
 import { AppError, ValidationError } from '@vmp/shared/errors';
 import { sanitizeFileName } from '../engine/render/naming.ts';
 import type { RenderSource } from '../engine/render/types.ts';
 import type { JobPayment } from '../licensing/service.ts';
 import type { JobDraft } from '../queue/job-draft.ts';
+import { ensureCodes } from '../results/project-codes.ts';
 import { type AreaHandlers, type CoreContext, projectDetail } from './context.ts';
 import { countWarnings, planInputFor } from './plan.ts';
 
@@ -21,7 +22,7 @@ function stamp(at: Date): string {
  * Planning and writing the outputs run in the engine's worker threads: the main thread sees only the draft's count
  * and clip ids, never the outputs themselves.
  */
-async function startJob(ctx: CoreContext, projectId: string): Promise<Job> {
+export async function startJob(ctx: CoreContext, projectId: string, fixed?: Combination[]): Promise<Job> {
   const { store } = ctx;
   const d = projectDetail(ctx, projectId);
   const { project } = d;
@@ -33,8 +34,10 @@ async function startJob(ctx: CoreContext, projectId: string): Promise<Job> {
       projectName: project.name,
       settings: project.settings,
       sourcePaths: new Map(d.clips.map((c) => [c.id, c.path])),
+      codes: ensureCodes(store, projectId),
     },
     Object.fromEntries(d.clips.map((c) => [c.id, c.info?.duration ?? 0])),
+    ...(fixed ? [fixed] : []),
   );
   // Planning ran in a worker thread: the project may have gone meanwhile.
   store.projects.get(projectId);

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import type { RenderSettings } from '@vmp/shared';
+import type { Combination, RenderSettings } from '@vmp/shared';
 import type { PlanInput } from '../engine/plan/planner.ts';
 import { planOutputs } from '../engine/plan-outputs.ts';
+import { fixedOutputs } from '../results/next-mix.ts';
 import { writeJobToFile } from '../store/job-writer.ts';
 import type { JobPlanSnapshot } from './spec.ts';
 
@@ -29,10 +30,12 @@ export interface JobDraft {
 /** Plans and names a job's outputs (`planOutputs`, the one way) with each output's length. Runs in the pool. */
 export function draftJob(
   input: PlanInput,
-  naming: { projectName: string; settings: RenderSettings; sourcePaths: ReadonlyMap<string, string> },
+  naming: Parameters<typeof planOutputs>[1],
   durations: Readonly<Record<string, number>>,
+  /** These combinations instead of planning (the next batch from results, results/next-mix.ts). */
+  fixed?: Combination[],
 ): JobDraft {
-  const { plan, fileNames } = planOutputs(input, naming);
+  const { plan, fileNames } = fixed ? fixedOutputs(input, naming, fixed) : planOutputs(input, naming);
   const clipIds = new Set<string>();
   const outputs: DraftOutput[] = plan.combinations.map((c, i) => {
     for (const id of c.clipIds) clipIds.add(id);

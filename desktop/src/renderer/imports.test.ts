@@ -10,6 +10,7 @@ const ALLOWED = [
   /^react-dom\/client$/,
   /^zustand$/,
   /^@tanstack\/react-virtual$/,
+  /^recharts$/,
 ];
 const root = new URL('.', import.meta.url).pathname;
 

@@ -133,3 +133,6 @@ export const outputs = sqliteTable(
     index('outputs_project').on(t.projectId, t.status),
   ],
 );
+
+// Results and component codes (#20) live in their own file.
+export * from './schema-results.ts';

@@ -1,10 +1,12 @@
 import { ClipsRepo } from './clips.ts';
+import { CodesRepo } from './codes.ts';
 import { type OpenedDb, openDb } from './db.ts';
 import { GroupsRepo } from './groups.ts';
 import { JobsRepo } from './jobs.ts';
 import { OutputsRepo } from './outputs.ts';
 import { ProjectsRepo } from './projects.ts';
 import type { RepoContext } from './repo.ts';
+import { ResultsRepo } from './results.ts';
 import { RulesRepo } from './rules.ts';
 import { SettingsRepo } from './settings.ts';
 
@@ -26,6 +28,8 @@ export class Store {
   readonly rules: RulesRepo;
   readonly jobs: JobsRepo;
   readonly outputs: OutputsRepo;
+  readonly codes: CodesRepo;
+  readonly results: ResultsRepo;
 
   constructor(opened: OpenedDb) {
     this.opened = opened;
@@ -37,6 +41,8 @@ export class Store {
     this.rules = new RulesRepo(ctx, this.clips);
     this.jobs = new JobsRepo(ctx);
     this.outputs = new OutputsRepo(ctx);
+    this.codes = new CodesRepo(ctx);
+    this.results = new ResultsRepo(ctx);
   }
 
   /** Opens the database in `dataDir` (WAL, migrations applied). */

@@ -17,6 +17,7 @@ import {
   Rule,
 } from './entities.ts';
 import { CreditsStatus, LicenseStatus, SyncStatus } from './licensing.ts';
+import { resultsMethods } from './results.ts';
 
 const Id = z.string().min(1).max(64);
 const ProjectRef = z.object({ projectId: Id });
@@ -227,6 +228,8 @@ export const apiMethods = {
     SyncStatus,
     "Settle a conflict: keep this machine's version or take the other one.",
   ),
+
+  ...resultsMethods,
 
   'dialog.pickClips': method(None, z.array(AbsolutePath), 'Native file picker (Electron only).'),
   'dialog.pickFolder': method(None, AbsolutePath.nullable(), 'Native folder picker (Electron only).'),

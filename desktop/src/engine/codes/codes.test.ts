@@ -6,6 +6,7 @@ describe('component codes', () => {
     expect(groupPrefixes(['Hook', 'Body', 'Call to action'])).toEqual(['H', 'B', 'C']);
     expect(groupPrefixes(['Hooks', 'Intro', 'CTA', 'Outro', 'bodies'])).toEqual(['H', 'G1', 'C', 'G2', 'B']);
     expect(groupPrefixes(['call-to-action', 'Hookline'])).toEqual(['C', 'G1']);
+    expect(groupPrefixes(['1-hook', '02_body', '3 CTA', '10-outro'])).toEqual(['H', 'B', 'C', 'G1']);
   });
 
   it('numbers clips per letter, headlines T1…, and keeps every code for good', () => {

@@ -15,7 +15,8 @@ export const HEADLINE_PREFIX = 'T';
 export const AUTO_PREFIX = 'K';
 
 export function knownLetter(name: string): string | null {
-  const trimmed = name.trim();
+  // Folders are often numbered for their order: "1-hook", "02_body".
+  const trimmed = name.trim().replace(/^\d+[\s._-]*/, '');
   for (const [re, letter] of KNOWN) if (re.test(trimmed)) return letter;
   return null;
 }

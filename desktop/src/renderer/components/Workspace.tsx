@@ -15,12 +15,14 @@ import { Library } from './Library.tsx';
 import { PlanPreviewView } from './PlanPreview.tsx';
 import { modKey } from './ProjectsScreen.tsx';
 import { RendersView } from './RendersView.tsx';
+import { ResultsView } from './ResultsView.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
 
 const TABS: Array<{ id: WorkspaceTab; label: string }> = [
   { id: 'mix', label: 'Mix' },
   { id: 'preview', label: 'Preview' },
   { id: 'renders', label: 'Renders' },
+  { id: 'results', label: 'Results' },
 ];
 
 /** Plans are cheap but not free: re-plan a moment after the last edit. */
@@ -149,10 +151,18 @@ export function Workspace({ projectId }: { projectId: string }) {
             ))}
           </div>
           <div className="tab-panel" id="workspace-tabpanel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
-            {tab === 'mix' ? <GroupsBoard /> : tab === 'preview' ? <PlanPreviewView /> : <RendersView />}
+            {tab === 'mix' ? (
+              <GroupsBoard />
+            ) : tab === 'preview' ? (
+              <PlanPreviewView />
+            ) : tab === 'results' ? (
+              <ResultsView projectId={projectId} />
+            ) : (
+              <RendersView />
+            )}
           </div>
         </section>
-        {tab !== 'renders' ? <SettingsPanel /> : null}
+        {tab !== 'renders' && tab !== 'results' ? <SettingsPanel /> : null}
       </div>
       <input
         ref={fileInput}

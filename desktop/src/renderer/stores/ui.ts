@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type WorkspaceTab = 'mix' | 'preview' | 'renders';
+export type WorkspaceTab = 'mix' | 'preview' | 'renders' | 'results';
 
 export interface DragClip {
   clipId: string;
