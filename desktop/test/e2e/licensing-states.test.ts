@@ -117,15 +117,20 @@ describe('license states against the real server', () => {
     const other = await machine('someone-else', offline);
     expect(other.status()).toMatchObject({ state: 'expired', code: 'WRONG_MACHINE' });
     await other.close();
-    const late = await machine('tamper', { ...offline, now: () => exp + 2 * 3_600_000 });
-    expect(late.status()).toMatchObject({ state: 'expired', code: 'EXPIRED' });
-    expect((await late.beforeJob(2)).mode).toBe('unlicensed');
-    await late.close();
     // The untouched lease, offline and in time: offline grace, jobs render and are recorded for later.
     const fine = await machine('tamper', offline);
     expect((await fine.heartbeat()).state).toBe('offline-grace');
     expect((await fine.beforeJob(2)).mode).toBe('offline');
     expect(await user.balance()).toBe(5);
+    await fine.close();
+    const late = await machine('tamper', { ...offline, now: () => exp + 2 * 3_600_000 });
+    expect(late.status()).toMatchObject({ state: 'expired', code: 'EXPIRED' });
+    expect((await late.beforeJob(2)).mode).toBe('unlicensed');
+    await late.close();
+    // The clock set back to today after that: the lease does not come back.
+    const back = await machine('tamper', offline);
+    expect(back.status()).toMatchObject({ state: 'expired', code: 'CLOCK_ROLLBACK' });
+    await back.close();
   });
 
   it('does not trust a server whose key differs from the one pinned at activation', async () => {
