@@ -19,6 +19,8 @@ export interface LeaseInput {
   issuer: string;
   ttlSeconds: number;
   now?: Date;
+  /** The machine's farm job key (JWK x), vouched for in the lease so farm workers can verify its jobs. */
+  farmKey?: string;
 }
 
 /** The offline grace ends after ttlSeconds, or when the license expires if that comes first. */
@@ -37,6 +39,7 @@ export function signLease(input: LeaseInput, privateKey: KeyObject, kid: string)
     mid: input.machineId,
     typ: input.type,
     feat: LICENSE_FEATURES[input.type],
+    ...(input.farmKey ? { fjk: input.farmKey } : {}),
   })
     .setProtectedHeader({ alg: LEASE_ALG, kid, typ: 'vmp-lease+jwt' })
     .setSubject(input.activationId)

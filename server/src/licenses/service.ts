@@ -1,3 +1,4 @@
+import { farmJobKey } from '@vmp/shared/farm-key';
 import {
   type ActivateRequest,
   ActivationLimitError,
@@ -20,7 +21,7 @@ type Activation = typeof activations.$inferSelect;
 /** A freshly signed lease for this activation and the license's current state. */
 export function issueLease(
   ctx: AppContext,
-  activation: Pick<Activation, 'id' | 'machineId'>,
+  activation: Pick<Activation, 'id' | 'machineId'> & { secret?: string | undefined },
   license: Pick<License, 'id' | 'type' | 'expiresAt'>,
   now = new Date(ctx.leases.now()),
 ): Promise<string> {
@@ -34,6 +35,7 @@ export function issueLease(
       issuer: ctx.config.issuer,
       ttlSeconds: ctx.config.leaseTtlSeconds,
       now,
+      ...(activation.secret ? { farmKey: farmJobKey(activation.secret).x } : {}),
     },
     ctx.keys.leaseSigningKey,
     ctx.keys.kid,
@@ -111,7 +113,7 @@ export async function validate(ctx: AppContext, machine: MachineIdentity, appVer
   const { license } = machine;
   const facts = leaseFacts(machine, `${ctx.config.issuer} ${ctx.config.leaseTtlSeconds} ${ctx.keys.kid}`);
   const lease = await ctx.leases.lease(machine.activationId, facts, (now) =>
-    issueLease(ctx, { id: machine.activationId, machineId: machine.machineId }, license, now),
+    issueLease(ctx, { id: machine.activationId, machineId: machine.machineId, secret: machine.secret }, license, now),
   );
   return {
     lease,

@@ -56,6 +56,8 @@ export const LeaseClaims = z.object({
   iat: z.number(),
   exp: z.number(),
   iss: z.string(),
+  /** Public half (JWK x) of the machine's render-farm job key (shared/src/farm-key.ts); workers verify jobs with it. */
+  fjk: z.string().optional(),
 });
 export type LeaseClaims = z.infer<typeof LeaseClaims>;
 
