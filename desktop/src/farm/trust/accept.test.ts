@@ -1,0 +1,109 @@
+import { RenderSettings } from '@vmp/shared';
+import { UNLICENSED_WATERMARK } from '@vmp/shared/api';
+import { describe, expect, it } from 'vitest';
+import type { FarmBatch } from '../payload.ts';
+import { acceptFarmJob } from './accept.ts';
+import { sealJob } from './envelope.ts';
+import { farmJobSigner } from './signer.ts';
+import { testLicensingServer } from './testing.ts';
+
+const server = testLicensingServer();
+const SECRET = 'machine-secret-accept';
+const HASH = 'a1'.repeat(32);
+
+function batch(): FarmBatch {
+  return {
+    version: 1,
+    runId: 'mabc123de4f5',
+    projectName: 'Spring sale',
+    outDir: '/share/out',
+    createdAt: new Date('2026-01-01T00:00:00Z').toISOString(),
+    settings: RenderSettings.parse({ watermark: null }),
+    sources: [
+      {
+        id: 'clip-1',
+        path: '/share/clips/a.mp4',
+        hash: HASH,
+        info: {
+          container: 'mov,mp4,m4a,3gp,3g2,mj2',
+          duration: 2,
+          size: 1000,
+          video: {
+            codec: 'hevc',
+            codedWidth: 1920,
+            codedHeight: 1080,
+            width: 1920,
+            height: 1080,
+            rotation: 0,
+            sar: '1:1',
+            fps: 30,
+            vfr: false,
+            pixFmt: 'yuv420p10le',
+            colorSpace: 'bt2020nc',
+            colorTransfer: 'arib-std-b67',
+            colorPrimaries: 'bt2020',
+            colorRange: 'tv',
+            fieldOrder: 'progressive',
+          },
+          audio: { codec: 'aac', channels: 2, sampleRate: 48000 },
+        },
+      },
+    ],
+    outputs: [{ combination: { index: 0, clipIds: ['clip-1'], headlines: ['SALE {today}'] }, fileName: 'sale-1.mp4' }],
+    submitter: 'studio-mac:4242',
+  };
+}
+
+const licensed = async () => farmJobSigner({ lease: await server.lease(SECRET), machineSecret: SECRET });
+
+describe('acceptFarmJob', () => {
+  it('accepts what the app makes; a licensed job keeps its settings, an unlicensed one gets the watermark', async () => {
+    const a = await acceptFarmJob(await sealJob(batch(), await licensed()), server.jwks);
+    expect(a.trust.licensed).toBe(true);
+    expect(a.batch.settings.watermark).toBeNull();
+    const u = await acceptFarmJob(await sealJob(batch(), farmJobSigner(null)), server.jwks);
+    expect(u.trust.licensed).toBe(false);
+    expect(u.batch.settings.watermark).toBe(UNLICENSED_WATERMARK);
+    expect(u.batch.outputs).toEqual(batch().outputs);
+  });
+
+  const hostile: [string, (b: FarmBatch) => void, RegExp][] = [
+    [
+      'a filter graph in the colour space (the reported injection)',
+      (b) => {
+        b.sources[0]!.info.video!.colorSpace = '709,signalstats,metadata=mode=print:file=/any/path,zscale=min=709';
+      },
+      /sources\.0\.info\.video\.colorSpace/,
+    ],
+    [
+      'a colour transfer nobody knows',
+      (b) => void (b.sources[0]!.info.video!.colorTransfer = 'smpte2084:x'),
+      /colorTransfer/,
+    ],
+    ['a pixel format with options', (b) => void (b.sources[0]!.info.video!.pixFmt = 'yuv420p,drawtext'), /pixFmt/],
+    ['a sample aspect with a graph', (b) => void (b.sources[0]!.info.video!.sar = '1:1[x];[x]null'), /sar/],
+    ['a frame rate out of range', (b) => void (b.sources[0]!.info.video!.fps = 1e12), /fps/],
+    [
+      'a traversal in the hash (the reported overwrite)',
+      (b) => void (b.sources[0]!.hash = 'x/../../../victim2'),
+      /hash/,
+    ],
+    ['an upper-case hash', (b) => void (b.sources[0]!.hash = HASH.toUpperCase()), /hash/],
+    ['a relative clip path', (b) => void (b.sources[0]!.path = 'clips/a.mp4'), /path/],
+    ['a folder in the file name', (b) => void (b.outputs[0]!.fileName = '../../etc/cron.d/x'), /fileName/],
+    ['a hidden file name', (b) => void (b.outputs[0]!.fileName = '.vmp-farm'), /fileName/],
+    ['NUL in the watermark', (b) => void (b.settings.watermark = 'ok\u0000hidden'), /watermark/],
+    ['an output naming a clip the job lacks', (b) => void (b.outputs[0]!.combination.clipIds = ['other']), /clipIds/],
+    ['a key the worker does not know', (b) => void Object.assign(b, { command: 'rm -rf /' }), /command/],
+    ['an unknown audio mode', (b) => void Object.assign(b.settings.audio, { mode: 'pipe' }), /audio\.mode/],
+    ['a relative music path', (b) => void Object.assign(b.settings.audio, { musicPath: '../music.mp3' }), /musicPath/],
+  ];
+  it.each(hostile)('refuses %s, naming the field', async (_what, change, field) => {
+    const bad = batch();
+    change(bad);
+    for (const signer of [await licensed(), farmJobSigner(null)]) {
+      const refused = acceptFarmJob(await sealJob(bad, signer), server.jwks);
+      await expect(refused).rejects.toMatchObject({ code: 'FARM_JOB_INVALID', message: expect.stringMatching(field) });
+    }
+  });
+});
