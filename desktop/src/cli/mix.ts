@@ -8,6 +8,7 @@ import { clipVideoDuration } from '../engine/profiles/profile.ts';
 import { loadCaptions, loadHeadlines } from '../engine/text/load.ts';
 import type { ClipAnalysis } from '../engine/validate/analyse.ts';
 import { checkFarmUrl } from '../farm/connection.ts';
+import type { FarmSigningMaterial } from '../farm/trust/signer.ts';
 import type { JobPayment, Licensing } from '../licensing/service.ts';
 import { analyseFiles } from './analyse-files.ts';
 import { type CliCommand, type CliIo, EXIT_FAILURE, EXIT_OK, parseOrUsage, UsageError } from './command.ts';
@@ -159,9 +160,11 @@ export function planInputFor(
   return { mode: 'auto', clips: scanned.files.map(clipOf), clipsPerOutput: options.clipsPerOutput, ...common };
 }
 
-async function farmRenderer(url: string, io: CliIo) {
+async function farmRenderer(url: string, io: CliIo, signing: FarmSigningMaterial | null) {
   const { createFarmRenderer } = await import('../farm/submitter.ts');
-  return createFarmRenderer({ url, log: (line) => io.stderr.write(`${line}\n`) });
+  const { farmJobSigner } = await import('../farm/trust/signer.ts');
+  const signer = farmJobSigner(signing);
+  return createFarmRenderer({ url, log: (line) => io.stderr.write(`${line}\n`), signer: () => signer });
 }
 
 export interface MixReport {
@@ -292,6 +295,7 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
       settings: { ...settings, count: plan.count, watermark: payment.watermark },
       skipped,
       done,
+      farmSigning: licensing.farmSigningMaterial(),
     };
     let rendered: Awaited<ReturnType<typeof renderMix>>;
     try {
@@ -322,6 +326,8 @@ async function renderMix(
     settings: RenderSettings;
     skipped: Array<{ path: string; reason: string }>;
     done: Awaited<ReturnType<typeof outputsAlreadyDone>>;
+    /** Signs farm jobs as this licensed machine's (farm/trust); null: unlicensed. */
+    farmSigning?: FarmSigningMaterial | null;
   },
   completed: (index: number) => void,
 ): Promise<{ code: number; report: MixReport }> {
@@ -332,7 +338,7 @@ async function renderMix(
   );
 
   // --farm: the same mix, rendered by `vmp worker`s through Redis (same plan, progress, hooks and report).
-  const farm = options.farm ? await farmRenderer(options.farm, io) : undefined;
+  const farm = options.farm ? await farmRenderer(options.farm, io, job.farmSigning ?? null) : undefined;
   const render = (o: Parameters<typeof mixKeepingDone>[1]) =>
     farm ? mix({ ...o, renderer: farm }) : mixKeepingDone(io, o);
   const result = await render({

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ApiHandlers, AppSettings, Job, Output } from '@vmp/shared/api';
 import { type ComputeFn, computeInline } from '../engine/pool/cpu-tasks.ts';
 import type { RenderBatchFn } from '../engine/render/types.ts';
+import { type FarmSigningMaterial, farmJobSigner } from '../farm/trust/signer.ts';
 import { chooseSecretBox, type SecretBox } from '../licensing/secret-box.ts';
 import type { JobPayment } from '../licensing/service.ts';
 import { RenderQueue } from '../queue/queue.ts';
@@ -27,6 +28,8 @@ export interface CreditsPort {
   jobAbandoned?(payment: JobPayment): Promise<void>;
   /** Before `outputs` failed or cancelled outputs of a job render again; refuses when they cannot be paid. */
   beforeRetry?(jobId: string, outputs: number): Promise<void>;
+  /** What signs render-farm jobs as this licensed machine's (farm/trust); null or absent: unlicensed. */
+  farmSigningMaterial?(): Promise<FarmSigningMaterial | null>;
 }
 
 export interface CoreOptions {
@@ -119,6 +122,7 @@ export function createContext(options: CoreOptions): CoreContext {
           ...(options.commandLog ? { onCommand: commandLogger(options.commandLog) } : {}),
         }),
     farmUrl: () => farm.connectUrl(settings().farmUrl),
+    farmSigner: async () => farmJobSigner((await options.credits?.farmSigningMaterial?.()) ?? null),
     // The queue view shows "Rendering on host:pid" from these events.
     onWorker: (path, worker) => {
       for (const output of store.outputs.recordWorker(path, worker)) hub.emit({ type: 'output.updated', output });

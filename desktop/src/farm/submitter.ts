@@ -15,6 +15,7 @@ import { batchJobId, FARM_JOB_NAME, FARM_PAYLOAD_VERSION, type FarmBatch, worker
 import { STAGING_FOLDER } from './publish.ts';
 import { type FarmOutputResult, FarmRunTracker } from './run-tracker.ts';
 import { farmSettings } from './settings.ts';
+import { type FarmJobSigner, sealJob, unlicensedSigner } from './trust/envelope.ts';
 
 export interface FarmRendererOptions {
   /** redis:// or rediss:// URL of the farm. */
@@ -24,6 +25,11 @@ export interface FarmRendererOptions {
   batchSize?: number;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Signs each job (farm/trust): asked at every submission, as the licence may change. Default: unlicensed
+   * (workers put the watermark on every output).
+   */
+  signer?: () => FarmJobSigner | Promise<FarmJobSigner>;
 }
 
 /**
@@ -68,6 +74,8 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
   const settings = farmSettings(env);
   // Checked now, so a bad URL fails before any work.
   const connection = farmConnection(options.url, env);
+  const ownSigner = options.signer ? undefined : unlicensedSigner();
+  const signer = async (): Promise<FarmJobSigner> => (options.signer ? options.signer() : ownSigner!);
 
   async function renderBatch(
     specs: readonly OutputSpec[],
@@ -204,10 +212,12 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
 
     try {
       await Promise.all([events.waitUntilReady(), queue.waitUntilReady()]);
+      const signing = await signer();
+      const sealed = await Promise.all(batches.map((b) => sealJob(b.data, signing)));
       await queue.addBulk(
-        batches.map((b) => ({
+        batches.map((b, k) => ({
           name: FARM_JOB_NAME,
-          data: b.data,
+          data: sealed[k],
           opts: {
             jobId: b.id,
             attempts: settings.attempts,

@@ -67,40 +67,39 @@ describe('acceptFarmJob', () => {
     expect(u.batch.outputs).toEqual(batch().outputs);
   });
 
-  const hostile: [string, (b: FarmBatch) => void, RegExp][] = [
+  const video = ['sources', 0, 'info', 'video'];
+  const hostile: [string, (string | number)[], unknown, RegExp][] = [
     [
       'a filter graph in the colour space (the reported injection)',
-      (b) => {
-        b.sources[0]!.info.video!.colorSpace = '709,signalstats,metadata=mode=print:file=/any/path,zscale=min=709';
-      },
+      [...video, 'colorSpace'],
+      '709,signalstats,metadata=mode=print:file=/any/path,zscale=min=709',
       /sources\.0\.info\.video\.colorSpace/,
     ],
-    [
-      'a colour transfer nobody knows',
-      (b) => void (b.sources[0]!.info.video!.colorTransfer = 'smpte2084:x'),
-      /colorTransfer/,
-    ],
-    ['a pixel format with options', (b) => void (b.sources[0]!.info.video!.pixFmt = 'yuv420p,drawtext'), /pixFmt/],
-    ['a sample aspect with a graph', (b) => void (b.sources[0]!.info.video!.sar = '1:1[x];[x]null'), /sar/],
-    ['a frame rate out of range', (b) => void (b.sources[0]!.info.video!.fps = 1e12), /fps/],
-    [
-      'a traversal in the hash (the reported overwrite)',
-      (b) => void (b.sources[0]!.hash = 'x/../../../victim2'),
-      /hash/,
-    ],
-    ['an upper-case hash', (b) => void (b.sources[0]!.hash = HASH.toUpperCase()), /hash/],
-    ['a relative clip path', (b) => void (b.sources[0]!.path = 'clips/a.mp4'), /path/],
-    ['a folder in the file name', (b) => void (b.outputs[0]!.fileName = '../../etc/cron.d/x'), /fileName/],
-    ['a hidden file name', (b) => void (b.outputs[0]!.fileName = '.vmp-farm'), /fileName/],
-    ['NUL in the watermark', (b) => void (b.settings.watermark = 'ok\u0000hidden'), /watermark/],
-    ['an output naming a clip the job lacks', (b) => void (b.outputs[0]!.combination.clipIds = ['other']), /clipIds/],
-    ['a key the worker does not know', (b) => void Object.assign(b, { command: 'rm -rf /' }), /command/],
-    ['an unknown audio mode', (b) => void Object.assign(b.settings.audio, { mode: 'pipe' }), /audio\.mode/],
-    ['a relative music path', (b) => void Object.assign(b.settings.audio, { musicPath: '../music.mp3' }), /musicPath/],
+    ['a colour transfer nobody knows', [...video, 'colorTransfer'], 'smpte2084:x', /colorTransfer/],
+    ['a pixel format with options', [...video, 'pixFmt'], 'yuv420p,drawtext', /pixFmt/],
+    ['a sample aspect with a graph', [...video, 'sar'], '1:1[x];[x]null', /sar/],
+    ['a frame rate out of range', [...video, 'fps'], 1e12, /fps/],
+    ['a traversal in the hash (the reported overwrite)', ['sources', 0, 'hash'], 'x/../../../victim2', /hash/],
+    ['an upper-case hash', ['sources', 0, 'hash'], HASH.toUpperCase(), /hash/],
+    ['a relative clip path', ['sources', 0, 'path'], 'clips/a.mp4', /path/],
+    ['a folder in the file name', ['outputs', 0, 'fileName'], '../../etc/cron.d/x', /fileName/],
+    ['a hidden file name', ['outputs', 0, 'fileName'], '.vmp-farm', /fileName/],
+    ['NUL in the watermark', ['settings', 'watermark'], 'ok\u0000hidden', /watermark/],
+    ['an output naming a clip the job lacks', ['outputs', 0, 'combination', 'clipIds'], ['other'], /clipIds/],
+    ['a key the worker does not know', ['command'], 'rm -rf /', /command/],
+    ['an unknown audio mode', ['settings', 'audio', 'mode'], 'pipe', /audio\.mode/],
+    ['a relative music path', ['settings', 'audio', 'musicPath'], '../music.mp3', /musicPath/],
   ];
-  it.each(hostile)('refuses %s, naming the field', async (_what, change, field) => {
-    const bad = batch();
-    change(bad);
+  /** Sets `value` at `path` inside a batch (what an attacker edits in the job). */
+  function patched(path: (string | number)[], value: unknown): unknown {
+    const bad = batch() as unknown as Record<string | number, unknown>;
+    let at = bad;
+    for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
+    at[path[path.length - 1]!] = value;
+    return bad;
+  }
+  it.each(hostile)('refuses %s, naming the field', async (_what, path, value, field) => {
+    const bad = patched(path, value);
     for (const signer of [await licensed(), farmJobSigner(null)]) {
       const refused = acceptFarmJob(await sealJob(bad, signer), server.jwks);
       await expect(refused).rejects.toMatchObject({ code: 'FARM_JOB_INVALID', message: expect.stringMatching(field) });

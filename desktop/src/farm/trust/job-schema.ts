@@ -13,15 +13,13 @@ import { FARM_PAYLOAD_VERSION } from '../payload.ts';
 /**
  * The farm job as a worker accepts it: every field that can reach an FFmpeg argument, a file name or a cache key
  * is an enum, a number in range, a hash, a path (checked against the roots later) or text with no control
- * characters (drawn through libass, escaped there). Unknown keys are refused, not dropped: a job this worker does
- * not fully understand is not rendered.
+ * characters (drawn through libass, escaped there). Unknown keys at the top are refused (a job of another shape is
+ * not rendered); unknown keys inside are dropped, so they never reach the renderer.
  */
 
 // C0 and C1 controls and DEL: never in a name, path or line of text (NUL cuts strings short in C code).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // Captions may break lines; nothing else.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
 const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 const text = (max: number) =>
@@ -50,7 +48,7 @@ const seconds = z
   .max(7 * 86_400);
 const pixels = z.number().int().min(0).max(32_768);
 
-export const StrictMediaInfo = z.strictObject({
+export const StrictMediaInfo = z.object({
   container: FfNames,
   duration: z
     .number()
@@ -58,7 +56,7 @@ export const StrictMediaInfo = z.strictObject({
     .max(7 * 86_400),
   size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   video: z
-    .strictObject({
+    .object({
       codec: FfName,
       codedWidth: pixels,
       codedHeight: pixels,
@@ -79,7 +77,7 @@ export const StrictMediaInfo = z.strictObject({
     })
     .nullable(),
   audio: z
-    .strictObject({
+    .object({
       codec: FfName,
       channels: z.number().int().min(0).max(64),
       sampleRate: z.number().int().min(0).max(768_000),
@@ -90,7 +88,7 @@ export const StrictMediaInfo = z.strictObject({
 });
 
 const StrictCue = z
-  .strictObject({
+  .object({
     start: z
       .number()
       .nonnegative()
@@ -107,7 +105,7 @@ const StrictCue = z
   })
   .refine((cue) => cue.end > cue.start, { message: 'must end after it starts', path: ['end'] });
 
-export const StrictFarmSource = z.strictObject({
+export const StrictFarmSource = z.object({
   id: text(4096).min(1),
   path: SubmittedPath,
   hash: z.string().regex(CONTENT_HASH_PATTERN, 'must be a content hash (64 hex digits)'),
@@ -119,11 +117,11 @@ export const StrictFarmSource = z.strictObject({
 const StrictSettings = RenderSettings.extend({
   nameTemplate: text(200).min(1),
   watermark: text(80).nullish(),
-  audio: AudioSettings.extend({ musicPath: SubmittedPath.optional() }).strict(),
-}).strict();
+  audio: AudioSettings.extend({ musicPath: SubmittedPath.optional() }),
+});
 
-export const StrictFarmOutput = z.strictObject({
-  combination: z.strictObject({
+export const StrictFarmOutput = z.object({
+  combination: z.object({
     index: z.number().int().nonnegative().max(10_000_000),
     clipIds: z.array(text(4096).min(1)).min(1).max(100),
     headlines: z.array(text(500).nullable()).max(100).optional(),
