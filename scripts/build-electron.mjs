@@ -41,7 +41,7 @@ const node = {
   banner: esmBanner,
 };
 
-const worker = join(desktop, 'src', 'engine', 'pool', 'worker.ts');
+const worker = join(desktop, 'src', 'core', 'cpu-worker.ts'); // the pool worker with the app's CPU tasks
 
 export async function buildElectron({ outDir = dist } = {}) {
   mkdirSync(outDir, { recursive: true });

@@ -32,8 +32,9 @@ let dir: string;
 let share: string;
 let worker: VmpProcess;
 let queue: Queue;
-let clipA: { path: string; hash: string; info: FarmBatch['sources'][number]['info'] };
-let clipB: { path: string; hash: string; info: FarmBatch['sources'][number]['info'] };
+type Clip = Omit<FarmBatch['specs'][number]['sources'][number], 'id'>;
+let clipA: Clip;
+let clipB: Clip;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vmp-farm-trust-'));
@@ -72,18 +73,25 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function batch(out: string, source = clipA, extra: Partial<FarmBatch> = {}): FarmBatch {
+function batch(out: string, source: Clip = clipA, watermark: string | null = null): FarmBatch {
+  const createdAt = new Date().toISOString();
   return {
-    version: 1,
+    version: 2,
     runId: `r${randomBytes(5).toString('hex')}`,
-    projectName: 'Trust',
     outDir: out,
-    createdAt: new Date().toISOString(),
-    settings: RenderSettings.parse({ format: '1:1', fps: 15, loudness: 'normalize', watermark: null }),
-    sources: [{ id: 'a', ...source }],
-    outputs: [{ combination: { index: 0, clipIds: ['a'] }, fileName: 'out-1.mp4' }],
+    createdAt,
+    specs: [
+      {
+        projectName: 'Trust',
+        combination: { index: 0, clipIds: ['a'] },
+        sources: [{ id: 'a', ...source }],
+        settings: RenderSettings.parse({ format: '1:1', fps: 15, loudness: 'normalize', watermark }),
+        outDir: out,
+        fileName: 'out-1.mp4',
+        createdAt,
+      },
+    ],
     submitter: 'test:1',
-    ...extra,
   };
 }
 
@@ -127,7 +135,7 @@ describe('a farm worker treats every job as hostile input', () => {
     const victim = join(dir, 'victim.txt');
     await writeFile(victim, 'keep me');
     const attack = batch(join(share, 'out-inject'));
-    attack.sources[0]!.info = {
+    attack.specs[0]!.sources[0]!.info = {
       ...clipA.info,
       video: {
         ...clipA.info.video!,
@@ -140,7 +148,7 @@ describe('a farm worker treats every job as hostile input', () => {
     expect(unsigned).toMatchObject({ state: 'failed', reason: expect.stringMatching(/it is not signed/) });
     // Signed by a machine of its own, the same job is refused by the schema, naming the field.
     const signed = await submit(await sealJob(attack, farmJobSigner(null)));
-    expect(signed.reason).toMatch(/sources\.0\.info\.video\.colorSpace/);
+    expect(signed.reason).toMatch(/specs\.0\.sources\.0\.info\.video\.colorSpace/);
     expect(readFileSync(victim, 'utf8')).toBe('keep me');
     expect(await readdir(attack.outDir)).toEqual([]);
   }, 200_000);
@@ -149,7 +157,7 @@ describe('a farm worker treats every job as hostile input', () => {
     const job = batch(join(share, 'out-hash'), { ...clipA, hash: '../../../victim2' });
     await mkdir(job.outDir, { recursive: true });
     const { reason } = await submit(await sealJob(job, await licensed()));
-    expect(reason).toMatch(/sources\.0\.hash.*64 hex/);
+    expect(reason).toMatch(/specs\.0\.sources\.0\.hash.*64 hex/);
     expect(existsSync(join(share, 'victim2.json'))).toBe(false);
     expect(existsSync(join(dir, 'victim2.json'))).toBe(false);
   }, 200_000);
@@ -199,12 +207,10 @@ describe('a farm worker treats every job as hostile input', () => {
   }, 300_000);
 
   it('refuses a signed job whose watermark was taken out afterwards (item 4)', async () => {
-    const job = batch(join(share, 'out-altered'), clipA, {
-      settings: RenderSettings.parse({ format: '1:1', fps: 15, watermark: 'Video Mixer Pro — unlicensed' }),
-    });
+    const job = batch(join(share, 'out-altered'), clipA, 'Video Mixer Pro — unlicensed');
     const sealed = await sealJob(job, await licensed());
     const [header, , signature] = sealed.jws.split('.');
-    const stripped = { ...job, settings: { ...job.settings, watermark: null } };
+    const stripped = { ...job, specs: job.specs.map((s) => ({ ...s, settings: { ...s.settings, watermark: null } })) };
     const jws = `${header}.${Buffer.from(JSON.stringify(stripped)).toString('base64url')}.${signature}`;
     const { reason } = await submit({ ...sealed, jws });
     expect(reason).toMatch(

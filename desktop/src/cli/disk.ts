@@ -1,7 +1,9 @@
+import { createCpuPool } from '../core/cpu-tasks.ts';
 import { type MixOptions, type MixResult, mix } from '../engine/mix.ts';
 import { DiskFullError, isDiskFull, resumingRenderer } from '../engine/render/disk-full.ts';
 import { existingOutputs } from '../engine/render/existing.ts';
 import { createRenderer } from '../engine/render/renderer.ts';
+import { renderSpecs } from '../engine/render/spec.ts';
 import type { OutputResult } from '../engine/render/types.ts';
 import type { CliIo } from './command.ts';
 
@@ -15,17 +17,14 @@ type DoneOptions = Pick<MixOptions, 'projectName' | 'sources' | 'combinations' |
  * before anything is reserved: they are kept, not rendered again and not paid again.
  */
 export async function outputsAlreadyDone(options: DoneOptions): Promise<Map<number, OutputResult>> {
-  const names = options.fileNames;
-  const createdAt = new Date();
-  const specs = options.combinations.map((combination, k) => ({
+  const specs = renderSpecs({
     projectName: options.projectName,
-    combination,
+    combinations: options.combinations,
+    fileNames: options.fileNames,
     sources: options.sources,
     settings: options.settings,
     outDir: options.outDir,
-    fileName: names[k]!,
-    createdAt,
-  }));
+  });
   return existingOutputs(specs, options.signal);
 }
 
@@ -37,23 +36,25 @@ export async function mixKeepingDone(
   io: CliIo,
   { done, ...options }: MixOptions & { done?: ReadonlyMap<number, OutputResult> },
 ): Promise<MixResult> {
-  const renderer = resumingRenderer(
-    createRenderer({
-      cacheDir: options.cacheDir,
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-      ...(options.onCommand ? { onCommand: options.onCommand } : {}),
-    }),
-    {
-      ...(done ? { existing: done } : {}),
-      onExisting: (outputs) =>
-        io.stderr.write(
-          `Keeping ${outputs.length} video${outputs.length === 1 ? '' : 's'} already complete in ${options.outDir} ` +
-            '(readable, right length); rendering only the others.\n',
-        ),
-    },
-  );
+  // One pool for FFmpeg and the manifest (CPU work off the main thread, beside the renders).
+  const pool = createCpuPool({
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.onCommand ? { onCommand: options.onCommand } : {}),
+  });
+  const renderer = resumingRenderer(createRenderer({ cacheDir: options.cacheDir, pool }), {
+    ...(done ? { existing: done } : {}),
+    onExisting: (outputs) =>
+      io.stderr.write(
+        `Keeping ${outputs.length} video${outputs.length === 1 ? '' : 's'} already complete in ${options.outDir} ` +
+          '(readable, right length); rendering only the others.\n',
+      ),
+  });
   try {
-    return await mix({ ...options, renderer });
+    return await mix({
+      ...options,
+      renderer,
+      writeManifest: (outDir, input) => pool.compute('writeManifest', outDir, input),
+    });
   } catch (error) {
     // The manifest did not fit after the videos: report what is on disk rather than lose it.
     if (!isDiskFull(error)) throw error;
@@ -80,5 +81,6 @@ export async function mixKeepingDone(
     };
   } finally {
     await renderer.close();
+    await pool.destroy();
   }
 }

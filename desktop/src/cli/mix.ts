@@ -360,6 +360,7 @@ async function renderMix(
         done: p.completed,
         total: p.total,
         etaSeconds: p.etaSeconds,
+        estimating: p.etaSeconds === null,
       });
     },
   });

@@ -21,12 +21,19 @@ export interface ProgressState {
   done: number;
   total: number;
   etaSeconds: number | null;
+  /** No ETA yet because none can be measured (no output finished): say "estimating…" rather than nothing. */
+  estimating?: boolean;
+}
+
+function etaText(state: ProgressState): string | null {
+  if (state.etaSeconds !== null) return formatDuration(state.etaSeconds);
+  return state.estimating ? 'estimating…' : null;
 }
 
 export function progressLine(state: ProgressState, columns = 80): string {
   const pct = `${String(Math.floor(state.fraction * 100)).padStart(3)}%`;
   const counts = `${state.done}/${state.total}`;
-  const eta = state.etaSeconds === null ? '' : ` ETA ${formatDuration(state.etaSeconds)}`;
+  const eta = etaText(state) === null ? '' : ` ETA ${etaText(state)}`;
   const text = ` ${pct} ${state.label} ${counts}${eta}`;
   const barWidth = Math.max(10, Math.min(40, columns - text.length - 3));
   return `${progressBar(state.fraction, barWidth)}${text}`.slice(0, Math.max(20, columns - 1));
@@ -57,10 +64,10 @@ export function createProgressReporter(
         return;
       }
       // Logs: one line per completed item, plus one per 10 % while an item is long.
-      const key = `${state.label}:${state.done}:${Math.floor(state.fraction * 10)}`;
+      const key = `${state.label}:${state.done}:${Math.floor(state.fraction * 10)}:${etaText(state) === null}`;
       if (key === lastKey) return;
       lastKey = key;
-      const eta = state.etaSeconds === null ? '' : `, ETA ${formatDuration(state.etaSeconds)}`;
+      const eta = etaText(state) === null ? '' : `, ETA ${etaText(state)}`;
       stream.write(`${state.label} ${state.done}/${state.total} (${Math.floor(state.fraction * 100)}%${eta})\n`);
     },
     finish() {

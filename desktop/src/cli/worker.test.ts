@@ -41,3 +41,22 @@ describe('vmp worker arguments', () => {
     );
   });
 });
+
+describe('vmp worker as documented', () => {
+  /** Every `vmp worker …` command line printed in the README and in --help, as arguments. */
+  const documented = (text: string) =>
+    [...text.matchAll(/(?:^|\s)(?:npx )?vmp worker (--farm[^\n#`]*)/g)].map((m) => m[1]!.trim());
+  /** Synopses (`<url>`, `[…]`) must name --root as required; examples must run. */
+  const isSynopsis = (line: string) => /[<[]/.test(line);
+
+  it('every example in the README and in --help parses as printed (defect 9: --root was missing)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const { workerCommand } = await import('./worker.ts');
+    const lines = [...documented(readme), ...documented(workerCommand.usage)];
+    const examples = lines.filter((l) => !isSynopsis(l));
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const line of examples) expect(() => parseWorkerArgs(line.split(/\s+/), {}), line).not.toThrow();
+    for (const line of lines.filter(isSynopsis)) expect(line).toMatch(/--root (DIR|<dir>)(?!\])/);
+  });
+});

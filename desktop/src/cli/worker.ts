@@ -12,7 +12,12 @@ import { defaultCacheDir } from './mix.ts';
 const USAGE = `Usage: vmp worker --farm redis://host:port --root <dir> [options]
 
   Takes render batches from the farm's queue (sent by "vmp mix --farm") and renders them with this machine's
-  FFmpeg, reading clips and writing videos through the shared folder. Runs until stopped.
+  FFmpeg, reading clips and writing videos through the shared folder (--root, or a --path-map target). Runs until
+  stopped.
+
+  Examples:
+    vmp worker --farm redis://farm:6379 --root /mnt/share
+    vmp worker --farm redis://:s3cret@farm:6379 --path-map /Volumes/Share=/mnt/share --cache-dir /mnt/share/.vmp-cache
 
   --farm <url>           the farm's Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS
                          (a password here shows in "ps": prefer --farm-url-file or $VMP_FARM_URL)

@@ -1,14 +1,14 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ApiHandlers, AppSettings, Job, Output } from '@vmp/shared/api';
-import { type ComputeFn, computeInline } from '../engine/pool/cpu-tasks.ts';
 import type { RenderBatchFn } from '../engine/render/types.ts';
 import { type FarmSigningMaterial, farmJobSigner } from '../farm/trust/signer.ts';
 import { chooseSecretBox, type SecretBox } from '../licensing/secret-box.ts';
 import type { JobPayment } from '../licensing/service.ts';
 import { RenderQueue } from '../queue/queue.ts';
 import { Store } from '../store/store.ts';
-import { type EnginePort, realEngine } from './engine-port.ts';
+import { type ComputeFn, computeInline } from './cpu-tasks.ts';
+import { type EnginePort, type EngineRenderer, realEngine } from './engine-port.ts';
 import { EventHub } from './events.ts';
 import { FarmSetting } from './farm-setting.ts';
 import type { CoreLicensingOptions } from './licensing.ts';
@@ -113,14 +113,15 @@ export function createContext(options: CoreOptions): CoreContext {
     return box;
   });
 
+  const local: EngineRenderer = options.render
+    ? { renderBatch: options.render, setConcurrency: () => undefined, compute: computeInline, close: async () => {} }
+    : engine.createRenderer({
+        cacheDir: join(dataDir, 'cache'),
+        concurrency: settings().concurrency,
+        ...(options.commandLog ? { onCommand: commandLogger(options.commandLog) } : {}),
+      });
   const renderer = chooseRenderer({
-    local: options.render
-      ? { renderBatch: options.render, compute: computeInline, close: async () => {} }
-      : engine.createRenderer({
-          cacheDir: join(dataDir, 'cache'),
-          concurrency: settings().concurrency,
-          ...(options.commandLog ? { onCommand: commandLogger(options.commandLog) } : {}),
-        }),
+    local,
     farmUrl: () => farm.connectUrl(settings().farmUrl),
     farmSigner: async () => farmJobSigner((await options.credits?.farmSigningMaterial?.()) ?? null),
     // The queue view shows "Rendering on host:pid" from these events.
@@ -129,7 +130,7 @@ export function createContext(options: CoreOptions): CoreContext {
     },
   });
 
-  compute = renderer.compute;
+  compute = local.compute;
 
   const warn = (message: string) => hub.emit({ type: 'notice', level: 'warning', message });
   const queue = new RenderQueue({
@@ -153,7 +154,7 @@ export function createContext(options: CoreOptions): CoreContext {
     queue,
     hub,
     engine,
-    compute: renderer.compute,
+    compute: local.compute,
     platform,
     credits: options.credits,
     thumbsDir,

@@ -2,8 +2,8 @@ import type { ClipProblem, MediaInfo } from '@vmp/shared';
 import type { AppInfo } from '@vmp/shared/api';
 import { createRenderer, ffmpegPaths, type PlanInput, runTool } from '../engine/index.ts';
 import type { OutputPlan } from '../engine/plan-outputs.ts';
-import type { ComputeFn } from '../engine/pool/cpu-tasks.ts';
 import type { Renderer } from '../engine/render/types.ts';
+import { type ComputeFn, createCpuPool } from './cpu-tasks.ts';
 
 export type { OutputPlan, PlanInput };
 
@@ -13,6 +13,9 @@ export interface Analysis {
   info: MediaInfo | null;
   problems: ClipProblem[];
 }
+
+/** The renderer the core runs its queue on, and the CPU tasks (core/cpu-tasks.ts) in the same worker threads. */
+export type EngineRenderer = Pick<Renderer, 'renderBatch' | 'setConcurrency' | 'close'> & { compute: ComputeFn };
 
 /** What the core needs from the engine, in one port: the real engine in the app, the same in tests. */
 export interface EnginePort {
@@ -24,7 +27,7 @@ export interface EnginePort {
     cacheDir: string;
     concurrency: number;
     onCommand?: (command: string) => void;
-  }): Pick<Renderer, 'renderBatch' | 'setConcurrency' | 'compute' | 'close'>;
+  }): EngineRenderer;
   ffmpegStatus(): Promise<AppInfo['ffmpeg']>;
 }
 
@@ -42,7 +45,20 @@ export function realEngine(compute: ComputeFn): EnginePort {
     },
     hash: (path) => compute('contentKey', path),
     thumbnail: (path, { cacheDir, key, duration }) => compute('thumbnail', path, { cacheDir, hash: key, duration }),
-    createRenderer,
+    createRenderer({ cacheDir, concurrency, onCommand }) {
+      // One pool: FFmpeg and the CPU tasks share its threads; closed after the renderer.
+      const pool = createCpuPool({ concurrency, ...(onCommand ? { onCommand } : {}) });
+      const renderer = createRenderer({ cacheDir, pool });
+      return {
+        renderBatch: renderer.renderBatch,
+        setConcurrency: renderer.setConcurrency,
+        compute: (name, ...args) => pool.compute(name, ...args),
+        async close() {
+          await renderer.close();
+          await pool.destroy();
+        },
+      };
+    },
     ffmpegStatus() {
       status ??= (async (): Promise<AppInfo['ffmpeg']> => {
         try {

@@ -1,14 +1,12 @@
-import { join } from 'node:path';
 import { AppError } from '@vmp/shared/errors';
-import { normaliseFileName } from '../engine/render/naming.ts';
+import { finalPathOf } from '../engine/render/spec.ts';
 import type { Renderer } from '../engine/render/types.ts';
 import { redactUrl } from '../farm/connection.ts';
 import { createFarmRenderer, type FarmRenderer } from '../farm/submitter.ts';
 import type { FarmJobSigner } from '../farm/trust/envelope.ts';
 
 /** What the queue needs of a renderer. */
-export type QueueRenderer = Pick<Renderer, 'renderBatch' | 'compute' | 'close'> &
-  Partial<Pick<Renderer, 'setConcurrency'>>;
+export type QueueRenderer = Pick<Renderer, 'renderBatch' | 'close'> & Partial<Pick<Renderer, 'setConcurrency'>>;
 
 export interface RendererChoiceOptions {
   /** This computer's renderer. */
@@ -45,9 +43,7 @@ export function chooseRenderer(options: RendererChoiceOptions): QueueRenderer {
     const url = await options.farmUrl();
     if (url === null) {
       // A farm worker named by an earlier attempt did not make this one.
-      for (const spec of specs) {
-        if (spec.fileName) options.onWorker?.(join(spec.outDir, normaliseFileName(spec.fileName)), null);
-      }
+      for (const spec of specs) options.onWorker?.(finalPathOf(spec), null);
       return options.local.renderBatch(specs, opts);
     }
     const renderer = farmFor(url);
@@ -70,7 +66,6 @@ export function chooseRenderer(options: RendererChoiceOptions): QueueRenderer {
 
   return {
     renderBatch,
-    compute: options.local.compute,
     setConcurrency: (concurrency) => options.local.setConcurrency?.(concurrency),
     async close() {
       await farm?.renderer.close();

@@ -22,18 +22,19 @@ describe('mix planning', () => {
     expect(names).toEqual(['P-intro_end.mp4', 'P-intro_end-2.mp4', 'P-intro_end-3.mp4']);
   });
 
-  it('overall progress is the mean over outputs, with an ETA once there is a rate', () => {
-    expect(overallProgress(new Map(), 4, 1)).toEqual({ overall: 0, etaSeconds: null });
-    expect(
-      overallProgress(
-        new Map([
-          [0, 1],
-          [1, 0.5],
-        ]),
-        4,
-        30,
-      ),
-    ).toEqual({ overall: 0.375, etaSeconds: 50 });
-    expect(overallProgress(new Map([[0, 1]]), 1, 30)).toEqual({ overall: 1, etaSeconds: 0 });
+  it('overall progress is the mean over outputs; the ETA waits for a finished output, then follows the rate (defect 4)', () => {
+    expect(overallProgress(new Map(), 4, 1, 0)).toEqual({ overall: 0, etaSeconds: null });
+    const half = new Map([
+      [0, 0.5],
+      [1, 0.5],
+    ]);
+    // Progress but no output finished yet: "estimating…", not a guess from the shared normalising.
+    expect(overallProgress(half, 4, 30, 0)).toEqual({ overall: 0.25, etaSeconds: null });
+    const oneDone = new Map([
+      [0, 1],
+      [1, 0.5],
+    ]);
+    expect(overallProgress(oneDone, 4, 30, 1)).toEqual({ overall: 0.375, etaSeconds: 50 });
+    expect(overallProgress(new Map([[0, 1]]), 1, 30, 1)).toEqual({ overall: 1, etaSeconds: 0 });
   });
 });

@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import type { Combination, RenderSettings } from '@vmp/shared';
 import { planFileNames } from './plan-outputs.ts';
+import { type ManifestInput, writeManifest } from './render/manifest.ts';
 import { createRenderer } from './render/renderer.ts';
+import { renderSpecs } from './render/spec.ts';
 import type { OutputPhase, OutputSpec, Renderer, RenderSource } from './render/types.ts';
 
 export interface MixProgress {
@@ -34,6 +36,11 @@ export interface MixOptions {
   renderer?: Renderer;
   /** Sees every FFmpeg command (when mix makes its own renderer). */
   onCommand?: (command: string) => void;
+  /**
+   * Writes manifest.csv/json (default: here). The CLI passes its pool's: at thousands of outputs the CSV and JSON
+   * take long enough to hold up progress and signals.
+   */
+  writeManifest?: (outDir: string, input: ManifestInput) => Promise<{ csv: string; json: string }>;
 }
 
 export interface MixOutput {
@@ -50,17 +57,21 @@ export interface MixResult {
   manifest: { csv: string; json: string };
 }
 
-/** Overall fraction and ETA from per-output fractions. */
+/**
+ * Overall fraction from per-output fractions; ETA from the throughput so far, once `completed` outputs show it
+ * (null before: "estimating…", since early progress is mostly shared normalising).
+ */
 export function overallProgress(
   fractions: ReadonlyMap<number, number>,
   total: number,
   elapsedSeconds: number,
+  completed: number,
 ): { overall: number; etaSeconds: number | null } {
   let sum = 0;
   for (const f of fractions.values()) sum += f;
   const overall = total > 0 ? Math.min(1, sum / total) : 1;
-  const etaSeconds =
-    overall >= 0.02 && overall < 1 ? (elapsedSeconds * (1 - overall)) / overall : overall >= 1 ? 0 : null;
+  if (overall >= 1) return { overall, etaSeconds: 0 };
+  const etaSeconds = completed > 0 && overall > 0 ? (elapsedSeconds * (1 - overall)) / overall : null;
   return { overall, etaSeconds };
 }
 
@@ -76,15 +87,15 @@ export async function mix(options: MixOptions): Promise<MixResult> {
     options.fileNames ??
     planFileNames(options.projectName, combinations, new Map(options.sources.map((s) => [s.id, s.path])), settings);
   const createdAt = new Date();
-  const specs: OutputSpec[] = combinations.map((combination, k) => ({
+  const specs: OutputSpec[] = renderSpecs({
     projectName: options.projectName,
-    combination,
+    combinations,
+    fileNames: names,
     sources: options.sources,
     settings,
     outDir: options.outDir,
-    fileName: names[k]!,
-    createdAt,
-  }));
+    createdAt: createdAt.toISOString(),
+  });
   const renderer =
     options.renderer ??
     createRenderer({
@@ -103,7 +114,8 @@ export async function mix(options: MixOptions): Promise<MixResult> {
       },
       onProgress: (p) => {
         fractions.set(p.index, p.fraction);
-        const { overall, etaSeconds } = overallProgress(fractions, specs.length, (performance.now() - started) / 1000);
+        const elapsed = (performance.now() - started) / 1000;
+        const { overall, etaSeconds } = overallProgress(fractions, specs.length, elapsed, completed);
         options.onProgress?.({
           index: p.index,
           phase: p.phase,
@@ -115,8 +127,7 @@ export async function mix(options: MixOptions): Promise<MixResult> {
         });
       },
     });
-    // In the pool: at thousands of outputs the CSV and JSON take long enough to hold up progress and signals.
-    const manifest = await renderer.compute('writeManifest', options.outDir, {
+    const manifest = await (options.writeManifest ?? writeManifest)(options.outDir, {
       projectName: options.projectName,
       createdAt,
       settings,

@@ -1,16 +1,14 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { RenderSettings } from '@vmp/shared';
-import { normaliseFileName } from '../engine/render/naming.ts';
-import type { RenderSource } from '../engine/render/types.ts';
+import { finalPathOf } from '../engine/render/spec.ts';
+import type { OutputSpec } from '../engine/render/types.ts';
 import { assertUnderRoots, FarmPathError, mapPath, type PathMapping } from './paths.ts';
 import type { FarmBatch } from './payload.ts';
 
 /** A batch with every path as this worker sees it, each checked against its roots and found on disk. */
 export interface LocalBatch {
   outDir: string;
-  sources: RenderSource[];
-  settings: RenderSettings;
+  /** The batch's render specs with local paths, by combination index. */
+  specs: Map<number, OutputSpec>;
   /** Final local path per combination index. */
   finals: Map<number, string>;
 }
@@ -27,32 +25,45 @@ async function mustExist(local: string, submitted: string, what: string, worker:
 }
 
 /**
- * Maps and checks every path a batch names: clips, background music, output folder (in that order). Throws FarmPathError naming
- * the first path that is outside the roots or missing; nothing is touched before all of them pass.
+ * Maps and checks every path a batch's specs name: clips, background music, output folder (in that order). Throws
+ * FarmPathError naming the first path that is outside the roots or missing; nothing is touched before all of them
+ * pass. Everything else in a spec (captions, headlines, styles, watermark, strategy…) is rendered as sent.
  */
 export async function localiseBatch(
   batch: FarmBatch,
   options: { pathMap: readonly PathMapping[]; roots: readonly string[]; worker: string },
 ): Promise<LocalBatch> {
   const { pathMap, roots, worker } = options;
-  const sources: RenderSource[] = [];
-  for (const source of batch.sources) {
-    const local = mapPath(source.path, pathMap);
-    await assertUnderRoots(local, roots, 'clip');
-    await mustExist(local, source.path, 'Clip', worker);
-    sources.push({ ...source, path: local });
+  const checked = new Map<string, string>();
+  const local = async (submitted: string, kind: string, what: string): Promise<string> => {
+    const known = checked.get(submitted);
+    if (known) return known;
+    const path = mapPath(submitted, pathMap);
+    await assertUnderRoots(path, roots, kind);
+    await mustExist(path, submitted, what, worker);
+    checked.set(submitted, path);
+    return path;
+  };
+  for (const spec of batch.specs) for (const source of spec.sources) await local(source.path, 'clip', 'Clip');
+  for (const spec of batch.specs) {
+    const music = spec.settings.audio.musicPath;
+    if (music) await local(music, 'music file', 'Music file');
   }
-  let settings = batch.settings;
-  const music = settings.audio.musicPath;
-  if (music) {
-    const local = mapPath(music, pathMap);
-    await assertUnderRoots(local, roots, 'music file');
-    await mustExist(local, music, 'Music file', worker);
-    settings = { ...settings, audio: { ...settings.audio, musicPath: local } };
+  const outDir = await local(batch.outDir, 'output folder', 'Output folder');
+  const specs = new Map<number, OutputSpec>();
+  const finals = new Map<number, string>();
+  for (const spec of batch.specs) {
+    const { audio } = spec.settings;
+    const localSpec: OutputSpec = {
+      ...spec,
+      outDir,
+      sources: spec.sources.map((s) => ({ ...s, path: checked.get(s.path)! })),
+      settings: audio.musicPath
+        ? { ...spec.settings, audio: { ...audio, musicPath: checked.get(audio.musicPath)! } }
+        : spec.settings,
+    };
+    specs.set(spec.combination.index, localSpec);
+    finals.set(spec.combination.index, finalPathOf(localSpec));
   }
-  const outDir = mapPath(batch.outDir, pathMap);
-  await assertUnderRoots(outDir, roots, 'output folder');
-  await mustExist(outDir, batch.outDir, 'Output folder', worker);
-  const finals = new Map(batch.outputs.map((o) => [o.combination.index, join(outDir, normaliseFileName(o.fileName))]));
-  return { outDir, sources, settings, finals };
+  return { outDir, specs, finals };
 }

@@ -1,42 +1,33 @@
-import { Combination, MediaInfo, RenderSettings } from '@vmp/shared';
 import { z } from 'zod';
+import { RenderSpec } from '../engine/render/spec.ts';
 
 /**
  * The farm's wire contract: what the submitter puts in a BullMQ job, what a worker returns and reports as progress.
  * Paths are the submitter's; each worker maps them (path map) and checks them against its roots before use.
  */
-export const FARM_PAYLOAD_VERSION = 1;
+/** 2: a batch carries render specs (engine/render/spec.ts), the same ones a local render is given. */
+export const FARM_PAYLOAD_VERSION = 2;
 export const DEFAULT_FARM_QUEUE = 'vmp-render';
 export const FARM_JOB_NAME = 'render-batch';
 
-export const FarmSource = z.object({
-  id: z.string().min(1),
-  path: z.string().min(1),
-  hash: z.string().min(1),
-  info: MediaInfo,
-});
-
-export const FarmOutput = z.object({
-  combination: Combination,
-  /** Planned final name (planFileNames), so every attempt writes the same file. */
-  fileName: z.string().min(1),
-});
-
-export const FarmBatch = z.object({
-  version: z.literal(FARM_PAYLOAD_VERSION),
-  /** One submission (`vmp mix --farm` run); every batch of it shares this id. */
-  runId: z.string().min(1),
-  projectName: z.string(),
-  /** Submitter's output folder. */
-  outDir: z.string().min(1),
-  /** creation_time of every output of the run (ISO); also how a retry recognises an output it already made. */
-  createdAt: z.iso.datetime(),
-  settings: RenderSettings,
-  sources: z.array(FarmSource).min(1),
-  outputs: z.array(FarmOutput).min(1),
-  /** Who submitted: credits and licences stay with that machine. */
-  submitter: z.string(),
-});
+export const FarmBatch = z
+  .object({
+    version: z.literal(FARM_PAYLOAD_VERSION),
+    /** One submission (`vmp mix --farm` run); every batch of it shares this id. */
+    runId: z.string().min(1),
+    /** Submitter's output folder: every spec's `outDir`. */
+    outDir: z.string().min(1),
+    /** creation_time of every output of the run (ISO, every spec's `createdAt`); also how a retry recognises an output it already made. */
+    createdAt: z.iso.datetime(),
+    /** What to render: one render spec per output, exactly as the submitter would render it locally. */
+    specs: z.array(RenderSpec).min(1),
+    /** Who submitted: credits and licences stay with that machine. */
+    submitter: z.string(),
+  })
+  .refine((b) => b.specs.every((s) => s.outDir === b.outDir && s.createdAt === b.createdAt), {
+    message: "Every spec of a batch names the batch's output folder and creation time.",
+    path: ['specs'],
+  });
 export type FarmBatch = z.infer<typeof FarmBatch>;
 
 /** A finished output; the submitter knows its path and clips from its own plan. */

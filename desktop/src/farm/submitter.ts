@@ -6,9 +6,9 @@ import { AppError, ValidationError } from '@vmp/shared/errors';
 import { Queue, QueueEvents, type RedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CancelledError } from '../engine/errors.ts';
-import { computeInline } from '../engine/pool/cpu-tasks.ts';
-import { normaliseFileName } from '../engine/render/naming.ts';
 import { DEFAULT_ASSEMBLY_BATCH } from '../engine/render/renderer.ts';
+import { finalPathOf } from '../engine/render/spec.ts';
+import { strategyOf } from '../engine/render/strategy/index.ts';
 import type { BatchOptions, OutputSpec, Renderer } from '../engine/render/types.ts';
 import { farmConnection, redactUrl } from './connection.ts';
 import { batchJobId, FARM_JOB_NAME, FARM_PAYLOAD_VERSION, type FarmBatch, workerName } from './payload.ts';
@@ -63,9 +63,9 @@ export function planBatches<T>(items: readonly T[], size: number): T[][] {
   return batches;
 }
 
-/** Same batch: same project, folder, settings and creation time (what a job carries once for all its outputs). */
+/** Same batch: same folder, creation time and strategy (a job's staging folder, run mark and batch size). */
 function batchKey(spec: OutputSpec, createdAt: string): string {
-  return JSON.stringify([spec.projectName, spec.outDir, createdAt, spec.settings]);
+  return JSON.stringify([spec.outDir, createdAt, strategyOf(spec.settings).name]);
 }
 
 export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
@@ -91,7 +91,7 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
         const byId = new Map(spec.sources.map((s) => [s.id, s.path]));
         return {
           combination: spec.combination,
-          path: join(spec.outDir, spec.fileName ? normaliseFileName(spec.fileName) : ''),
+          path: finalPathOf(spec),
           sources: spec.combination.clipIds.map((id) => byId.get(id) ?? id),
           seed: spec.settings.seed,
         };
@@ -110,41 +110,29 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
       throw new ValidationError('A farm batch needs distinct combination indexes (one render call per project).');
     }
 
-    // Group, then cut into jobs of `size` outputs.
-    const groups = new Map<string, { spec: OutputSpec; createdAt: string }[]>();
-    for (const spec of specs) {
-      if (!spec.fileName) {
-        tracker.markFailed(
-          spec.combination.index,
-          new ValidationError(
-            `Output ${spec.combination.index + 1}: a farm render needs its planned file name (planFileNames).`,
-          ),
-        );
-        continue;
-      }
-      const createdAt = (spec.createdAt ?? new Date()).toISOString();
-      const key = batchKey(spec, createdAt);
-      groups.set(key, [...(groups.get(key) ?? []), { spec, createdAt }]);
+    // Group, then cut into jobs of the strategy's batch size; each job carries its outputs' render specs as they are.
+    const groups = new Map<string, OutputSpec[]>();
+    const createdAt = new Date().toISOString();
+    for (const given of specs) {
+      const spec = { ...given, createdAt: given.createdAt ?? createdAt, sources: [...given.sources] };
+      const key = batchKey(spec, spec.createdAt);
+      groups.set(key, [...(groups.get(key) ?? []), spec]);
     }
     const batches: { id: string; data: FarmBatch }[] = [];
     for (const group of groups.values()) {
       const first = group[0]!;
-      const strategy = first.spec.settings.strategy;
-      const size = options.batchSize ?? settings.batchSize ?? (strategy === 'unique' ? 1 : DEFAULT_ASSEMBLY_BATCH);
+      // A batch size set for the farm wins (a job may hold several unique outputs, each still its own process).
+      const size =
+        options.batchSize ?? settings.batchSize ?? strategyOf(first.settings).batchSize(DEFAULT_ASSEMBLY_BATCH);
       for (const part of planBatches(group, size)) {
-        const used = new Set(part.flatMap((p) => p.spec.combination.clipIds));
-        const sources = new Map(part.flatMap((p) => p.spec.sources).map((s) => [s.id, s]));
         batches.push({
           id: batchJobId(runId, batches.length),
           data: {
             version: FARM_PAYLOAD_VERSION,
             runId,
-            projectName: first.spec.projectName,
-            outDir: first.spec.outDir,
-            createdAt: first.createdAt,
-            settings: first.spec.settings,
-            sources: [...used].flatMap((id) => (sources.has(id) ? [sources.get(id)!] : [])),
-            outputs: part.map((p) => ({ combination: p.spec.combination, fileName: p.spec.fileName! })),
+            outDir: first.outDir,
+            createdAt: first.createdAt!,
+            specs: part.map((spec) => ({ ...spec, sources: [...spec.sources] })),
             submitter,
           },
         });
@@ -172,7 +160,7 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
     queue.on('error', quiet);
     events.on('error', quiet);
     const pending = new Set(batches.map((b) => b.id));
-    const indicesOf = (id: string) => batchOf.get(id)!.data.outputs.map((o) => o.combination.index);
+    const indicesOf = (id: string) => batchOf.get(id)!.data.specs.map((s) => s.combination.index);
     const onProgress = (jobId: string, data: unknown) => {
       if (pending.has(jobId)) tracker.progress(data, indicesOf(jobId));
     };
@@ -233,12 +221,13 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
       while (pending.size > 0) {
         if (signal?.aborted) throw new CancelledError();
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 1000);
+          // Whichever comes first; the listener goes either way (one per poll piled up: defect 2 of #17).
           const stop = () => {
             clearTimeout(timer);
             signal?.removeEventListener('abort', stop);
             resolve();
           };
+          const timer = setTimeout(stop, 1000);
           wake = stop;
           signal?.addEventListener('abort', stop, { once: true });
         });
@@ -281,8 +270,6 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
         new AppError('FARM_UNSUPPORTED', "Clips are normalised by the farm's workers, as part of their batches."),
       );
     },
-    // Planning is light next to rendering; the workers' pools are theirs.
-    compute: computeInline,
     setConcurrency: () => undefined,
     close: async () => undefined,
   };

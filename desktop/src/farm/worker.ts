@@ -72,7 +72,11 @@ async function processBatch(
         : `${name}: job ${job.id} unlicensed (${trust.why}): its outputs carry the watermark`,
     );
     local = await localiseBatch(batch, { pathMap: options.pathMap, roots: options.roots, worker: name });
-    local = { ...local, sources: await context.sources.verify(local.sources, signal) };
+    const verified = new Map<number, OutputSpec>();
+    for (const [index, spec] of local.specs) {
+      verified.set(index, { ...spec, sources: await context.sources.verify(spec.sources, signal) });
+    }
+    local = { ...local, specs: verified };
   } catch (error) {
     if (error instanceof FarmJobRefusedError) throw new UnrecoverableError(`Job ${job.id}: ${error.message}`);
     throw error;
@@ -97,10 +101,9 @@ async function processBatch(
 
   const mark = (index: number) => ({ createdAt: batch.createdAt, index });
   const todo: OutputSpec[] = [];
-  const createdAt = new Date(batch.createdAt);
   const staging = stagingDir(local.outDir, job.id ?? 'job', name);
-  for (const output of batch.outputs) {
-    const { index } = output.combination;
+  for (const spec of local.specs.values()) {
+    const { index } = spec.combination;
     const final = local.finals.get(index)!;
     const madeSeconds = await finishedOutputDuration(final, mark(index));
     if (madeSeconds !== null) {
@@ -108,20 +111,13 @@ async function processBatch(
       const before = earlier.get(index);
       done.set(
         index,
-        before ?? { index, duration: madeSeconds, seed: outputSeed(batch.settings.seed, index), worker: name },
+        before ?? { index, duration: madeSeconds, seed: outputSeed(spec.settings.seed, index), worker: name },
       );
       fractions[index] = 1;
       continue;
     }
-    todo.push({
-      projectName: batch.projectName,
-      combination: output.combination,
-      sources: local.sources,
-      settings: local.settings,
-      outDir: staging,
-      fileName: basename(final),
-      createdAt,
-    });
+    // The spec as sent, rendered into this attempt's staging folder, then published to its final path.
+    todo.push({ ...spec, outDir: staging, fileName: basename(final) });
   }
   options.log(
     `${name}: job ${job.id} (attempt ${job.attemptsMade + 1}): rendering ${todo.length} output(s)` +

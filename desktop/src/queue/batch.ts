@@ -2,7 +2,7 @@ import type { Output } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
 import type { RenderBatchFn } from '../engine/render/types.ts';
 import type { JobRow } from '../store/rows.ts';
-import { buildOutputSpec } from './spec.ts';
+import { buildOutputSpecs } from './spec.ts';
 
 /** One output of a batch in flight. */
 export interface Running {
@@ -52,7 +52,10 @@ export async function renderBatchOf(
   };
   try {
     await renderBatch(
-      entries.map((e) => buildOutputSpec(job, e.output)),
+      buildOutputSpecs(
+        job,
+        entries.map((e) => e.output),
+      ),
       {
         signal: batch.controller.signal,
         outputSignals: entries.map((e) => e.controller.signal),

@@ -29,7 +29,8 @@ export class JobReporter {
     const base = this.store.jobs.get(jobId, null, refreshed.counts);
     const finished = base.status === 'completed' || base.status === 'failed' || base.status === 'cancelled';
     if (finished) this.eta.forget(jobId);
-    const etaSeconds = finished || base.status !== 'running' ? null : this.eta.eta(jobId, base.progress);
+    const etaSeconds =
+      finished || base.status !== 'running' ? null : this.eta.eta(jobId, base.progress, base.completed);
     this.etas.set(jobId, etaSeconds);
     const job = { ...base, etaSeconds };
     this.emit({ type: 'job.updated', job });

@@ -1,5 +1,7 @@
+import { RenderSettings } from '@vmp/shared';
 import type { ApiEvent, Job, Output, QueueState } from '@vmp/shared/api';
 import { DEFAULT_ASSEMBLY_BATCH } from '../engine/render/renderer.ts';
+import { strategyOf } from '../engine/render/strategy/index.ts';
 import type { RenderBatchFn } from '../engine/render/types.ts';
 import type { JobRow } from '../store/rows.ts';
 import type { Store } from '../store/store.ts';
@@ -272,8 +274,7 @@ export class RenderQueue {
     const first = candidates[0];
     if (!first) return false;
     const job = this.store.jobs.row(first.jobId);
-    // Unique renders re-encode one output per process: one per batch keeps the batches in flight = processes.
-    const size = (job.settings as { strategy?: string }).strategy === 'unique' ? 1 : this.batchSize;
+    const size = strategyOf(RenderSettings.parse(job.settings)).batchSize(this.batchSize);
     const batch: Batch = { jobId: job.id, controller: new AbortController(), done: Promise.resolve() };
     const entries: Running[] = [];
     for (const pending of candidates.filter((o) => o.jobId === job.id).slice(0, size)) {

@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { RenderSettings } from '@vmp/shared';
 import type { Output } from '@vmp/shared/api';
+import { renderSpecs } from '../engine/render/spec.ts';
 import type { OutputSpec, RenderSource } from '../engine/render/types.ts';
 import type { JobRow } from '../store/rows.ts';
 
@@ -13,19 +14,32 @@ export interface JobPlanSnapshot {
   headlines?: Record<number, (string | null)[]>;
 }
 
-/** Rebuilds the self-contained render spec of one output from its job's snapshot. Same spec on every retry. */
-export function buildOutputSpec(job: JobRow, output: Output): OutputSpec {
+/**
+ * The render specs of these outputs of a job, from its snapshot and each output's planned path (`renderSpecs`, the
+ * one way specs are made): the same specs on every retry, whatever happened to the project since.
+ */
+export function buildOutputSpecs(job: JobRow, outputs: readonly Output[]): OutputSpec[] {
   const plan = job.plan as JobPlanSnapshot;
-  return {
-    projectName: plan.projectName,
-    combination: {
-      index: output.index,
-      clipIds: output.clipIds,
-      ...(plan.headlines?.[output.index] ? { headlines: plan.headlines[output.index] } : {}),
-    },
-    sources: plan.sources,
-    settings: RenderSettings.parse(job.settings),
-    outDir: output.path ? dirname(output.path) : job.outputDir,
-    fileName: basename(output.path ?? `${output.index}.mp4`),
-  };
+  const settings = RenderSettings.parse(job.settings);
+  return outputs.flatMap((output) =>
+    renderSpecs({
+      projectName: plan.projectName,
+      combinations: [
+        {
+          index: output.index,
+          clipIds: output.clipIds,
+          ...(plan.headlines?.[output.index] ? { headlines: plan.headlines[output.index] } : {}),
+        },
+      ],
+      fileNames: [basename(output.path ?? `${output.index}.mp4`)],
+      sources: plan.sources,
+      settings,
+      outDir: output.path ? dirname(output.path) : job.outputDir,
+    }),
+  );
+}
+
+/** One output's render spec (as buildOutputSpecs). */
+export function buildOutputSpec(job: JobRow, output: Output): OutputSpec {
+  return buildOutputSpecs(job, [output])[0]!;
 }

@@ -19,20 +19,25 @@ export class KeyedThrottle {
   }
 }
 
-/** Remaining seconds from the progress made since this process started watching the job. */
+/**
+ * Remaining seconds from the throughput measured since this process started watching the job, once at least one
+ * output has finished in that time; null ("estimating…") before: early progress is mostly shared normalising and
+ * says little about the rest (a first ETA of 51 min for a 3 min 48 s run).
+ */
 export class EtaTracker {
-  private readonly starts = new Map<string, { at: number; progress: number }>();
+  private readonly starts = new Map<string, { at: number; progress: number; completed: number }>();
   constructor(private readonly now: () => number = Date.now) {}
 
-  eta(key: string, progress: number): number | null {
+  eta(key: string, progress: number, completed: number): number | null {
     const at = this.now();
+    if (progress >= 1) return 0;
     const start = this.starts.get(key);
     if (!start) {
-      this.starts.set(key, { at, progress });
+      this.starts.set(key, { at, progress, completed });
       return null;
     }
     const done = progress - start.progress;
-    if (done <= 0 || progress >= 1) return progress >= 1 ? 0 : null;
+    if (completed <= start.completed || done <= 0) return null;
     return Math.max(0, (((at - start.at) / 1000) * (1 - progress)) / done);
   }
 

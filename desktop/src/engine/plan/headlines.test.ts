@@ -64,4 +64,18 @@ describe('planner: headlines are one more factor', () => {
     const empty = planCombinations({ mode: 'manual', groups: plain.map((g) => ({ ...g, headlines: [] })), seed: 3 });
     expect(empty).toEqual(plan);
   });
+
+  it('--count N spreads over clip sequences first: no sequence twice before every one is used (defect 10)', () => {
+    // 8 clip sequences × 2 headlines: `--count 6` showed 3 sequences, each with both headlines.
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) {
+      for (const count of [2, 6, 8]) {
+        const plan = planCombinations({ mode: 'manual', groups: withHeadlines, count, seed });
+        const sequences = new Set(plan.combinations.map((c) => c.clipIds.join('+')));
+        expect(sequences.size, `seed ${seed}, count ${count}`).toBe(count);
+      }
+      // Past the 8 sequences, each comes back with its other headline.
+      const all = planCombinations({ mode: 'manual', groups: withHeadlines, count: 16, seed });
+      expect(new Set(all.combinations.map(key)).size).toBe(16);
+    }
+  });
 });

@@ -328,8 +328,14 @@ export function countPossible(input: PlanInput): PossibleCount {
  * uses each clip within ±1), and k ↦ tuple is a bijection on [0, Q_g) (the shift by floor(k'/L_m) moves
  * to a new residue class mod gcd(Q_m, n_m) each time the lcm cycle repeats). No enumeration: O(groups) per output.
  */
-function manualWalker(sizes: readonly number[], rng: Rng): (k: bigint, out: number[]) => void {
-  const order = rng.shuffled(sizes.map((_, i) => i));
+function manualWalker(
+  sizes: readonly number[],
+  rng: Rng,
+  slow: ReadonlySet<number> = new Set(),
+): (k: bigint, out: number[]) => void {
+  // `slow` columns (headlines) vary slowest: every clip sequence comes once before any comes with another headline.
+  const all = sizes.map((_, i) => i);
+  const order = [...rng.shuffled(all.filter((c) => !slow.has(c))), ...rng.shuffled(all.filter((c) => slow.has(c)))];
   const labels = sizes.map((n) => rng.shuffled(Array.from({ length: n }, (_, i) => i)));
   const n = order.map((col) => BigInt(sizes[col]!));
   const qNext: bigint[] = [];
@@ -354,7 +360,7 @@ function manualWalker(sizes: readonly number[], rng: Rng): (k: bigint, out: numb
 function generateManual(space: ManualSpace, count: number, rng: Rng, strict: boolean): number[][] {
   const sizes = space.columns.map((c) => c.length);
   const all = product(sizes);
-  const walk = manualWalker(sizes, rng);
+  const walk = manualWalker(sizes, rng, new Set(space.headlineColumns.map((h) => h.column)));
   const result: number[][] = [];
   const scanLimit = space.rules.length === 0 ? BigInt(count) : min(all, BigInt(Math.max(MAX_SCANNED, count)));
   for (let k = 0n; k < scanLimit && result.length < count; k++) {

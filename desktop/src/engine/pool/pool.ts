@@ -7,11 +7,11 @@ import Tinypool from 'tinypool';
 import { onAbort } from '../abort/on-abort.ts';
 import { CancelledError, FfmpegFailedError } from '../errors.ts';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
-import type { CpuTaskName, CpuTaskResult, CpuTasks } from './cpu-tasks.ts';
 import {
   CANCEL_MESSAGE,
   type CpuResult,
   type CpuTask,
+  type TaskTable,
   type WorkerMessage,
   type WorkerResult,
   type WorkerTask,
@@ -42,7 +42,10 @@ export interface JobOptions {
 export interface PoolOptions {
   concurrency?: number;
   onCommand?: (command: string) => void;
-  /** Worker module; default: worker.ts through tsx in the repo, ffmpeg-worker.mjs beside the bundle when packaged. */
+  /**
+   * Worker module; default: worker.ts (FFmpeg only, no CPU tasks) through tsx in the repo, ffmpeg-worker.mjs beside
+   * the bundle when packaged. A pool that runs CPU tasks is given the entry of its task table (core/cpu-worker.ts).
+   */
   workerFile?: string;
 }
 
@@ -59,7 +62,7 @@ export function resolveWorker(explicit?: string): string {
 }
 
 /** A worker_threads pool running FFmpeg jobs, at most `concurrency` at once, each cancellable on its own. */
-export class FfmpegPool {
+export class FfmpegPool<Tasks extends TaskTable = TaskTable> {
   private limit: number;
   private readonly pool: Tinypool;
   private readonly onCommand: ((command: string) => void) | undefined;
@@ -113,14 +116,17 @@ export class FfmpegPool {
   }
 
   /**
-   * Runs CPU-bound engine work (cpu-tasks.ts) in a worker thread, beside the FFmpeg jobs and not counted against
-   * their concurrency. Errors come back as AppError with their code, status and details.
+   * Runs one task of the worker's table in a worker thread, beside the FFmpeg jobs and not counted against their
+   * concurrency. Errors come back as AppError with their code, status and details.
    */
-  async compute<N extends CpuTaskName>(name: N, ...args: Parameters<CpuTasks[N]>): Promise<CpuTaskResult<N>> {
+  async compute<N extends keyof Tasks & string>(
+    name: N,
+    ...args: Parameters<Tasks[N]>
+  ): Promise<Awaited<ReturnType<Tasks[N]>>> {
     if (this.closed) throw new CancelledError('The render engine is shutting down.');
     const task: CpuTask = { kind: 'cpu', name, args };
     const result = (await this.pool.run(task)) as CpuResult;
-    if (result.ok) return result.value as CpuTaskResult<N>;
+    if (result.ok) return result.value as Awaited<ReturnType<Tasks[N]>>;
     throw new AppError(result.code, result.message, {
       ...(result.status !== undefined ? { status: result.status } : {}),
       details: result.details,

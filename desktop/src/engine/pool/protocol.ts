@@ -1,6 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { FfmpegProgress } from '../ffmpeg/command.ts';
-import type { CpuTaskName } from './cpu-tasks.ts';
 
 /** What the main thread sends a worker: one FFmpeg run. Progress, commands and cancel travel over `port`. */
 export interface WorkerTask {
@@ -12,10 +11,14 @@ export interface WorkerTask {
   port: MessagePort;
 }
 
-/** One CPU task (see cpu-tasks.ts) by name, with its arguments. */
+/** CPU-bound functions a pool's workers can run by name: plain data in, plain data out. */
+// biome-ignore lint/suspicious/noExplicitAny: each task has its own parameters; callers type them through the table.
+export type TaskTable = Record<string, (...args: any[]) => unknown>;
+
+/** One CPU task of the worker's table, by name, with its arguments. */
 export interface CpuTask {
   kind: 'cpu';
-  name: CpuTaskName;
+  name: string;
   args: unknown[];
 }
 

@@ -1,19 +1,20 @@
 import { AppError } from '@vmp/shared/errors';
 import { FfmpegFailedError } from '../errors.ts';
 import { runFfmpeg, setCommandLogger } from '../ffmpeg/run.ts';
-import { cpuTasks } from './cpu-tasks.ts';
 import {
   CANCEL_MESSAGE,
   type CpuResult,
   type CpuTask,
+  type TaskTable,
   type WorkerMessage,
   type WorkerResult,
   type WorkerTask,
 } from './protocol.ts';
 
-async function runCpuTask(task: CpuTask): Promise<CpuResult> {
+async function runCpuTask(tasks: TaskTable, task: CpuTask): Promise<CpuResult> {
   try {
-    const fn = cpuTasks[task.name] as (...args: unknown[]) => unknown;
+    const fn = tasks[task.name];
+    if (!fn) return { ok: false, code: 'INTERNAL_ERROR', message: `This worker has no task "${task.name}".` };
     return { ok: true, value: await fn(...task.args) };
   } catch (error) {
     if (error instanceof AppError) {
@@ -24,12 +25,18 @@ async function runCpuTask(task: CpuTask): Promise<CpuResult> {
 }
 
 /**
- * Worker-thread side of the FFmpeg pool: runs one FFmpeg command per task through runFfmpeg (so it is logged and
- * killed on cancel like any other), streams progress back, and answers with plain data.
- * Tests and dev load this file through tsx; the packaged app loads its bundled twin, ffmpeg-worker.mjs.
+ * Worker-thread side of the FFmpeg pool, with the CPU tasks its owner gives it (the pool runs what it is given; the
+ * app's list is core/cpu-tasks.ts, whose worker entry is core/cpu-worker.ts).
  */
-export default async function runTask(task: WorkerTask | CpuTask): Promise<WorkerResult | CpuResult> {
-  if (task.kind === 'cpu') return runCpuTask(task);
+export function poolWorker(tasks: TaskTable): (task: WorkerTask | CpuTask) => Promise<WorkerResult | CpuResult> {
+  return (task) => (task.kind === 'cpu' ? runCpuTask(tasks, task) : runFfmpegTask(task));
+}
+
+/**
+ * Runs one FFmpeg command through runFfmpeg (so it is logged and killed on cancel like any other), streams progress
+ * back, and answers with plain data.
+ */
+async function runFfmpegTask(task: WorkerTask): Promise<WorkerResult> {
   const { port } = task;
   const controller = new AbortController();
   const post = (message: WorkerMessage) => port.postMessage(message);
@@ -68,3 +75,6 @@ export default async function runTask(task: WorkerTask | CpuTask): Promise<Worke
     port.close();
   }
 }
+
+/** An FFmpeg-only worker (no CPU tasks): the pool's default entry, through worker-dev.mjs in tests and dev. */
+export default poolWorker({});

@@ -76,6 +76,8 @@ interface InFlight {
   controller: AbortController;
   refs: number;
   settled: boolean;
+  /** Every waiting caller's progress callback: the run's FFmpeg progress goes to all of them. */
+  listeners: Set<(fraction: number) => void>;
 }
 
 /**
@@ -123,13 +125,25 @@ export class NormaliseCache {
     }
     if (!entry) {
       const controller = new AbortController();
-      const created: InFlight = { controller, refs: 0, settled: false, promise: Promise.resolve(path) };
-      created.promise = this.produce(source, profile, path, controller.signal, options).finally(() => {
+      const listeners = new Set<(fraction: number) => void>();
+      const created: InFlight = { controller, refs: 0, settled: false, promise: Promise.resolve(path), listeners };
+      const broadcast = (fraction: number) => {
+        for (const listener of listeners) listener(fraction);
+      };
+      created.promise = this.produce(source, profile, path, controller.signal, {
+        onProgress: broadcast,
+        ...(options.text ? { text: options.text } : {}),
+      }).finally(() => {
         created.settled = true;
         inFlight.delete(path);
       });
       inFlight.set(path, created);
       entry = created;
+    }
+    const { onProgress } = options;
+    if (onProgress) {
+      entry.listeners.add(onProgress);
+      entry.promise.finally(() => entry.listeners.delete(onProgress)).catch(() => undefined);
     }
     return join_(entry, options.signal);
   }

@@ -169,7 +169,6 @@ export function resumingRenderer(inner: Renderer, hooks: ResumingHooks = {}): Re
       throw failed[0]!.error;
     },
     normalise: (source, settings, opts) => inner.normalise(source, settings, opts),
-    compute: inner.compute,
     setConcurrency: (concurrency) => inner.setConcurrency(concurrency),
     close: () => inner.close(),
   };

@@ -1,13 +1,13 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { mapLimit } from '../../util/map-limit.ts';
 import { CancelledError } from '../errors.ts';
 import { probeFile } from '../probe/probe.ts';
 import { resolveProfile } from '../profiles/profile.ts';
-import { normaliseFileName, outputSeed } from './naming.ts';
+import { outputSeed } from './naming.ts';
 import { normalisePlan } from './normalise-args.ts';
+import { finalPathOf } from './spec.ts';
+import { strategyOf } from './strategy/index.ts';
 import type { OutputResult, OutputSpec } from './types.ts';
-import { drawVariation, variedFrames } from './unique-args.ts';
 
 /** Seconds an output of this spec lasts: its clips' normalised frames, after the unique strategy's speed change. */
 export function expectedDuration(spec: OutputSpec): number | null {
@@ -19,16 +19,8 @@ export function expectedDuration(spec: OutputSpec): number | null {
     if (!source) return null;
     frames += normalisePlan(source.info, profile).frames;
   }
-  if (spec.settings.strategy === 'unique') {
-    const seed = outputSeed(spec.settings.seed, spec.combination.index);
-    frames = variedFrames(frames, drawVariation(seed, spec.settings.variations).speed);
-  }
-  return frames / profile.fps;
-}
-
-/** Where the renderer writes this spec's output; null when the spec leaves the name to the renderer. */
-export function finalPathOf(spec: OutputSpec): string | null {
-  return spec.fileName ? join(spec.outDir, normaliseFileName(spec.fileName)) : null;
+  const seed = outputSeed(spec.settings.seed, spec.combination.index);
+  return strategyOf(spec.settings).outputFrames(frames, seed, spec.settings) / profile.fps;
 }
 
 /**
@@ -39,7 +31,7 @@ export function finalPathOf(spec: OutputSpec): string | null {
 export async function existingOutput(spec: OutputSpec, signal?: AbortSignal): Promise<OutputResult | null> {
   const path = finalPathOf(spec);
   const duration = expectedDuration(spec);
-  if (!path || duration === null) return null;
+  if (duration === null) return null;
   const stats = await stat(path).catch(() => null);
   if (!stats?.isFile() || stats.size === 0) return null;
   const profile = resolveProfile(spec.settings);

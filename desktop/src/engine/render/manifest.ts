@@ -1,8 +1,8 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RenderSettings } from '@vmp/shared';
+import { strategyOf } from './strategy/index.ts';
 import type { OutputResult } from './types.ts';
-import { drawVariation } from './unique-args.ts';
 
 export interface ManifestInput {
   projectName: string;
@@ -72,10 +72,7 @@ export function manifestJson(input: ManifestInput): string {
         seed: o.seed,
         duration: Number(o.duration.toFixed(3)),
         ...(o.headlines ? { headlines: o.headlines } : {}),
-        // Unique outputs: the exact micro-variation, so a file can be traced or re-made.
-        ...(input.settings.strategy === 'unique'
-          ? { variation: drawVariation(o.seed, input.settings.variations) }
-          : {}),
+        ...strategyOf(input.settings).manifestFields(o.seed, input.settings),
       })),
       failed: input.failed.map((f) => ({
         index: f.index,

@@ -1,12 +1,13 @@
-import { join } from 'node:path';
 import { CancelledError } from '../errors.ts';
 import { type Profile, resolveProfile } from '../profiles/profile.ts';
 import { type ClipText, clipTextFor } from '../text/overlay.ts';
 import type { OutputMetadata } from './assemble-args.ts';
 import { NormaliseFailedError, RenderFailedError } from './errors.ts';
-import { normaliseFileName, outputFileName, outputSeed, shortClipName } from './naming.ts';
+import { outputSeed } from './naming.ts';
 import { normalisePlan } from './normalise-args.ts';
 import { partPathOf } from './part-file.ts';
+import { finalPathOf } from './spec.ts';
+import { type RenderStrategy, strategyOf } from './strategy/index.ts';
 import type { OutputSpec, RenderSource } from './types.ts';
 
 // What the renderer derives from a spec before any FFmpeg runs, and how it names what went wrong.
@@ -16,6 +17,8 @@ export interface Prepared {
   spec: OutputSpec;
   index: number;
   profile: Profile;
+  /** How it is rendered (chosen once, here, from its settings). */
+  strategy: RenderStrategy;
   clips: RenderSource[];
   /** Text over each clip (captions, headline, watermark); undefined: none. */
   texts: (ClipText | undefined)[];
@@ -43,18 +46,7 @@ export function prepare(spec: OutputSpec): Prepared {
   });
   const profile = resolveProfile(settings);
   const seed = outputSeed(settings.seed, combination.index);
-  const fileName = spec.fileName
-    ? normaliseFileName(spec.fileName)
-    : outputFileName(settings.nameTemplate, {
-        project: spec.projectName,
-        index: combination.index,
-        total: combination.index + 1,
-        clipNames: clips.map((c) => shortClipName(c.path)),
-        seed,
-        format: settings.format,
-        texts: (combination.headlines ?? []).filter((h): h is string => !!h),
-      });
-  const finalPath = join(spec.outDir, fileName);
+  const finalPath = finalPathOf(spec);
   let frames = 0;
   let samples = 0;
   for (const clip of clips) {
@@ -66,6 +58,7 @@ export function prepare(spec: OutputSpec): Prepared {
     spec,
     index: combination.index,
     profile,
+    strategy: strategyOf(settings),
     clips,
     texts: clips.map((clip, k) => clipTextFor(clip.captions, combination.headlines?.[k], settings)),
     finalPath,
@@ -73,7 +66,7 @@ export function prepare(spec: OutputSpec): Prepared {
     seed,
     frames,
     samples,
-    createdAt: spec.createdAt ?? new Date(),
+    createdAt: spec.createdAt ? new Date(spec.createdAt) : new Date(),
   };
 }
 
@@ -109,10 +102,4 @@ export function failure(item: Prepared, error: unknown): Error {
     { index: item.index, output },
     error,
   );
-}
-
-/** Same audio treatment, so several outputs can share one assembly process. */
-export function audioKey(item: Prepared): string {
-  const { audio } = item.spec.settings;
-  return JSON.stringify([audio.mode, audio.musicPath, audio.musicVolume, audio.clipVolume]);
 }

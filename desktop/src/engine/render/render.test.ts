@@ -11,7 +11,7 @@ import { resolveProfile } from '../profiles/profile.ts';
 import { intermediateName } from './cache.ts';
 import { RenderFailedError } from './errors.ts';
 import { createRenderer } from './renderer.ts';
-import { expectValidOutput, frameHashes, makeSource, pcmMono, videoExtradata } from './testing.ts';
+import { expectValidOutput, frameHashes, makeSource, pcmMono, planned, videoExtradata } from './testing.ts';
 import type { OutputSpec, Renderer, RenderSource } from './types.ts';
 
 // Real FFmpeg, tiny sources (1 s, small), real 1080p outputs: each normalisation costs about a second of CPU,
@@ -101,13 +101,13 @@ describe('render engine', () => {
 
   it('contain and blur fit the other canvases exactly', async () => {
     const spec = (format: '16:9' | '1:1' | '4:5', fit: 'contain' | 'blur', clipIds: string[], index: number) =>
-      ({
+      planned({
         projectName: 'Fit',
         combination: { index, clipIds },
         sources: Object.values(src),
         settings: RenderSettings.parse({ format, fit }),
         outDir: join(dir, 'fit'),
-      }) satisfies OutputSpec;
+      });
     const { outputs, failed } = await renderer.renderBatch([
       spec('16:9', 'contain', ['rotated', 'anamorphic'], 0),
       spec('1:1', 'blur', ['odd', 'webm'], 1),
@@ -119,13 +119,15 @@ describe('render engine', () => {
 
   it('unique: outputs of the same clips share no frame', async () => {
     const settings = RenderSettings.parse({ strategy: 'unique', variations: { mirror: true } });
-    const specs: OutputSpec[] = [0, 1, 2].map((index) => ({
-      projectName: 'Uniq',
-      combination: { index, clipIds: ['rotated', 'vfr'] },
-      sources: Object.values(src),
-      settings,
-      outDir: join(dir, 'unique'),
-    }));
+    const specs: OutputSpec[] = [0, 1, 2].map((index) =>
+      planned({
+        projectName: 'Uniq',
+        combination: { index, clipIds: ['rotated', 'vfr'] },
+        sources: Object.values(src),
+        settings,
+        outDir: join(dir, 'unique'),
+      }),
+    );
     const { outputs, failed } = await renderer.renderBatch(specs);
     expect(failed).toEqual([]);
     const seen = new Map<string, number>();
@@ -148,18 +150,22 @@ describe('render engine', () => {
     const music = join(dir, 'music.m4a');
     await runFfmpeg(['-f', 'lavfi', '-i', 'sine=frequency=300:duration=0.6', '-c:a', 'aac', music]);
     const base = { projectName: 'Audio', sources: Object.values(src), outDir: join(dir, 'audio') };
-    const { outputs, failed } = await renderer.renderBatch([
-      {
-        ...base,
-        combination: { index: 0, clipIds: ['rotated', 'anamorphic'] },
-        settings: RenderSettings.parse({ audio: { mode: 'mute' } }),
-      },
-      {
-        ...base,
-        combination: { index: 1, clipIds: ['anamorphic', 'rotated'] },
-        settings: RenderSettings.parse({ audio: { mode: 'music', musicPath: music, musicVolume: 0.5, clipVolume: 0 } }),
-      },
-    ]);
+    const { outputs, failed } = await renderer.renderBatch(
+      [
+        {
+          ...base,
+          combination: { index: 0, clipIds: ['rotated', 'anamorphic'] },
+          settings: RenderSettings.parse({ audio: { mode: 'mute' } }),
+        },
+        {
+          ...base,
+          combination: { index: 1, clipIds: ['anamorphic', 'rotated'] },
+          settings: RenderSettings.parse({
+            audio: { mode: 'music', musicPath: music, musicVolume: 0.5, clipVolume: 0 },
+          }),
+        },
+      ].map(planned),
+    );
     expect(failed).toEqual([]);
     for (const o of outputs) await expectValidOutput(o.path, { width: 1080, height: 1920, duration: 2 });
     const silent = await pcmMono(outputs[0]!.path);
@@ -197,7 +203,7 @@ describe('render engine', () => {
         settings,
         outDir: join(dir, 'err'),
       },
-    ];
+    ].map(planned);
     const { outputs, failed } = await renderer.renderBatch(specs);
     expect(outputs.map((o) => o.index)).toEqual([1]);
     expect(failed).toHaveLength(1);
@@ -214,13 +220,14 @@ describe('render engine', () => {
   it('concurrent requests for the same new intermediate share one FFmpeg run', async () => {
     const fresh = await makeSource(join(dir, 'src'), 'fresh', { color: 'navy', audio: { frequency: 700 } });
     const before = commands.length;
-    const spec = (index: number): OutputSpec => ({
-      projectName: 'Share',
-      combination: { index, clipIds: ['fresh'] },
-      sources: [fresh],
-      settings: RenderSettings.parse({}),
-      outDir: join(dir, 'share'),
-    });
+    const spec = (index: number): OutputSpec =>
+      planned({
+        projectName: 'Share',
+        combination: { index, clipIds: ['fresh'] },
+        sources: [fresh],
+        settings: RenderSettings.parse({}),
+        outDir: join(dir, 'share'),
+      });
     const results = await Promise.all([renderer.renderOutput(spec(0)), renderer.renderOutput(spec(1))]);
     expect(results.map((r) => r.duration)).toEqual([1, 1]);
     const normalisations = commands.slice(before).filter((c) => c.includes(fresh.path) && c.includes('-f mov'));
@@ -228,7 +235,8 @@ describe('render engine', () => {
   });
 
   describe('cancel', () => {
-    const cancelWhen = async (matches: (command: string) => boolean, spec: OutputSpec) => {
+    const cancelWhen = async (matches: (command: string) => boolean, unnamed: Parameters<typeof planned>[0]) => {
+      const spec = planned(unnamed);
       const controller = new AbortController();
       const own = createRenderer({
         cacheDir,

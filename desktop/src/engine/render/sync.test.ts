@@ -55,4 +55,35 @@ describe('fast strategy keeps audio and video in sync at every join', () => {
       expect(Math.abs(audio[k]! - t), `join ${k + 1}: video ${t}s, audio ${audio[k]}s`).toBeLessThanOrEqual(0.01);
     }
   });
+
+  it('unique: after the speed change, tone and colour still change together (≤ 10 ms) at each join (defect 5)', async () => {
+    // No zoom or colour change, so the colours stay clean; the speed varies with each output's seed.
+    const settings = RenderSettings.parse({
+      format: '1:1',
+      strategy: 'unique',
+      variations: { speed: 3, zoom: 0, color: 0, mirror: false },
+    });
+    const { outputs, failed } = await mix({
+      projectName: 'sync-unique',
+      sources,
+      combinations: [
+        { index: 0, clipIds: ['red', 'green', 'blue', 'red'] },
+        { index: 1, clipIds: ['green', 'blue', 'red', 'green'] },
+      ],
+      settings,
+      outDir: join(dir, 'out-unique'),
+      cacheDir: join(dir, 'cache'),
+    });
+    expect(failed).toEqual([]);
+    for (const output of outputs) {
+      const video = colourChanges(await frameColours(output.path), 30);
+      const audio = toneChanges(await pcmMono(output.path), TONES);
+      expect(video).toHaveLength(3);
+      expect(audio).toHaveLength(3);
+      for (const [k, t] of video.entries()) {
+        const what = `output ${output.index + 1}, join ${k + 1}: video ${t}s, audio ${audio[k]}s`;
+        expect(Math.abs(audio[k]! - t), what).toBeLessThanOrEqual(0.01);
+      }
+    }
+  }, 120_000);
 });

@@ -3,8 +3,9 @@ import { expect } from 'vitest';
 import { type ClipSpec, decodeErrors, ffprobeJson, makeClip } from '../../../test/fixtures/media.ts';
 import { runFfmpeg, runFfprobe } from '../ffmpeg/run.ts';
 import { contentKey } from '../hash/content-key.ts';
+import { planFileNames } from '../plan-outputs.ts';
 import { probeFile } from '../probe/probe.ts';
-import type { RenderSource } from './types.ts';
+import type { OutputSpec, RenderSource } from './types.ts';
 
 export async function makeSource(dir: string, id: string, spec: ClipSpec): Promise<RenderSource> {
   const path = await makeClip(dir, id, spec);
@@ -139,4 +140,12 @@ export function colourChanges(frames: readonly [number, number, number][], fps: 
   const changes: number[] = [];
   for (let i = 1; i < dominant.length; i++) if (dominant[i] !== dominant[i - 1]) changes.push(i / fps);
   return changes;
+}
+
+/** A test's spec with the file name planning would give it (planFileNames), when it names none itself. */
+export function planned(spec: Omit<OutputSpec, 'fileName'> & { fileName?: string }): OutputSpec {
+  if (spec.fileName) return { ...spec, fileName: spec.fileName };
+  const paths = new Map(spec.sources.map((s) => [s.id, s.path]));
+  const [fileName] = planFileNames(spec.projectName, [spec.combination], paths, spec.settings);
+  return { ...spec, fileName: fileName! };
 }

@@ -1,5 +1,6 @@
-import type { CaptionCue, Combination, MediaInfo, RenderSettings } from '@vmp/shared';
-import type { ComputeFn } from '../pool/cpu-tasks.ts';
+import type { RenderSettings } from '@vmp/shared';
+import type { FfmpegPool } from '../pool/pool.ts';
+import type { RenderSource, RenderSpec } from './spec.ts';
 
 /**
  * Contracts of the render half of the engine, shared by `vmp mix` and the persistent render queue (SQLite). The queue
@@ -8,33 +9,12 @@ import type { ComputeFn } from '../pool/cpu-tasks.ts';
  * same final path is overwritten) or resume after a restart (normalised clips are cached on disk).
  */
 
-/** A source clip as the engine knows it. `hash` is the content hash (engine/hash); it keys the normalise cache. */
-export interface RenderSource {
-  id: string;
-  path: string;
-  hash: string;
-  info: MediaInfo;
-  /** Captions burned in during their cues (seconds of this clip; parsed from clip.srt/clip.vtt by engine/text). */
-  captions?: readonly CaptionCue[];
-}
-
-/** One planned output, self-contained: everything needed to render it, alone, at any time. */
-export interface OutputSpec {
-  projectName: string;
-  combination: Combination;
-  /** The clips named by `combination.clipIds` (extra entries are ignored). */
-  sources: readonly RenderSource[];
-  settings: RenderSettings;
-  /** Target folder; created if missing. */
-  outDir: string;
-  /**
-   * Final file name (".mp4" added if missing). Default: `settings.nameTemplate` via `outputFileName`.
-   * A queue should fix it when it plans the output (see `planFileNames`), so retries write the same path.
-   */
-  fileName?: string;
-  /** `creation_time` written into the file; default: the moment the render starts. */
-  createdAt?: Date;
-}
+/**
+ * One planned output, self-contained: everything needed to render it, alone, at any time (the render spec,
+ * spec.ts: serialisable, made once at planning by `renderSpecs`).
+ */
+export type OutputSpec = Omit<RenderSpec, 'sources'> & { sources: readonly RenderSource[] };
+export type { RenderSource };
 
 export interface OutputResult {
   index: number;
@@ -96,6 +76,11 @@ export interface RendererOptions {
   concurrency?: number;
   /** Fast strategy: outputs assembled by one FFmpeg process. Default: DEFAULT_ASSEMBLY_BATCH. */
   assemblyBatch?: number;
+  /**
+   * Run FFmpeg in this pool (shared with the caller's CPU tasks; the caller closes it). Default: a pool of the
+   * renderer's own, closed by `close()`.
+   */
+  pool?: FfmpegPool;
   /** Sees every FFmpeg command line (copy-pasteable), including those run inside worker threads. */
   onCommand?: (command: string) => void;
 }
@@ -114,8 +99,6 @@ export interface Renderer {
   renderBatch(specs: readonly OutputSpec[], options?: BatchOptions): Promise<BatchResult>;
   /** Normalises one source for these settings (warms the cache); resolves to the intermediate's path. */
   normalise(source: RenderSource, settings: RenderSettings, options?: { signal?: AbortSignal }): Promise<string>;
-  /** CPU-bound engine work (planning) in the renderer's worker threads, so the main thread never waits for it. */
-  compute: ComputeFn;
   /** FFmpeg processes at once, from now on (running ones finish; queued ones start as slots free up). */
   setConcurrency(concurrency: number): void;
   /** Stops the worker threads. Pending calls reject with CancelledError. */

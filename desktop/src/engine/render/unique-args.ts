@@ -74,6 +74,45 @@ export interface UniqueJob {
   metadata: OutputMetadata;
   /** Burned-in text over the whole output (engine/text), drawn after the variation so it is not zoomed or mirrored. */
   textFilter?: string;
+  /** Frames and audio samples of each concatenated intermediate, in order: each join's sound is put on its frame. */
+  clips?: readonly { frames: number; samples: number }[];
+}
+
+/**
+ * The clips' audio, time-stretched by `speed` so that every join lands on the frame where the picture changes.
+ * The picture's joins snap to the frame grid (fps picks whole frames after the speed change) while one atempo over
+ * the whole track would put them at their exact stretched time, up to half a frame (17 ms at 30 fps) away: each
+ * clip's audio is stretched on its own, to exactly the samples of its frames in the output.
+ */
+export function stretchedAudio(
+  clips: readonly { frames: number; samples: number }[],
+  speed: number,
+  fps: number,
+  out: string,
+): string {
+  if (clips.length <= 1) return `[0:a:0]atempo=${num(speed)}[${out}];`;
+  const total = clips.reduce((sum, c) => sum + c.frames, 0);
+  let inFrames = 0;
+  let inSamples = 0;
+  let outSamples = 0;
+  const parts: string[] = [];
+  for (const [k, clip] of clips.entries()) {
+    inFrames += clip.frames;
+    // Where fps puts the first frame of the next clip (rounded to the nearest output frame); the end at the last.
+    const endFrame = k === clips.length - 1 ? variedFrames(total, speed) : Math.round(inFrames / speed);
+    const endSample = samplesForFrames(endFrame, fps);
+    const length = endSample - outSamples;
+    const tempo = clip.samples / Math.max(1, length);
+    parts.push(
+      `[${out}_in${k}]atrim=start_sample=${inSamples}:end_sample=${inSamples + clip.samples},asetpts=PTS-STARTPTS,` +
+        `atempo=${num(tempo)},apad,atrim=end_sample=${length}[${out}_${k}]`,
+    );
+    inSamples += clip.samples;
+    outSamples = endSample;
+  }
+  const split = `[0:a:0]asplit=${clips.length}${clips.map((_, k) => `[${out}_in${k}]`).join('')}`;
+  const concat = `${clips.map((_, k) => `[${out}_${k}]`).join('')}concat=n=${clips.length}:v=0:a=1[${out}]`;
+  return `${split};${parts.join(';')};${concat};`;
 }
 
 /** One re-encode of the concatenated intermediates with this output's variation. */
@@ -95,7 +134,15 @@ export function uniqueArgs(job: UniqueJob): string[] {
     `${v.mirror ? 'hflip,' : ''}setsar=1,${job.textFilter ? `${job.textFilter},` : ''}format=yuv420p,tpad=stop_mode=clone:stop_duration=2,trim=end_frame=${frames}[v]`;
   const music = job.audio.mode === 'music' && job.audio.musicPath ? job.audio.musicPath : undefined;
   // Muted outputs leave the clips' audio unused (an unconnected pad would be an error).
-  const audioIn = job.audio.mode === 'mute' ? '' : `[0:a:0]atempo=${num(v.speed)}[tempo];`;
+  const audioIn =
+    job.audio.mode === 'mute'
+      ? ''
+      : stretchedAudio(
+          job.clips ?? [{ frames: job.frames, samples: samplesForFrames(job.frames, fps) }],
+          v.speed,
+          fps,
+          'tempo',
+        );
   const audio = audioGraph(
     music ? job.audio : { ...job.audio, mode: job.audio.mode === 'mute' ? 'mute' : 'keep' },
     samples,

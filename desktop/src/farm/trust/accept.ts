@@ -25,5 +25,9 @@ export async function acceptFarmJob(
   }
   const batch: FarmBatch = parsed.data;
   if (trust.licensed) return { batch, trust };
-  return { batch: { ...batch, settings: { ...batch.settings, watermark: UNLICENSED_WATERMARK } }, trust };
+  const specs = batch.specs.map((spec) => ({
+    ...spec,
+    settings: { ...spec.settings, watermark: UNLICENSED_WATERMARK },
+  }));
+  return { batch: { ...batch, specs }, trust };
 }

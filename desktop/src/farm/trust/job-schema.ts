@@ -120,39 +120,45 @@ const StrictSettings = RenderSettings.extend({
   audio: AudioSettings.extend({ musicPath: SubmittedPath.optional() }),
 });
 
-export const StrictFarmOutput = z.object({
-  combination: z.object({
-    index: z.number().int().nonnegative().max(10_000_000),
-    clipIds: z.array(text(4096).min(1)).min(1).max(100),
-    headlines: z.array(text(500).nullable()).max(100).optional(),
-  }),
-  fileName: FileName,
-});
+/** One output's render spec (engine/render/spec.ts) with every value checked. */
+export const StrictRenderSpec = z
+  .object({
+    projectName: text(200),
+    combination: z.object({
+      index: z.number().int().nonnegative().max(10_000_000),
+      clipIds: z.array(text(4096).min(1)).min(1).max(100),
+      headlines: z.array(text(500).nullable()).max(100).optional(),
+    }),
+    sources: z.array(StrictFarmSource).min(1).max(100),
+    settings: StrictSettings,
+    outDir: SubmittedPath,
+    fileName: FileName,
+    createdAt: z.iso.datetime().optional(),
+  })
+  .superRefine((spec, ctx) => {
+    const ids = new Set(spec.sources.map((s) => s.id));
+    spec.combination.clipIds.forEach((id, j) => {
+      if (!ids.has(id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['combination', 'clipIds', j],
+          message: 'names a clip the spec does not carry',
+        });
+      }
+    });
+  });
 
 export const StrictFarmBatch = z
   .strictObject({
     version: z.literal(FARM_PAYLOAD_VERSION),
     runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a run id'),
-    projectName: text(200),
     outDir: SubmittedPath,
     createdAt: z.iso.datetime(),
-    settings: StrictSettings,
-    sources: z.array(StrictFarmSource).min(1).max(1000),
-    outputs: z.array(StrictFarmOutput).min(1).max(10_000),
+    specs: z.array(StrictRenderSpec).min(1).max(10_000),
     submitter: text(300),
   })
-  .superRefine((batch, ctx) => {
-    const ids = new Set(batch.sources.map((s) => s.id));
-    batch.outputs.forEach((output, k) => {
-      output.combination.clipIds.forEach((id, j) => {
-        if (!ids.has(id)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['outputs', k, 'combination', 'clipIds', j],
-            message: 'names a clip the job does not carry',
-          });
-        }
-      });
-    });
+  .refine((b) => b.specs.every((s) => s.outDir === b.outDir && s.createdAt === b.createdAt), {
+    message: "every spec must name the batch's output folder and creation time",
+    path: ['specs'],
   });
 export type StrictFarmBatch = z.infer<typeof StrictFarmBatch>;

@@ -85,7 +85,7 @@ export function PlanPreviewView() {
               <th scope="col" className="num">
                 #
               </th>
-              <th scope="col">Clips, in play order</th>
+              <th scope="col">Clips, in play order, and headline</th>
               <th scope="col" className="num">
                 Duration
               </th>
@@ -94,6 +94,7 @@ export function PlanPreviewView() {
           <tbody>
             {preview.combinations.map((combo) => {
               const duration = combo.clipIds.reduce((sum, id) => sum + (clips.get(id)?.info?.duration ?? 0), 0);
+              const headline = combo.headlines?.find((h) => h);
               return (
                 <tr key={combo.index}>
                   <td className="num muted">{combo.index + 1}</td>
@@ -111,6 +112,7 @@ export function PlanPreviewView() {
                         </span>
                       ))}
                     </span>
+                    {headline ? <span className="combo-headline">“{headline}”</span> : null}
                   </td>
                   <td className="num">{formatDuration(duration)}</td>
                 </tr>
