@@ -33,6 +33,8 @@ export interface ServerConfig {
    */
   leaseReuseSeconds: number;
   reservationTtlSeconds: number;
+  /** Most credits a machine's lease lets it use offline; the server holds them while the lease can be used. */
+  offlineAllowanceCredits: number;
   stripe: {
     secretKey?: string;
     webhookSecret?: string;
@@ -119,6 +121,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     leaseTtlSeconds,
     leaseReuseSeconds,
     reservationTtlSeconds: int(env, 'VMP_RESERVATION_TTL', 24 * 3600),
+    offlineAllowanceCredits: int(env, 'VMP_OFFLINE_ALLOWANCE', 20),
     stripe: {
       secretKey: env.STRIPE_SECRET_KEY || undefined,
       webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,

@@ -34,6 +34,11 @@ export function createMetrics() {
       help: 'Credits debited by committed reservations and offline usage',
       registers: [registry],
     }),
+    usageGaps: new Counter({
+      name: 'vmp_usage_gaps_total',
+      help: 'Offline usage uploads with entries missing from the machine chain (charged from the chain totals)',
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

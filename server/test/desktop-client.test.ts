@@ -29,6 +29,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// Keys as the test server publishes them (VMP_TRUST_SERVER_KEYS=dev).
+const DEV = { mode: 'dev' } as const;
+
 let n = 0;
 async function setup(credits = 0) {
   const user = await registerUser(app);
@@ -37,7 +40,13 @@ async function setup(credits = 0) {
   const storePath = join(dir, `license-${++n}.json`);
   const machineId = `m1-test-machine-${n}`;
   const make = (serverUrl = url, id = machineId) =>
-    new LicensingClient({ serverUrl, store: new FileLicenseStore(storePath), machineId: id, appVersion: '1.2.3' });
+    new LicensingClient({
+      serverUrl,
+      store: new FileLicenseStore(storePath),
+      machineId: id,
+      appVersion: '1.2.3',
+      trust: DEV,
+    });
   return { user, license, client: make(), make, storePath };
 }
 
@@ -133,6 +142,7 @@ describe('desktop licensing client against the real server', () => {
       store: new FileLicenseStore(join(dir, `desk-${n}.json`)),
       machineId: `m1-desk-${n}`,
       appVersion: '1.2.3',
+      trust: DEV,
     });
     await desk.activate(license.licenseKey);
     const a = new ProjectSyncClient(laptop);

@@ -42,7 +42,12 @@ async function open(name: string, serverUrl = url, options: Partial<LicensingOpt
     appVersion: '9.9.9',
     machineId: `m1-app-${name}`,
     background: false,
-    env: { VMP_SERVER_URL: serverUrl, VMP_SECRET_STORE: 'key-file', VMP_KEY_DIR: join(dir, 'keys') },
+    env: {
+      VMP_SERVER_URL: serverUrl,
+      VMP_TRUST_SERVER_KEYS: 'dev',
+      VMP_SECRET_STORE: 'key-file',
+      VMP_KEY_DIR: join(dir, 'keys'),
+    },
     ...options,
   });
   opened.push(l);
@@ -198,7 +203,12 @@ describe('the app against the real server', () => {
       licensing: {
         machineId: `m1-core-${n}`,
         background: false,
-        env: { VMP_SERVER_URL: url, VMP_SECRET_STORE: 'key-file', VMP_KEY_DIR: join(dir, 'keys') },
+        env: {
+          VMP_SERVER_URL: url,
+          VMP_TRUST_SERVER_KEYS: 'dev',
+          VMP_SECRET_STORE: 'key-file',
+          VMP_KEY_DIR: join(dir, 'keys'),
+        },
       },
     });
     const call = async (method: string, input: unknown) => {

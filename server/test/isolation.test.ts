@@ -89,7 +89,7 @@ describe('user isolation', () => {
 
     // B is untouched.
     const bState = (await app.inject({ method: 'GET', url: '/v1/me', headers: bearer(b.user) })).json();
-    expect(bState.credits).toEqual({ balance: 9, held: 2, available: 7 });
+    expect(bState.credits).toEqual({ balance: 9, held: 2, offlineHeld: 0, available: 7 });
     expect(bState.licenses[0].activations).toHaveLength(1);
     const bDoc = await app.inject({ method: 'GET', url: '/v1/projects/shared-id', headers: bearer(b.user) });
     expect(bDoc.json()).toMatchObject({ version: 1, doc: { owner: 'B' } });

@@ -106,3 +106,8 @@ export function checkTimestamp(
 export function isValidNonce(nonce: string): boolean {
   return /^[A-Za-z0-9_-]{22,128}$/.test(nonce);
 }
+
+/** Proof that an activating machine holds the secret of its earlier activation (ActivateRequest.proof). */
+export function reactivationProof(secret: string, machineId: string, nonce: string): string {
+  return createHmac('sha256', secret).update(`vmp-reactivate:${machineId}:${nonce}`).digest('base64url');
+}

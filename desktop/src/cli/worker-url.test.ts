@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testLicensingServer } from '../farm/trust/testing.ts';
+import { BUILT_IN_SERVER_KEYS } from '../licensing/server-keys.ts';
 import { parseWorkerArgs } from './worker.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vmp-worker-url-'));
@@ -46,9 +47,17 @@ describe('vmp worker: farm URL from a file or the environment, trusted lease key
     const jwks = join(dir, 'jwks.json');
     writeFileSync(jwks, JSON.stringify(server.jwks));
     const base = ['--farm', 'redis://f', '--root', '/s'];
-    expect(parseWorkerArgs([...base, '--trust-keys', jwks], {}).trustedKeys.keys.map((k) => k.kid)).toEqual(['dev-1']);
-    expect(parseWorkerArgs(base, { VMP_FARM_TRUST_KEYS: jwks }).trustedKeys.keys).toHaveLength(1);
-    expect(parseWorkerArgs(base, {}).trustedKeys.keys).toEqual([]);
+    const builtIn = BUILT_IN_SERVER_KEYS.keys.map((k) => k.kid);
+    expect(parseWorkerArgs(base, {}).trustedKeys).toEqual(BUILT_IN_SERVER_KEYS);
+    expect(parseWorkerArgs([...base, '--trust-keys', jwks], {}).trustedKeys.keys.map((k) => k.kid)).toEqual([
+      ...builtIn,
+      'dev-1',
+    ]);
+    expect(parseWorkerArgs(base, { VMP_FARM_TRUST_KEYS: jwks }).trustedKeys.keys).toHaveLength(builtIn.length + 1);
+    // A self-hosted server's keys named for the app (VMP_TRUST_SERVER_KEYS) replace the built-in ones here too.
+    expect(parseWorkerArgs(base, { VMP_TRUST_SERVER_KEYS: jwks }).trustedKeys.keys.map((k) => k.kid)).toEqual([
+      'dev-1',
+    ]);
     const notJwks = join(dir, 'not.json');
     writeFileSync(notJwks, '{"hello":1}');
     expect(() => parseWorkerArgs([...base, '--trust-keys', notJwks], {})).toThrow(/is not a JWKS file/);

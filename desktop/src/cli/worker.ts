@@ -112,7 +112,7 @@ export function parseWorkerArgs(args: string[], env: NodeJS.ProcessEnv = process
   }
   let trustedKeys: Jwks;
   try {
-    trustedKeys = workerTrustedKeys(v['trust-keys'] ?? (env.VMP_FARM_TRUST_KEYS || undefined));
+    trustedKeys = workerTrustedKeys(v['trust-keys'] ?? (env.VMP_FARM_TRUST_KEYS || undefined), env);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -9,6 +9,11 @@ const MAX_HEADLINE_CHARS = 200;
 /** Trimmed, blank lines dropped; a line too long names its index and what to do. */
 export function checkHeadlines(lines: readonly string[]): string[] {
   lines.forEach((line, i) => {
+    if (line.includes('\u0000')) {
+      throw new ValidationError(`headlines[${i}] holds a NUL character (\\u0000); remove it.`, {
+        field: `headlines.${i}`,
+      });
+    }
     if (Array.from(line.trim()).length > MAX_HEADLINE_CHARS) {
       throw new ValidationError(
         `headlines[${i}]: "${line.trim().slice(0, 30)}…" is longer than ${MAX_HEADLINE_CHARS} characters; shorten it or split it.`,

@@ -59,7 +59,9 @@ export function syncPort(ctx: CoreContext): ProjectSyncPort {
           ...(c.captions?.length ? { captions: c.captions } : {}),
         });
       }
-      const { watermark: _w, ...settings } = project.settings;
+      const { watermark: _w, ...rest } = project.settings;
+      const { musicPath: _m, ...audio } = rest.audio;
+      const settings = { ...rest, audio };
       return {
         schema: 1,
         name: project.name,
@@ -83,7 +85,17 @@ export function syncPort(ctx: CoreContext): ProjectSyncPort {
       };
     },
     importDoc(localId, doc) {
-      const settings = RenderSettings.parse(doc.settings);
+      // Watermark text and the music file are this machine's (a path elsewhere, or text a paid render would draw).
+      const current = localId && exists(ctx, localId) ? store.projects.get(localId).settings : null;
+      const { watermark: _w, ...incoming } = doc.settings as Record<string, unknown>;
+      const audio = { ...((incoming.audio as Record<string, unknown> | undefined) ?? {}) };
+      delete audio.musicPath;
+      if (current?.audio.musicPath) audio.musicPath = current.audio.musicPath;
+      const settings = RenderSettings.parse({
+        ...incoming,
+        audio,
+        ...(current?.watermark ? { watermark: current.watermark } : {}),
+      });
       const id = store.transaction(() => {
         const projectId =
           localId && exists(ctx, localId)
@@ -118,8 +130,9 @@ export function syncPort(ctx: CoreContext): ProjectSyncPort {
             copy
               ? { path: copy.path, name: copy.name, hash: c.hash, size: copy.size, info: copy.info, status: 'ok' }
               : {
-                  // A placeholder path inside the data folder: unique per clip, never a file.
-                  path: join(ctx.dataDir, 'missing-media', c.hash.slice(0, 24), c.name),
+                  // A placeholder path inside the data folder, unique per clip, never a file; nothing of it comes from
+                  // the other machine but the hash (64 hex digits, checked when pulled).
+                  path: join(ctx.dataDir, 'missing-media', c.hash),
                   name: c.name,
                   hash: c.hash,
                   size: c.size,

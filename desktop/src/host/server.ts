@@ -71,7 +71,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       let id = -1;
       let reply: ServerMessage;
       try {
-        const raw = JSON.parse(String(data)) as unknown;
+        let raw: unknown;
+        try {
+          raw = JSON.parse(String(data));
+        } catch {
+          throw new AppError('BAD_MESSAGE', 'Messages must be JSON: {type:"call", id, method, input}.', {
+            status: 400,
+          });
+        }
         if (raw && typeof raw === 'object' && 'id' in raw && Number.isInteger(raw.id)) id = raw.id as number;
         const call = CallMessage.safeParse(raw);
         if (!call.success)

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { creditCost } from '@vmp/shared';
 import { AppError } from '@vmp/shared/errors';
 import {
@@ -12,9 +13,10 @@ import {
   UsageResponse,
   ValidateResponse,
 } from '@vmp/shared/http';
-import { SIGNATURE_HEADERS, signRequest } from '@vmp/shared/signing';
+import { reactivationProof, SIGNATURE_HEADERS, signRequest } from '@vmp/shared/signing';
 import type { z } from 'zod';
 import { LeaseInvalidError, verifyLease } from './lease.ts';
+import { BUILT_IN_SERVER_KEYS, type KeyTrust, trustedKeys } from './server-keys.ts';
 import type { LicenseState, LicenseStore } from './store.ts';
 
 /** The server could not be reached: the app keeps working on its lease until the grace period ends. */
@@ -47,6 +49,8 @@ export interface LicensingClientOptions {
   backoffMs?: (attempt: number) => number;
   /** Clock in epoch ms (signing timestamps and lease expiry); default Date.now. Tests move it. */
   now?: () => number;
+  /** Which lease keys are trusted (server-keys.ts); default: the built-in production key set. */
+  trust?: KeyTrust;
 }
 
 export interface RequestOptions {
@@ -193,11 +197,17 @@ export class LicensingClient {
 
   /** Activates this machine with a license key (signed with the key itself) and caches the JWKS for offline checks. */
   async activate(licenseKey: string): Promise<LeaseClaims> {
+    const { machineSecret, machineId: storedMachine } = await this.current();
+    const nonce = randomBytes(16).toString('base64url');
     const body = {
       licenseKey: licenseKey.trim(),
       machineId: this.options.machineId,
       appVersion: this.options.appVersion,
       platform: this.options.platform ?? process.platform,
+      // Activating again: proof of the secret this machine holds, so the server gives the seat's secret back.
+      ...(machineSecret && storedMachine === this.options.machineId
+        ? { proof: { nonce, mac: reactivationProof(machineSecret, this.options.machineId, nonce) } }
+        : {}),
     };
     const res = await this.send({ method: 'POST', path: '/v1/licenses/activate', body }, body.licenseKey);
     const activation = ActivateResponse.parse(res.body);
@@ -208,8 +218,17 @@ export class LicensingClient {
       machineSecret: activation.machineSecret,
       lease: activation.lease,
     });
-    await this.refreshJwks();
+    // Only in `dev` trust are the server's published keys pinned; otherwise the built-in or configured set decides.
+    if (this.options.trust?.mode === 'dev') await this.refreshJwks();
     return this.verifyOffline();
+  }
+
+  /** The key set leases are checked against (server-keys.ts); throws UNKNOWN_KEY when there is none. */
+  async keys(): Promise<Jwks> {
+    const trust = this.options.trust ?? { mode: 'built-in', jwks: BUILT_IN_SERVER_KEYS };
+    const jwks = trustedKeys(trust, (await this.current()).jwks);
+    if (!jwks) throw new LeaseInvalidError('UNKNOWN_KEY', 'No pinned server keys; activate this machine again.');
+    return jwks;
   }
 
   async refreshJwks(): Promise<Jwks> {
@@ -221,10 +240,9 @@ export class LicensingClient {
 
   /** Checks the stored lease without any network: signature against the JWKS pinned at activation, expiry, machine. */
   async verifyOffline(now?: number): Promise<LeaseClaims> {
-    const { lease, jwks } = await this.current();
+    const { lease } = await this.current();
     if (!lease) throw new NotActivatedError();
-    if (!jwks) throw new LeaseInvalidError('UNKNOWN_KEY', 'No pinned server keys; activate this machine again.');
-    return verifyLease(lease, jwks, {
+    return verifyLease(lease, await this.keys(), {
       machineId: this.options.machineId,
       issuer: this.options.issuer,
       now: now ?? Math.floor(this.nowMs() / 1000),
@@ -244,14 +262,20 @@ export class LicensingClient {
     return (await this.heartbeat()).claims;
   }
 
-  async heartbeat(): Promise<{ claims: LeaseClaims; license: ValidateResponse['license'] }> {
+  /** `usage`: the head of this machine's usage chain; the server debits what it was not sent of it. */
+  async heartbeat(usage?: {
+    seq: number;
+    total: number;
+  }): Promise<{ claims: LeaseClaims; license: ValidateResponse['license'] }> {
     const res = await this.machineRequest(
-      { method: 'POST', path: '/v1/licenses/validate', body: { appVersion: this.options.appVersion } },
+      {
+        method: 'POST',
+        path: '/v1/licenses/validate',
+        body: { appVersion: this.options.appVersion, ...(usage ? { usage } : {}) },
+      },
       ValidateResponse,
     );
-    const { jwks } = await this.current();
-    if (!jwks) throw new LeaseInvalidError('UNKNOWN_KEY', 'No pinned server keys; activate this machine again.');
-    const claims = verifyLease(res.lease, jwks, {
+    const claims = verifyLease(res.lease, await this.keys(), {
       machineId: this.options.machineId,
       issuer: this.options.issuer,
       now: Math.floor(this.nowMs() / 1000),

@@ -22,5 +22,9 @@ export interface LicensingContext {
   refused(error: AppError): Promise<void>;
   isLicensed(): boolean;
   credits(): CreditsStatus;
+  /** Credits this machine may still use offline (its lease's allowance), with why when none. */
+  offlineRoom(): { room: number; message?: string };
+  /** A reservation took this much of the machine's offline allowance. */
+  allowanceDrawn(amount: number): void;
   creditsUpdated(): void;
 }

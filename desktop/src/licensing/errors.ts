@@ -11,6 +11,18 @@ export class JobNotPayableError extends AppError {
   }
 }
 
+/** Offline, the job costs more than this machine's lease lets it use without asking the server: nothing was queued. */
+export class OfflineAllowanceError extends AppError {
+  constructor(needed: number, room: number, why?: string) {
+    super(
+      'OFFLINE_ALLOWANCE_SPENT',
+      why ??
+        `The licensing server cannot be reached, and offline this machine may use ${room} more credit${room === 1 ? '' : 's'} (the allowance the server holds for it); this job needs ${needed}. Connect to the licensing server, or render fewer videos.`,
+      { status: 402, details: { needed, available: room } },
+    );
+  }
+}
+
 /** Messages a user can act on, per server or lease problem code. */
 export const PROBLEM_MESSAGES: Record<string, string> = {
   LICENSE_REVOKED: 'This license has been revoked. Rendering continues unlicensed, with a watermark.',
@@ -22,7 +34,11 @@ export const PROBLEM_MESSAGES: Record<string, string> = {
   BAD_SIGNATURE: 'The stored lease was altered and cannot be trusted. Connect to the internet, or activate again.',
   WRONG_MACHINE: 'The stored lease belongs to another machine. Activate this machine with your license key.',
   UNKNOWN_KEY:
-    'The lease is not signed by the server key pinned at activation (wrong server?). Check the server address, then activate again.',
+    "The lease is not signed by a key this app trusts (wrong server?). Check the server address; a self-hosted server's keys are given with VMP_TRUST_SERVER_KEYS.",
+  CLOCK_ROLLBACK:
+    "This computer's clock was turned back behind a time it has already seen. Set the correct date and time, then connect to the licensing server.",
+  CLOCK_TAMPERED:
+    'The record of the time this machine has seen was altered. Connect to the licensing server so the license can be checked again.',
   MALFORMED: 'The stored lease is damaged. Connect to the internet, or activate again.',
   WRONG_ISSUER: 'The lease comes from another issuer. Check the server address, then activate again.',
   DEACTIVATED: "This machine's activation was removed on the server. Activate again to render without a watermark.",

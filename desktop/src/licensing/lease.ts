@@ -2,7 +2,15 @@ import { createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import { AppError } from '@vmp/shared/errors';
 import { type Jwks, LeaseClaims } from '@vmp/shared/http';
 
-export type LeaseProblem = 'MALFORMED' | 'UNKNOWN_KEY' | 'BAD_SIGNATURE' | 'EXPIRED' | 'WRONG_MACHINE' | 'WRONG_ISSUER';
+export type LeaseProblem =
+  | 'MALFORMED'
+  | 'UNKNOWN_KEY'
+  | 'BAD_SIGNATURE'
+  | 'EXPIRED'
+  | 'WRONG_MACHINE'
+  | 'WRONG_ISSUER'
+  | 'CLOCK_ROLLBACK'
+  | 'CLOCK_TAMPERED';
 
 /** The lease cannot be trusted; `reason` says why, so the app can tell "go online" from "tampered". */
 export class LeaseInvalidError extends AppError {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { UsageEntry } from '@vmp/shared/http';
 import Database from 'better-sqlite3';
+import { type ChainKey, chainEntry, chainHead, chainState, migrateChain } from './usage-chain.ts';
 
 /** How a licensed job pays: a server hold committed at its end, or offline usage reported later. */
 export type JobMode = 'reserved' | 'offline';
@@ -67,6 +68,37 @@ export class CreditLedger {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    migrateChain(this.db);
+  }
+
+  /** The activation usage entries are chained under (usage-chain.ts); set by Licensing while activated. */
+  chainKey: ChainKey | null = null;
+
+  /** Chain total and integrity of the current activation. */
+  chain(): { total: number; intact: boolean } {
+    return this.chainKey ? chainState(this.db, this.chainKey) : { total: 0, intact: true };
+  }
+
+  /** Number and running total of the chain's last entry (sent with each heartbeat), or undefined before any. */
+  chainHead(): { seq: number; total: number } | undefined {
+    if (!this.chainKey) return undefined;
+    const head = chainHead(this.db, this.chainKey);
+    return head.seq > 0 ? head : undefined;
+  }
+
+  /** Credits open offline jobs may still use (their amount less what their outputs already recorded). */
+  offlineCommitted(): number {
+    const { n } = this.db
+      .prepare(
+        `SELECT coalesce(sum(max(j.amount - coalesce((SELECT sum(c.amount) FROM charges c WHERE c.job_id = j.job_id), 0), 0)), 0) AS n
+         FROM jobs j WHERE j.mode = 'offline' AND j.state = 'open'`,
+      )
+      .get() as { n: number };
+    return n;
+  }
+
+  private chainUsage(entryId: string): void {
+    if (this.chainKey) chainEntry(this.db, this.chainKey, entryId);
   }
 
   close(): void {
@@ -125,6 +157,7 @@ export class CreditLedger {
           'INSERT OR IGNORE INTO charges (output_id, job_id, entry_id, kind, amount, at) VALUES (?, ?, ?, ?, ?, ?)',
         )
         .run(outputId, jobId, `out-${outputId}`, kind, amount, at.toISOString());
+      if (res.changes > 0 && kind === 'usage') this.chainUsage(`out-${outputId}`);
       return res.changes > 0;
     })();
   }
@@ -162,21 +195,41 @@ export class CreditLedger {
   holdLost(jobId: string): void {
     this.db.transaction(() => {
       this.db.prepare("UPDATE jobs SET state = 'done' WHERE job_id = ?").run(jobId);
+      const ids = this.db
+        .prepare("SELECT entry_id FROM charges WHERE job_id = ? AND kind = 'reservation' ORDER BY rowid")
+        .all(jobId) as { entry_id: string }[];
       this.db.prepare("UPDATE charges SET kind = 'usage' WHERE job_id = ? AND kind = 'reservation'").run(jobId);
+      for (const { entry_id } of ids) this.chainUsage(entry_id);
     })();
   }
 
   pendingEntries(limit = 1000): UsageEntry[] {
     const rows = this.db
-      .prepare("SELECT entry_id, amount, at, job_id FROM charges WHERE sent = 0 AND kind = 'usage' LIMIT ?")
-      .all(limit) as { entry_id: string; amount: number; at: string; job_id: string }[];
-    return rows.map((r) => ({ id: r.entry_id, amount: r.amount, at: r.at, jobId: r.job_id }));
+      .prepare(
+        "SELECT entry_id, amount, at, job_id, seq, total FROM charges WHERE sent = 0 AND kind = 'usage' ORDER BY activation, seq LIMIT ?",
+      )
+      .all(limit) as {
+      entry_id: string;
+      amount: number;
+      at: string;
+      job_id: string;
+      seq: number | null;
+      total: number | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.entry_id,
+      amount: r.amount,
+      at: r.at,
+      jobId: r.job_id,
+      ...(r.seq !== null && r.total !== null ? { seq: r.seq, total: r.total } : {}),
+    }));
   }
 
-  markSent(entryIds: string[]): void {
-    const stmt = this.db.prepare('UPDATE charges SET sent = 1 WHERE entry_id = ?');
+  /** `state` 1: the server has them; -1: the server refused them for good (dated after a suspension). */
+  markSent(entryIds: string[], state: 1 | -1 = 1): void {
+    const stmt = this.db.prepare('UPDATE charges SET sent = ? WHERE entry_id = ?');
     this.db.transaction(() => {
-      for (const id of entryIds) stmt.run(id);
+      for (const id of entryIds) stmt.run(state, id);
     })();
   }
 

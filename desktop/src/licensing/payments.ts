@@ -4,7 +4,7 @@ import { UNLICENSED_WATERMARK } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
 import { InsufficientCreditsError } from '@vmp/shared/http';
 import type { LicensingContext } from './context.ts';
-import { JobNotPayableError } from './errors.ts';
+import { JobNotPayableError, OfflineAllowanceError } from './errors.ts';
 import { isTransient } from './status.ts';
 import type { UsageSync } from './usage-sync.ts';
 
@@ -49,6 +49,7 @@ export class JobPayments {
     if (cost === 0) return { licensed: true, watermark: null, mode: 'reserved', key };
     try {
       const hold = await ctx.client.reserve(key, cost, { budgetMs: this.actionBudgetMs });
+      if (hold.fromAllowance) ctx.allowanceDrawn(hold.fromAllowance);
       ctx.ledger.openJob({ jobId: key, mode: 'reserved', reservationId: hold.id, amount: cost });
       ctx.setOnline(true);
       void this.sync.refreshCredits();
@@ -64,6 +65,9 @@ export class JobPayments {
         this.sync.addStrayHold(key, cost);
         ctx.setOnline(false);
         if (!ctx.isLicensed()) return { licensed: false, watermark: UNLICENSED_WATERMARK, mode: 'unlicensed', key };
+        // Offline, only what the server holds for this machine (its lease's allowance) renders without a watermark.
+        const { room, message } = ctx.offlineRoom();
+        if (room < cost) throw new OfflineAllowanceError(cost, room, message);
         ctx.ledger.openJob({ jobId: key, mode: 'offline', reservationId: null, amount: cost });
         const notice =
           `The licensing server did not answer within ${Math.round(this.actionBudgetMs / 1000)} s: the job renders ` +
@@ -86,7 +90,15 @@ export class JobPayments {
     if (!job || outputs <= 0 || (job.mode === 'reserved' && job.state === 'open') || !ctx.isLicensed()) return;
     await this.sync.refreshCredits({ budgetMs: this.actionBudgetMs });
     const { available, online } = ctx.credits();
-    if (!online || available === null) return;
+    if (!online) {
+      // An open offline job's amount already covers its own retries.
+      if (job.mode === 'offline' && job.state === 'open') return;
+      const needed = creditCost(outputs) + creditCost(waitingRetries);
+      const { room, message } = ctx.offlineRoom();
+      if (room < needed) throw new OfflineAllowanceError(needed, room, message);
+      return;
+    }
+    if (available === null) return;
     const needed = creditCost(outputs);
     const left = Math.max(0, available - creditCost(waitingRetries));
     if (left < needed) {

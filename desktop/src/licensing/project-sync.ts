@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApiEvent, SyncConflict, SyncStatus } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
-import { VersionConflictError } from '@vmp/shared/http';
+import { SyncedProjectDoc, VersionConflictError } from '@vmp/shared/http';
 import { OfflineError } from './client.ts';
 import type { CreditLedger } from './ledger.ts';
 import type { Licensing } from './service.ts';
@@ -190,6 +190,7 @@ export class ProjectSync {
       lastError: this.lastError,
       projects,
       conflicts,
+      rejected: Object.entries(this.rejected()).map(([projectId, r]) => ({ projectId, ...r })),
     };
   }
 
@@ -235,7 +236,19 @@ export class ProjectSync {
     if (row?.version && row.version >= change.meta.version) return false; // Ours, or already applied.
     const local = this.exportRemote(id);
     const dirty = local !== null && (!row || docHash(local) !== row.synced_hash);
-    const theirs = change.doc as ProjectDoc | undefined;
+    let theirs: ProjectDoc | undefined;
+    if (!change.meta.deleted && change.doc !== undefined) {
+      // Another machine's document is untrusted input: one that is not a valid project is skipped and reported,
+      // and the rest of the pull goes on (the cursor is saved past it).
+      const parsed = SyncedProjectDoc.safeParse(change.doc);
+      if (!parsed.success) {
+        this.reject(id, change.doc, parsed.error);
+        this.saveRow(id, { version: change.meta.version });
+        return true;
+      }
+      theirs = parsed.data as ProjectDoc;
+    }
+    this.clearRejected(id);
     if (dirty) {
       const conflict: StoredConflict = { version: change.meta.version, deleted: change.meta.deleted, doc: theirs };
       this.saveRow(id, { conflict: JSON.stringify(conflict) });
@@ -255,6 +268,30 @@ export class ProjectSync {
       conflict: null,
     });
     return true;
+  }
+
+  private rejected(): Record<string, { name: string | null; message: string }> {
+    return this.ledger.get<Record<string, { name: string | null; message: string }>>('sync.rejected') ?? {};
+  }
+
+  private reject(id: string, doc: unknown, error: { issues: { path: PropertyKey[]; message: string }[] }): void {
+    const name = (doc as { name?: unknown } | null)?.name;
+    const issue = error.issues[0];
+    const where = issue?.path.length ? issue.path.map(String).join('.') : 'document';
+    this.ledger.set('sync.rejected', {
+      ...this.rejected(),
+      [id]: {
+        name: typeof name === 'string' ? name.slice(0, 120) : null,
+        message: `Not applied: ${where} ${issue?.message ?? 'is not a valid project'}. Fix or delete it on the machine that sent it.`,
+      },
+    });
+  }
+
+  private clearRejected(id: string): void {
+    const all = this.rejected();
+    if (!(id in all)) return;
+    delete all[id];
+    this.ledger.set('sync.rejected', all);
   }
 
   private async push(): Promise<void> {

@@ -3,6 +3,7 @@ import type { ApiEvent, CreditsStatus, LicenseStatus } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
 import type { LeaseClaims, ValidateResponse } from '@vmp/shared/http';
 import { type CallOptions, LicensingClient, NotActivatedError } from './client.ts';
+import { checkClock, type SealedTime, sealTime } from './clock.ts';
 import type { LicensingContext } from './context.ts';
 import { PROBLEM_MESSAGES } from './errors.ts';
 import { machineFingerprint } from './fingerprint.ts';
@@ -11,6 +12,7 @@ import { CreditLedger } from './ledger.ts';
 import { type JobPayment, JobPayments, type LicensingJobsPort } from './payments.ts';
 import { scheduleLicensing } from './schedule.ts';
 import { chooseSecretBox, type SafeStorageLike, type SecretBox } from './secret-box.ts';
+import { BUILT_IN_SERVER_KEYS, type KeyTrust, keyTrust, trustedKeys } from './server-keys.ts';
 import {
   type CreditsCache,
   creditsStatus,
@@ -24,6 +26,9 @@ import { SealedLicenseStore, type LicenseState as StoredState } from './store.ts
 import { UsageSync } from './usage-sync.ts';
 
 export type { JobPayment, LicensingJobsPort } from './payments.ts';
+
+/** One lease (activation and issue time): what a reservation took from its allowance counts against it only. */
+const leaseKey = (claims: LeaseClaims) => `${claims.sub}:${claims.iat}`;
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
 /** The most a user action (starting a job, retrying outputs) waits for the server before offline rules apply. */
@@ -62,12 +67,13 @@ export interface LicensingOptions {
 export class Licensing {
   readonly ledger: CreditLedger;
   client!: LicensingClient;
-  private stored: StoredState = {};
+  private storedState: StoredState = {};
   private online: boolean | null = null;
   private stopTimers: (() => void) | null = null;
   private closed = false;
   private readonly sync: UsageSync;
   private readonly payments: JobPayments;
+  private trust: KeyTrust = { mode: 'built-in', jwks: BUILT_IN_SERVER_KEYS };
 
   private constructor(
     private readonly options: LicensingOptions,
@@ -88,6 +94,12 @@ export class Licensing {
     const store = new SealedLicenseStore(join(options.dataDir, 'license.json'), box);
     const licensing = new Licensing(options, store, machineId, box);
     try {
+      licensing.trust = keyTrust(env);
+    } catch (error) {
+      // A bad VMP_TRUST_SERVER_KEYS: the built-in keys only, and the user is told why a self-hosted lease fails.
+      licensing.setProblem({ code: (error as AppError).code, message: (error as Error).message });
+    }
+    try {
       licensing.stored = await store.load();
     } catch (error) {
       // A sealed secret this account cannot open (copied data folder): keep the rest, the machine must re-activate.
@@ -106,6 +118,54 @@ export class Licensing {
       );
     }
     return licensing;
+  }
+
+  private get stored(): StoredState {
+    return this.storedState;
+  }
+
+  /** The activation as stored; usage entries are chained under its id and secret (usage-chain.ts). */
+  private set stored(state: StoredState) {
+    this.storedState = state;
+    const { activationId, machineSecret } = state;
+    this.ledger.chainKey = activationId && machineSecret ? { activationId, secret: machineSecret } : null;
+  }
+
+  /**
+   * Credits this machine may still use offline: its lease's offline limit (an allowance the server holds) less
+   * the usage chain's total, what reservations took from the allowance since this lease, and what open offline jobs
+   * may still use. Zero with a message when the chain was altered or the lease grants nothing.
+   */
+  offlineRoom(): { room: number; message?: string } {
+    const { claims } = this.lease();
+    if (!claims) return { room: 0, message: 'No valid lease.' };
+    const chain = this.ledger.chain();
+    if (!chain.intact) {
+      return {
+        room: 0,
+        message:
+          "This machine's record of credits used offline was altered, so nothing renders without a watermark offline. Connect to the licensing server (the server charges what is missing), or activate again.",
+      };
+    }
+    if (chain.total < (claims.rep ?? 0)) {
+      return {
+        room: 0,
+        message:
+          "This machine's record of credits used offline is shorter than what it already reported, so nothing renders without a watermark offline. Connect to the licensing server, or activate again.",
+      };
+    }
+    const drawn = this.ledger.get<{ lease: string; amount: number }>('allowance.drawn');
+    const taken = drawn && drawn.lease === leaseKey(claims) ? drawn.amount : 0;
+    return { room: Math.max(0, (claims.ocl ?? 0) - chain.total - taken - this.ledger.offlineCommitted()) };
+  }
+
+  /** A reservation took `amount` from this machine's allowance: the current lease's offline limit is lower by it. */
+  allowanceDrawn(amount: number): void {
+    const { claims } = this.lease();
+    if (!claims || amount <= 0) return;
+    const key = leaseKey(claims);
+    const drawn = this.ledger.get<{ lease: string; amount: number }>('allowance.drawn');
+    this.ledger.set('allowance.drawn', { lease: key, amount: (drawn?.lease === key ? drawn.amount : 0) + amount });
   }
 
   /** The view of this object the parts work on (live: every read sees the current state). */
@@ -133,6 +193,8 @@ export class Licensing {
       refused: (error) => this.refused(error),
       isLicensed: () => this.isLicensed(),
       credits: () => this.credits(),
+      offlineRoom: () => this.offlineRoom(),
+      allowanceDrawn: (amount) => this.allowanceDrawn(amount),
       creditsUpdated: () => this.emit({ type: 'credits.updated', credits: this.credits() }),
     };
   }
@@ -163,6 +225,7 @@ export class Licensing {
       appVersion: this.options.appVersion,
       timeoutMs: this.options.timeoutMs ?? 8000,
       retries: this.options.retries ?? 2,
+      trust: this.trust,
       ...(this.options.now ? { now: this.options.now } : {}),
     });
   }
@@ -193,14 +256,29 @@ export class Licensing {
     if (was !== online) this.changed();
   }
 
-  /** The lease checked against the pinned keys, without network. */
+  /**
+   * The lease checked without network against the trusted keys (server-keys.ts, never license.json outside `dev`),
+   * at the later of the clock and the latest time seen; a clock turned back past the lease's issue time or that mark
+   * is tampering (clock.ts).
+   */
   private lease(): { claims?: LeaseClaims; problem?: LeaseInvalidError } {
-    const { lease, jwks } = this.stored;
+    const { lease, machineSecret } = this.stored;
     if (!lease) return {};
+    const jwks = trustedKeys(this.trust, this.stored.jwks);
     if (!jwks) return { problem: new LeaseInvalidError('UNKNOWN_KEY', 'No pinned server keys.') };
     try {
+      const claims = verifyLease(lease, jwks, { machineId: this.machineId, now: 0 });
+      if (!machineSecret) return { claims };
+      const clock = checkClock({
+        secret: machineSecret,
+        now: this.now(),
+        sealed: this.ledger.get<SealedTime>('clock.seen'),
+        iatMs: claims.iat * 1000,
+      });
+      if (!clock.ok) return { problem: new LeaseInvalidError(clock.reason, clock.message) };
+      if (clock.write && !this.closed) this.ledger.set('clock.seen', clock.write);
       return {
-        claims: verifyLease(lease, jwks, { machineId: this.machineId, now: Math.floor(this.now() / 1000) }),
+        claims: verifyLease(lease, jwks, { machineId: this.machineId, now: Math.floor(clock.now / 1000) }),
       };
     } catch (error) {
       if (error instanceof LeaseInvalidError) return { problem: error };
@@ -262,10 +340,13 @@ export class Licensing {
   async heartbeat(): Promise<LicenseStatus> {
     if (!this.stored.activationId) return this.status();
     try {
-      const { license } = await this.client.heartbeat();
+      const { license } = await this.client.heartbeat(this.ledger.chainHead());
       if (this.closed) return { state: 'unlicensed', serverUrl: this.client.serverUrl };
       this.stored = await this.client.stored();
       this.ledger.set('license.info', license);
+      // The server took this machine's signed request, so its clock is within minutes of the server's: a mark
+      // set by a clock that once ran ahead is corrected here.
+      if (this.stored.machineSecret) this.ledger.set('clock.seen', sealTime(this.stored.machineSecret, this.now()));
       this.setProblem(undefined);
       this.setOnline(true);
       this.changed();

@@ -55,6 +55,9 @@ export class UsageSync {
         if (batch.length === 0) break;
         const res = await ctx.client.reportUsage(batch);
         ctx.ledger.markSent([...res.applied, ...res.duplicates]);
+        // Dated after the license stopped being usable: the server will never take them; not sent again.
+        if (res.refused?.length) ctx.ledger.markSent(res.refused, -1);
+        if (res.applied.length + res.duplicates.length + (res.refused?.length ?? 0) === 0) break;
         ctx.setOnline(true);
       }
       await this.refreshCredits();

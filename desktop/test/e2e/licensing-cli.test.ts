@@ -16,6 +16,7 @@ function vmp(args: string[]): Promise<CliRun> {
     VMP_DATA_DIR: join(dir, 'data'),
     VMP_CACHE_DIR: join(dir, 'cache'),
     VMP_SERVER_URL: server.url,
+    VMP_TRUST_SERVER_KEYS: 'dev',
     VMP_MACHINE_ID: 'm1-e2e-cli-machine',
     VMP_SECRET_STORE: 'key-file',
     VMP_KEY_DIR: join(dir, 'keys'),

@@ -38,6 +38,7 @@ async function machine(
     retries: 0,
     env: {
       VMP_SERVER_URL: serverUrl ?? server.url,
+      VMP_TRUST_SERVER_KEYS: 'dev',
       VMP_SECRET_STORE: 'key-file',
       VMP_KEY_DIR: join(dir, 'keys'),
     },

@@ -23,7 +23,12 @@ function machine(name: string): Core {
     licensing: {
       machineId: `m1-e2e-sync-${name}`,
       background: false,
-      env: { VMP_SERVER_URL: server.url, VMP_SECRET_STORE: 'key-file', VMP_KEY_DIR: join(dir, `${name}-keys`) },
+      env: {
+        VMP_SERVER_URL: server.url,
+        VMP_TRUST_SERVER_KEYS: 'dev',
+        VMP_SECRET_STORE: 'key-file',
+        VMP_KEY_DIR: join(dir, `${name}-keys`),
+      },
     },
   });
 }

@@ -27,6 +27,7 @@ let paths: string[];
 function hostEnv(): Record<string, string> {
   return {
     VMP_SERVER_URL: server.url,
+    VMP_TRUST_SERVER_KEYS: 'dev',
     VMP_MACHINE_ID: 'm1-e2e-licensing-host',
     VMP_SECRET_STORE: 'key-file',
     VMP_KEY_DIR: join(run().dir, 'keys'),

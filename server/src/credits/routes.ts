@@ -9,7 +9,7 @@ import {
 } from '@vmp/shared/http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { userOrMachineGuard } from '../auth/guards.ts';
-import { machineGuard } from '../licenses/machine-auth.ts';
+import { assertLicenseUsable, machineGuard, machineGuardAnyStatus, usableUntil } from '../licenses/machine-auth.ts';
 import { applyUsage, commit, creditOverview, release, reserve } from './service.ts';
 
 export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -18,7 +18,7 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/credits',
     { schema: { response: { 200: CreditsResponse } }, preValidation: userOrMachineGuard },
-    async (req) => creditOverview(ctx.db, req.userId!),
+    async (req) => creditOverview(ctx.db, req.userId!, 20, req.machine?.activationId),
   );
 
   app.post(
@@ -26,7 +26,7 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { body: ReservationRequest, response: { 201: Reservation } }, preValidation: machineGuard },
     async (req, reply) => {
       reply.status(201);
-      return reserve(ctx, req.userId!, req.body.jobId, req.body.amount);
+      return reserve(ctx, req.userId!, req.body.jobId, req.body.amount, req.machine?.activationId);
     },
   );
 
@@ -47,7 +47,15 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/credits/usage',
-    { schema: { body: UsageRequest, response: { 200: UsageResponse } }, preValidation: machineGuard },
-    async (req) => applyUsage(ctx, req.userId!, req.body.entries),
+    { schema: { body: UsageRequest, response: { 200: UsageResponse } }, preValidation: machineGuardAnyStatus },
+    async (req) => {
+      // A suspended, revoked or expired license still pays for what it rendered offline before that.
+      const cutoff = await usableUntil(ctx, req.machine!);
+      const entries = cutoff ? req.body.entries.filter((e) => Date.parse(e.at) < cutoff.getTime()) : req.body.entries;
+      if (entries.length === 0) assertLicenseUsable(req.machine!.license);
+      const refused = req.body.entries.filter((e) => !entries.includes(e)).map((e) => e.id);
+      const result = await applyUsage(ctx, req.userId!, entries, req.machine?.activationId);
+      return refused.length ? { ...result, refused } : result;
+    },
   );
 };

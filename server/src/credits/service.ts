@@ -12,7 +12,8 @@ import {
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { type Db, prepared, type Queryable, type Tx } from '../db/index.ts';
-import { creditAccounts, creditLedger, creditReservations } from '../db/schema.ts';
+import { creditAccounts, creditLedger, creditReservations, offlineAllowances } from '../db/schema.ts';
+import { allowanceOf, allowancesHeld, chainStep, drawAllowance, headroom } from './allowance.ts';
 
 type ReservationRow = typeof creditReservations.$inferSelect;
 
@@ -20,7 +21,7 @@ type ReservationRow = typeof creditReservations.$inferSelect;
  * Locks the user's balance row (SELECT ... FOR UPDATE). Every credit movement of a user runs under
  * this lock, so concurrent reservations from any number of processes are decided one at a time.
  */
-async function lockAccount(tx: Tx, userId: string) {
+export async function lockAccount(tx: Tx, userId: string) {
   const select = () => tx.select().from(creditAccounts).where(eq(creditAccounts.userId, userId)).for('update');
   const [row] = await select();
   if (row) return row;
@@ -30,7 +31,7 @@ async function lockAccount(tx: Tx, userId: string) {
 }
 
 /** Sum of open holds; a 'held' reservation past its expiry no longer counts. */
-async function heldAmount(db: Queryable, userId: string, now: Date): Promise<number> {
+export async function heldAmount(db: Queryable, userId: string, now: Date): Promise<number> {
   const [row] = await db
     .select({ held: sql<string>`coalesce(sum(${creditReservations.amount}), 0)` })
     .from(creditReservations)
@@ -45,7 +46,7 @@ async function heldAmount(db: Queryable, userId: string, now: Date): Promise<num
 }
 
 /** Appends to the ledger once per idempotency key and moves the balance with it. Call under lockAccount. */
-async function appendLedger(
+export async function appendLedger(
   tx: Tx,
   entry: { userId: string; amount: number; reason: string; reference: string | null; idempotencyKey: string },
 ) {
@@ -61,8 +62,11 @@ async function appendLedger(
   return { row: existing!, duplicate: true };
 }
 
-/** Balance and open holds in one round trip. */
-export async function creditSummary(db: Db, userId: string): Promise<CreditSummary> {
+/**
+ * Balance and open holds in one round trip. Offline allowances of machines are held too; asked by a machine
+ * (`activationId`), its own allowance is left out: its reservations may take it.
+ */
+export async function creditSummary(db: Db, userId: string, activationId?: string): Promise<CreditSummary> {
   const statement = prepared(db, 'credit_summary', (pdb, name) =>
     pdb
       .select({
@@ -70,19 +74,24 @@ export async function creditSummary(db: Db, userId: string): Promise<CreditSumma
         held: sql<string>`(select coalesce(sum(${creditReservations.amount}), 0) from ${creditReservations}
           where ${creditReservations.userId} = ${sql.placeholder('userId')} and ${creditReservations.status} = 'held'
           and ${creditReservations.expiresAt} > ${sql.placeholder('now')})`,
+        offlineHeld: sql<string>`(select coalesce(sum(greatest(${offlineAllowances.creditLimit} - ${offlineAllowances.reported}, 0)), 0)
+          from ${offlineAllowances} where ${offlineAllowances.userId} = ${sql.placeholder('userId')}
+          and ${offlineAllowances.expiresAt} > ${sql.placeholder('now')}
+          and ${offlineAllowances.activationId} is distinct from ${sql.placeholder('except')}::uuid)`,
       })
       .from(creditAccounts)
       .where(eq(creditAccounts.userId, sql.placeholder('userId')))
       .prepare(name),
   );
-  const [row] = await statement.execute({ userId, now: new Date().toISOString() });
+  const [row] = await statement.execute({ userId, now: new Date().toISOString(), except: activationId ?? null });
   const balance = row?.balance ?? 0;
   const held = Number(row?.held ?? 0);
-  return { balance, held, available: balance - held };
+  const offlineHeld = Number(row?.offlineHeld ?? 0);
+  return { balance, held, offlineHeld, available: balance - held - offlineHeld };
 }
 
 /** Balance, holds and the latest transactions in one round trip (GET /v1/credits is a hot path). */
-export async function creditOverview(db: Db, userId: string, limit = 20) {
+export async function creditOverview(db: Db, userId: string, limit = 20, activationId?: string) {
   const statement = prepared(db, 'credit_overview', (pdb, name) =>
     pdb
       .select({
@@ -90,6 +99,10 @@ export async function creditOverview(db: Db, userId: string, limit = 20) {
         held: sql<string>`(select coalesce(sum(${creditReservations.amount}), 0) from ${creditReservations}
           where ${creditReservations.userId} = ${sql.placeholder('userId')} and ${creditReservations.status} = 'held'
           and ${creditReservations.expiresAt} > ${sql.placeholder('now')})`,
+        offlineHeld: sql<string>`(select coalesce(sum(greatest(${offlineAllowances.creditLimit} - ${offlineAllowances.reported}, 0)), 0)
+          from ${offlineAllowances} where ${offlineAllowances.userId} = ${sql.placeholder('userId')}
+          and ${offlineAllowances.expiresAt} > ${sql.placeholder('now')}
+          and ${offlineAllowances.activationId} is distinct from ${sql.placeholder('except')}::uuid)`,
         transactions: sql<TransactionJson[]>`(select coalesce(json_agg(t order by t.id desc), '[]'::json) from (
           select ${creditLedger.id} as id, ${creditLedger.amount} as amount, ${creditLedger.reason} as reason,
             ${creditLedger.reference} as reference, ${creditLedger.createdAt} as created_at
@@ -100,9 +113,15 @@ export async function creditOverview(db: Db, userId: string, limit = 20) {
       .where(eq(creditAccounts.userId, sql.placeholder('userId')))
       .prepare(name),
   );
-  const [row] = await statement.execute({ userId, now: new Date().toISOString(), limit });
+  const [row] = await statement.execute({
+    userId,
+    now: new Date().toISOString(),
+    limit,
+    except: activationId ?? null,
+  });
   const balance = row?.balance ?? 0;
   const held = Number(row?.held ?? 0);
+  const offlineHeld = Number(row?.offlineHeld ?? 0);
   const raw = typeof row?.transactions === 'string' ? JSON.parse(row.transactions) : (row?.transactions ?? []);
   const transactions: CreditTransaction[] = (raw as TransactionJson[]).map((t) => ({
     id: String(t.id),
@@ -111,7 +130,7 @@ export async function creditOverview(db: Db, userId: string, limit = 20) {
     reference: t.reference,
     createdAt: new Date(t.created_at).toISOString(),
   }));
-  return { balance, held, available: balance - held, transactions };
+  return { balance, held, offlineHeld, available: balance - held - offlineHeld, transactions };
 }
 
 interface TransactionJson {
@@ -135,8 +154,18 @@ export function reservationView(r: ReservationRow, now = new Date()): Reservatio
   };
 }
 
-/** Holds `amount` credits for a render job; the same jobId returns the same hold. */
-export async function reserve(ctx: AppContext, userId: string, jobId: string, amount: number): Promise<Reservation> {
+/**
+ * Holds `amount` credits for a render job; the same jobId returns the same hold. Other machines' offline allowances
+ * are not free; the requesting machine's own allowance is, and what the hold takes from it comes off its limit
+ * (`fromAllowance`, so the app stops counting on it offline).
+ */
+export async function reserve(
+  ctx: AppContext,
+  userId: string,
+  jobId: string,
+  amount: number,
+  activationId?: string,
+): Promise<Reservation> {
   const result = await ctx.db.transaction(async (tx) => {
     const account = await lockAccount(tx, userId);
     const [existing] = await tx
@@ -150,16 +179,20 @@ export async function reserve(ctx: AppContext, userId: string, jobId: string, am
       return { row: existing, created: false };
     }
     const now = new Date();
-    const available = account.balance - (await heldAmount(tx, userId, now));
-    if (available < amount) throw new InsufficientCreditsError(amount, Math.max(0, available));
+    const free =
+      account.balance - (await heldAmount(tx, userId, now)) - (await allowancesHeld(tx, userId, now, activationId));
+    const own = activationId ? headroom(await allowanceOf(tx, activationId), now) : 0;
+    if (free < amount) throw new InsufficientCreditsError(amount, Math.max(0, free));
+    const fromAllowance = Math.max(0, amount - Math.max(0, free - own));
+    if (fromAllowance > 0) await drawAllowance(tx, activationId!, fromAllowance);
     const [row] = await tx
       .insert(creditReservations)
       .values({ userId, jobId, amount, expiresAt: new Date(now.getTime() + ctx.config.reservationTtlSeconds * 1000) })
       .returning();
-    return { row: row!, created: true };
+    return { row: row!, created: true, fromAllowance };
   });
   if (result.created) ctx.metrics.creditsReserved.inc(amount);
-  return reservationView(result.row);
+  return { ...reservationView(result.row), fromAllowance: 'fromAllowance' in result ? result.fromAllowance : 0 };
 }
 
 async function lockReservation(tx: Tx, userId: string, id: string) {
@@ -226,13 +259,38 @@ export async function release(ctx: AppContext, userId: string, id: string): Prom
  * Debits renders done offline, each entry id once. The renders already happened, so the debit is
  * taken even when it drives the balance below zero; new reservations then wait for a top-up.
  */
-export async function applyUsage(ctx: AppContext, userId: string, entries: UsageEntry[]) {
+export async function applyUsage(ctx: AppContext, userId: string, entries: UsageEntry[], activationId?: string) {
+  // Chained entries (numbered per machine) in order, so a gap is seen where it is.
+  const ordered = [...entries].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
   const result = await ctx.db.transaction(async (tx) => {
     await lockAccount(tx, userId);
     const applied: string[] = [];
     const duplicates: string[] = [];
     let debited = 0;
-    for (const entry of entries) {
+    for (const entry of ordered) {
+      if (activationId && entry.seq !== undefined && entry.total !== undefined) {
+        const step = await chainStep(tx, activationId, userId, {
+          seq: entry.seq,
+          total: entry.total,
+          amount: entry.amount,
+        });
+        if (step.gap > 0) {
+          // Entries deleted on the machine: what they added up to is charged, once.
+          await appendLedger(tx, {
+            userId,
+            amount: -step.gap,
+            reason: 'offline-gap',
+            reference: `${activationId}#${entry.seq}`,
+            idempotencyKey: `usage-gap:${activationId}:${entry.seq}`,
+          });
+          debited += step.gap;
+          ctx.metrics.usageGaps.inc();
+        }
+        if (step.counted) {
+          duplicates.push(entry.id);
+          continue;
+        }
+      }
       const { duplicate } = await appendLedger(tx, {
         userId,
         amount: -entry.amount,

@@ -56,6 +56,8 @@ export const licenses = pgTable(
       .default('active'),
     maxActivations: integer('max_activations').notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** When the license was last suspended or revoked: offline usage made before then is still accepted. */
+    unusableSince: timestamp('unusable_since', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [index('licenses_user_idx').on(t.userId)],
@@ -139,6 +141,27 @@ export const creditReservations = pgTable(
     index('credit_reservations_open_idx').on(t.userId, t.status, t.expiresAt),
     check('credit_reservations_amount_positive', sql`${t.amount} > 0`),
   ],
+);
+
+/**
+ * The offline allowance of a machine: what its lease lets it render without asking, held from the balance while
+ * `expires_at` is ahead. Counted in usage-chain totals: the machine may reach `credit_limit`; `reported` is what its
+ * chained usage entries added up to so far (the hold is the difference) and `last_seq` the last entry number seen.
+ * Outlives the activation row, so a lease kept after deactivating stays covered until it expires.
+ */
+export const offlineAllowances = pgTable(
+  'offline_allowances',
+  {
+    activationId: uuid('activation_id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    creditLimit: bigint('credit_limit', { mode: 'number' }).notNull().default(0),
+    reported: bigint('reported', { mode: 'number' }).notNull().default(0),
+    lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('offline_allowances_user_idx').on(t.userId, t.expiresAt)],
 );
 
 /**

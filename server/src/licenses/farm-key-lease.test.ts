@@ -16,6 +16,7 @@ describe('lease farm key', () => {
       licenseExpiresAt: null,
       issuer: 'vmp',
       ttlSeconds: 3600,
+      offlineLimit: 0,
     };
     const signed = await signLease(
       { ...input, farmKey: farmJobKey('machine-secret').x },

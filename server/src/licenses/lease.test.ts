@@ -13,6 +13,7 @@ describe('lease', () => {
     licenseExpiresAt: null,
     issuer: 'vmp',
     ttlSeconds: 14 * 86400,
+    offlineLimit: 0,
     now,
   };
 

@@ -21,6 +21,10 @@ export interface LeaseInput {
   now?: Date;
   /** The machine's farm job key (JWK x), vouched for in the lease so farm workers can verify its jobs. */
   farmKey?: string;
+  /** Usage-chain total the machine may reach offline (its allowance, held by the server). */
+  offlineLimit: number;
+  /** Usage-chain total the server has been told of: a machine whose own chain is shorter lost entries. */
+  offlineReported?: number;
 }
 
 /** The offline grace ends after ttlSeconds, or when the license expires if that comes first. */
@@ -40,6 +44,8 @@ export function signLease(input: LeaseInput, privateKey: KeyObject, kid: string)
     typ: input.type,
     feat: LICENSE_FEATURES[input.type],
     ...(input.farmKey ? { fjk: input.farmKey } : {}),
+    ocl: input.offlineLimit,
+    rep: input.offlineReported ?? 0,
   })
     .setProtectedHeader({ alg: LEASE_ALG, kid, typ: 'vmp-lease+jwt' })
     .setSubject(input.activationId)

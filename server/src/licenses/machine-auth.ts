@@ -151,6 +151,7 @@ async function consumeNonceAndLoad(req: FastifyRequest, activationId: string, si
         activationId: activations.id,
         machineId: activations.machineId,
         appVersion: activations.appVersion,
+        secret: activations.secret,
         license: {
           id: licenses.id,
           userId: licenses.userId,
@@ -191,10 +192,20 @@ async function loadMachine(req: FastifyRequest): Promise<MachineIdentity> {
     checkSignature(req, secret, signed);
     secrets.set(activationId, secret);
   } else {
-    checkSignature(req, secret, signed);
+    try {
+      checkSignature(req, secret, signed);
+    } catch (error) {
+      // The seat may have been given a new secret (activated again) since it was cached here.
+      const current = await lookupSecret(req, activationId);
+      if (!current || current === secret) throw error;
+      checkSignature(req, current, signed);
+      secret = current;
+      secrets.set(activationId, secret);
+    }
   }
   const row = await consumeNonceAndLoad(req, activationId, signed);
-  if (!row) {
+  if (!row || row.secret !== secret) {
+    // Gone, or activated again without proof of the old secret (a new one was issued): the cached one is stale.
     secrets.delete(activationId);
     req.server.ctx.leases.forget(activationId);
     throw notActivated();
@@ -223,6 +234,23 @@ export async function machineGuard(req: FastifyRequest): Promise<void> {
     req.server.ctx.leases.forget(machine.activationId);
     throw error;
   }
+}
+
+/** When the machine's license stopped being usable (suspended, revoked, expired), or null while it is usable. */
+export async function usableUntil(
+  ctx: { db: import('../db/index.ts').Db },
+  machine: MachineIdentity,
+  now = new Date(),
+): Promise<Date | null> {
+  const { license } = machine;
+  const expired = license.expiresAt && license.expiresAt.getTime() <= now.getTime() ? license.expiresAt : null;
+  if (license.status === 'active') return expired;
+  const [row] = await ctx.db
+    .select({ since: licenses.unusableSince })
+    .from(licenses)
+    .where(eq(licenses.id, license.id));
+  const since = row?.since ?? new Date(0);
+  return expired && expired < since ? expired : since;
 }
 
 /** preValidation hook for deactivation: a suspended or expired license may still free its seat. */

@@ -34,7 +34,7 @@ export const licenseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/licenses/validate',
     { schema: { body: ValidateRequest, response: { 200: ValidateResponse } }, preValidation: machineGuard },
-    async (req) => validate(ctx, req.machine!, req.body?.appVersion),
+    async (req) => validate(ctx, req.machine!, req.body?.appVersion, req.body?.usage),
   );
 
   app.post('/licenses/deactivate', { preValidation: machineGuardAnyStatus }, async (req, reply) => {

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { farmJobKey } from '@vmp/shared/farm-key';
 import {
   type ActivateRequest,
@@ -7,13 +8,16 @@ import {
   NotFoundError,
   normalizeEmail,
 } from '@vmp/shared/http';
+import { reactivationProof } from '@vmp/shared/signing';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { AppContext, MachineIdentity } from '../context.ts';
+import { grantAllowance, releaseAllowance } from '../credits/allowance.ts';
 import { activations, licenses, users } from '../db/schema.ts';
 import { newLicenseKey, randomToken } from '../lib/crypto.ts';
 import { LICENSE_FEATURES, signLease } from './lease.ts';
 import { leaseFacts } from './lease-reuse.ts';
 import { assertLicenseUsable } from './machine-auth.ts';
+import { consumeNonce } from './nonces.ts';
 
 type License = typeof licenses.$inferSelect;
 type Activation = typeof activations.$inferSelect;
@@ -23,6 +27,7 @@ export function issueLease(
   ctx: AppContext,
   activation: Pick<Activation, 'id' | 'machineId'> & { secret?: string | undefined },
   license: Pick<License, 'id' | 'type' | 'expiresAt'>,
+  allowance: { limit: number; reported: number },
   now = new Date(ctx.leases.now()),
 ): Promise<string> {
   return signLease(
@@ -36,10 +41,29 @@ export function issueLease(
       ttlSeconds: ctx.config.leaseTtlSeconds,
       now,
       ...(activation.secret ? { farmKey: farmJobKey(activation.secret).x } : {}),
+      offlineLimit: allowance.limit,
+      offlineReported: allowance.reported,
     },
     ctx.keys.leaseSigningKey,
     ctx.keys.kid,
   );
+}
+
+/** The proof an activating machine sent was made with the seat's current secret, over a nonce used once. */
+async function proofHolds(
+  ctx: AppContext,
+  activation: Pick<Activation, 'secret' | 'machineId'>,
+  proof: { nonce: string; mac: string },
+): Promise<boolean> {
+  const want = Buffer.from(reactivationProof(activation.secret, activation.machineId, proof.nonce));
+  const got = Buffer.from(proof.mac);
+  if (want.length !== got.length || !timingSafeEqual(want, got)) return false;
+  try {
+    await consumeNonce(ctx.database.nonceDb, `reactivate:${proof.nonce}`, new Date(Date.now() + 3600_000));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Seats of a license: machines activated now, and how many it allows. */
@@ -70,9 +94,17 @@ export async function activate(ctx: AppContext, licenseId: string, input: Activa
       .from(activations)
       .where(and(eq(activations.licenseId, licenseId), eq(activations.machineId, input.machineId)));
     if (existing) {
+      // The seat's secret goes back only to the machine that proves it holds it; anyone else with the license key
+      // and the machine id gets a new secret (and the old one stops working).
+      const proven = input.proof !== undefined && (await proofHolds(ctx, existing, input.proof));
       const [updated] = await tx
         .update(activations)
-        .set({ appVersion: input.appVersion, platform: input.platform, lastSeenAt: new Date() })
+        .set({
+          appVersion: input.appVersion,
+          platform: input.platform,
+          lastSeenAt: new Date(),
+          ...(proven ? {} : { secret: randomToken() }),
+        })
         .where(eq(activations.id, existing.id))
         .returning();
       return { license, activation: updated!, created: false };
@@ -95,8 +127,9 @@ export async function activate(ctx: AppContext, licenseId: string, input: Activa
     return { license, activation: activation!, created: true };
   });
   if (result.created) ctx.metrics.activations.inc();
+  const allowance = await grantAllowance(ctx, result.license.userId, result.activation.id);
   const [lease, seats] = await Promise.all([
-    issueLease(ctx, result.activation, result.license),
+    issueLease(ctx, result.activation, result.license, allowance),
     seatsOf(ctx, result.license.id),
   ]);
   return { activationId: result.activation.id, machineSecret: result.activation.secret, lease, seats };
@@ -106,14 +139,28 @@ export async function activate(ctx: AppContext, licenseId: string, input: Activa
  * Heartbeat: the machine's current lease while nothing it asserts changed and it is young enough, else a
  * fresh one. The machine guard already marked the machine as seen; only a new app version needs a write here.
  */
-export async function validate(ctx: AppContext, machine: MachineIdentity, appVersion?: string) {
+export async function validate(
+  ctx: AppContext,
+  machine: MachineIdentity,
+  appVersion?: string,
+  usage?: { seq: number; total: number },
+) {
   if (appVersion && appVersion !== machine.appVersion) {
     await ctx.db.update(activations).set({ appVersion }).where(eq(activations.id, machine.activationId));
   }
   const { license } = machine;
-  const facts = leaseFacts(machine, `${ctx.config.issuer} ${ctx.config.leaseTtlSeconds} ${ctx.keys.kid}`);
+  // The offline allowance is held again before the lease that grants it is signed (or handed out again).
+  const allowance = await grantAllowance(ctx, license.userId, machine.activationId, usage);
+  const signer = `${ctx.config.issuer} ${ctx.config.leaseTtlSeconds} ${ctx.keys.kid}`;
+  const facts = leaseFacts(machine, `${signer} ${allowance.limit} ${allowance.reported}`);
   const lease = await ctx.leases.lease(machine.activationId, facts, (now) =>
-    issueLease(ctx, { id: machine.activationId, machineId: machine.machineId, secret: machine.secret }, license, now),
+    issueLease(
+      ctx,
+      { id: machine.activationId, machineId: machine.machineId, secret: machine.secret },
+      license,
+      allowance,
+      now,
+    ),
   );
   return {
     lease,
@@ -130,6 +177,8 @@ export async function validate(ctx: AppContext, machine: MachineIdentity, appVer
 
 export async function deactivate(ctx: AppContext, activationId: string): Promise<void> {
   await ctx.db.delete(activations).where(eq(activations.id, activationId));
+  // The app deactivates only once its offline usage is reported: its allowance is free again.
+  await releaseAllowance(ctx, activationId);
 }
 
 /** Frees a seat from the account owner's side; only their own licenses' activations. */
@@ -226,7 +275,7 @@ export async function createLicense(ctx: AppContext, input: AdminCreateLicenseRe
 export async function setLicenseStatus(ctx: AppContext, key: string, status: 'active' | 'suspended' | 'revoked') {
   const [license] = await ctx.db
     .update(licenses)
-    .set({ status })
+    .set({ status, unusableSince: status === 'active' ? null : new Date() })
     .where(eq(licenses.key, key.trim().toUpperCase()))
     .returning();
   if (!license) throw new NotFoundError('No license with this key.');

@@ -26,7 +26,8 @@ export async function createCheckout(ctx: AppContext, userId: string, packId: st
   if (!config.stripe.secretKey) {
     throw new ServiceUnavailableError('Payments are not configured on this server (STRIPE_SECRET_KEY is not set).');
   }
-  const pack = config.packs[packId];
+  // Own properties only: "__proto__", "constructor" or "toString" are not packs.
+  const pack = Object.hasOwn(config.packs, packId) ? config.packs[packId] : undefined;
   if (!pack) throw new NotFoundError(`Unknown credit pack "${packId}".`, { packs: Object.keys(config.packs) });
   let session: Stripe.Checkout.Session;
   try {

@@ -65,6 +65,8 @@ export const SyncStatus = z.object({
   lastError: z.string().nullable(),
   projects: z.array(z.object({ projectId: z.string(), state: SyncProjectState, version: z.number().int().nullable() })),
   conflicts: z.array(SyncConflict),
+  /** Pulled documents not applied because they are not valid projects (`name` when it has one), until fixed. */
+  rejected: z.array(z.object({ projectId: z.string(), name: z.string().nullable(), message: z.string() })).optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 

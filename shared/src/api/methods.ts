@@ -22,7 +22,16 @@ const Id = z.string().min(1).max(64);
 const ProjectRef = z.object({ projectId: Id });
 const Ok = z.object({ ok: z.literal(true) });
 const None = z.object({}).strict();
-const Name = z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters');
+const Name = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(120, 'must be at most 120 characters')
+  .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters (the sync server refuses them)')
+  .refine(
+    (s) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s),
+    'must not contain a lone UTF-16 surrogate (the sync server refuses it)',
+  );
 const AbsolutePath = z.string().min(1).max(4096);
 
 /** A settings change: every field optional, nested objects merged field by field. No defaults here, on purpose. */

@@ -20,7 +20,12 @@ export const CreditSummary = z.object({
   balance: z.number().int(),
   /** Credits held by open reservations. */
   held: z.number().int(),
-  /** balance - held: what a new reservation can take. */
+  /**
+   * Credits held by machines' offline allowances (what their leases let them render without asking); asked by a
+   * machine, its own allowance is left out (its reservations may take it). Older servers leave it out.
+   */
+  offlineHeld: z.number().int().optional(),
+  /** balance - held - offlineHeld: what a new reservation can take. */
   available: z.number().int(),
 });
 export type CreditSummary = z.infer<typeof CreditSummary>;
@@ -47,6 +52,8 @@ export const Reservation = z.object({
   status: ReservationStatus,
   expiresAt: z.string(),
   createdAt: z.string(),
+  /** Credits this hold took from the machine's own offline allowance (its lease's offline limit is lower by that). */
+  fromAllowance: z.number().int().nonnegative().optional(),
 });
 export type Reservation = z.infer<typeof Reservation>;
 
@@ -63,6 +70,10 @@ export const UsageEntry = z.object({
   /** When the render happened (ISO 8601). */
   at: z.iso.datetime({ offset: true }),
   jobId: JobId.optional(),
+  /** Number of the entry in this machine's usage chain (1, 2, 3… per activation): a missing number is a gap. */
+  seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  /** Sum of the chain's amounts up to and including this entry: what a gap added up to. */
+  total: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type UsageEntry = z.infer<typeof UsageEntry>;
 
@@ -83,6 +94,8 @@ export const UsageResponse = z.object({
   applied: z.array(z.string()),
   /** Entry ids debited before (resent). */
   duplicates: z.array(z.string()),
+  /** Entry ids not accepted: dated after the license was suspended, revoked or expired. */
+  refused: z.array(z.string()).optional(),
   balance: z.number().int(),
 });
 export type UsageResponse = z.infer<typeof UsageResponse>;

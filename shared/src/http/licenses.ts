@@ -12,6 +12,11 @@ export const ActivateRequest = z.object({
   machineId: text(8, 200),
   appVersion: text(1, 50),
   platform: text(1, 50),
+  /**
+   * Activating again a machine the server knows: proof that this is that machine, HMAC-SHA256 keyed with its
+   * current secret over `vmp-reactivate:<machineId>:<nonce>` (base64url). Without it the seat gets a new secret.
+   */
+  proof: z.object({ nonce: text(16, 100), mac: text(16, 100) }).optional(),
 });
 export type ActivateRequest = z.infer<typeof ActivateRequest>;
 
@@ -30,7 +35,18 @@ export const ActivateResponse = z.object({
 export type ActivateResponse = z.infer<typeof ActivateResponse>;
 
 /** Heartbeat body: optional, the app may report its current version. */
-export const ValidateRequest = z.object({ appVersion: text(1, 50).optional() }).nullish();
+export const ValidateRequest = z
+  .object({
+    appVersion: text(1, 50).optional(),
+    /** Head of the machine's usage chain (number and running total): what it used offline, reported or not. */
+    usage: z
+      .object({
+        seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+        total: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+      })
+      .optional(),
+  })
+  .nullish();
 export type ValidateRequest = z.infer<typeof ValidateRequest>;
 
 export const ValidateResponse = z.object({
@@ -58,6 +74,10 @@ export const LeaseClaims = z.object({
   iss: z.string(),
   /** Public half (JWK x) of the machine's render-farm job key (shared/src/farm-key.ts); workers verify jobs with it. */
   fjk: z.string().optional(),
+  /** Offline credit limit: the usage-chain total this machine may reach without asking (held by the server). */
+  ocl: z.number().int().nonnegative().optional(),
+  /** Usage-chain total the server had been told of when it signed: a machine whose chain is shorter lost entries. */
+  rep: z.number().int().nonnegative().optional(),
 });
 export type LeaseClaims = z.infer<typeof LeaseClaims>;
 

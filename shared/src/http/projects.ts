@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findDocumentProblem } from './text.ts';
+import { findDocumentProblem, text } from './text.ts';
 
 /** Project ids are chosen by the client (e.g. a UUID). */
 export const ProjectId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, - and _ (1–100)');
@@ -46,3 +46,33 @@ export const PutProjectRequest = z.object({
   }),
 });
 export type PutProjectRequest = z.infer<typeof PutProjectRequest>;
+
+const ContentHash = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 content hash (64 hex digits)');
+
+/**
+ * A project document as the app syncs it (desktop/src/licensing/project-sync.ts ProjectDoc). The server stores any
+ * JSON; a machine applies only documents that pass this, and reports the others by name.
+ */
+export const SyncedProjectDoc = z.object({
+  schema: z.literal(1),
+  name: text(1, 120),
+  mode: z.enum(['manual', 'auto']),
+  settings: z.record(z.string(), z.unknown()),
+  clips: z
+    .array(
+      z.object({
+        hash: ContentHash,
+        name: text(1, 1000),
+        size: z.number().int().nonnegative(),
+        info: z.unknown(),
+        captions: z.array(z.unknown()).optional(),
+      }),
+    )
+    .max(100_000),
+  groups: z
+    .array(z.object({ name: text(1, 120), clips: z.array(ContentHash), headlines: z.array(z.unknown()).optional() }))
+    .max(1000),
+  rules: z.array(z.tuple([ContentHash, ContentHash])).max(100_000),
+  modifiedAt: z.number(),
+});
+export type SyncedProjectDoc = z.infer<typeof SyncedProjectDoc>;

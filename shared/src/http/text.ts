@@ -7,6 +7,13 @@ export function hasNul(value: string): boolean {
   return value.includes('\u0000');
 }
 
+/** JSON can carry half a UTF-16 surrogate pair (`"\ud800"`); PostgreSQL cannot store it. */
+export const SURROGATE_MESSAGE = 'must not contain a lone UTF-16 surrogate (half of a \\uD800-\\uDFFF pair)';
+
+export function hasLoneSurrogate(value: string): boolean {
+  return /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
+}
+
 /** A string of min..max characters without NUL. */
 export function text(min: number, max: number) {
   return z
@@ -34,6 +41,7 @@ export function findDocumentProblem(value: unknown, maxDepth = MAX_DOCUMENT_DEPT
     const { value: v, path } = stack.pop()!;
     if (typeof v === 'string') {
       if (hasNul(v)) return { path, message: NUL_MESSAGE };
+      if (hasLoneSurrogate(v)) return { path, message: SURROGATE_MESSAGE };
       continue;
     }
     if (typeof v !== 'object' || v === null) continue;
@@ -48,6 +56,7 @@ export function findDocumentProblem(value: unknown, maxDepth = MAX_DOCUMENT_DEPT
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, child] = entries[i]!;
       if (hasNul(key)) return { path: [...path, key], message: `key ${NUL_MESSAGE}` };
+      if (hasLoneSurrogate(key)) return { path: [...path, key], message: `key ${SURROGATE_MESSAGE}` };
       stack.push({ value: child, path: [...path, key] });
     }
   }

@@ -13,6 +13,10 @@ export function parseHeadlines(content: string, file: string): HeadlineLine[] {
   lines.forEach((raw, i) => {
     const text = raw.trim();
     if (!text || text.startsWith('#')) return;
+    // Drawing stops at a NUL: the rest of the line would vanish without a word.
+    if (text.includes('\u0000')) {
+      throw new TextFileError(file, i + 1, 'the line holds a NUL character (\\u0000); remove it.');
+    }
     if (Array.from(text).length > 200) {
       throw new TextFileError(file, i + 1, 'a headline may be at most 200 characters; shorten it or split it.');
     }
