@@ -31,6 +31,8 @@ function vmp(args: string[], machine: string) {
     VMP_MACHINE_ID: `${machine}-e2e-farm-machine`,
     VMP_SECRET_STORE: 'key-file',
     VMP_KEY_DIR: join(dir, machine, 'keys'),
+    // The test server's keys, as a self-hosted server's operator gives them (not the built-in production set).
+    VMP_TRUST_SERVER_KEYS: join(dir, 'jwks.json'),
   });
 }
 
