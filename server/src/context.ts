@@ -21,6 +21,8 @@ export interface MachineIdentity {
   activationId: string;
   machineId: string;
   appVersion: string;
+  /** The machine secret its request was signed with (derives the farm job key the lease vouches for). */
+  secret?: string;
   license: Pick<typeof licenses.$inferSelect, 'id' | 'userId' | 'type' | 'status' | 'expiresAt'>;
   /** The license's seats, read by the guard's one statement (validate reports them). */
   seats: { used: number; max: number };

@@ -21,6 +21,7 @@ import { clipVideoDuration } from '../engine/profiles/profile.ts';
 import { headlineGlyphWarnings, loadCaptions, loadHeadlines } from '../engine/text/load.ts';
 import type { ClipAnalysis } from '../engine/validate/analyse.ts';
 import { checkFarmUrl } from '../farm/connection.ts';
+import type { FarmSigningMaterial } from '../farm/trust/signer.ts';
 import type { JobPayment, Licensing } from '../licensing/service.ts';
 import { notifyMixEnded } from '../notify/mix-run.ts';
 import { checkNotifyUrl } from '../notify/webhook.ts';
@@ -209,9 +210,11 @@ export function planInputFor(
   return { mode: 'auto', clips: scanned.files.map(clipOf), clipsPerOutput: options.clipsPerOutput, ...common };
 }
 
-async function farmRenderer(url: string, io: CliIo) {
+async function farmRenderer(url: string, io: CliIo, signing: FarmSigningMaterial | null) {
   const { createFarmRenderer } = await import('../farm/submitter.ts');
-  return createFarmRenderer({ url, log: (line) => io.stderr.write(`${line}\n`) });
+  const { farmJobSigner } = await import('../farm/trust/signer.ts');
+  const signer = farmJobSigner(signing);
+  return createFarmRenderer({ url, log: (line) => io.stderr.write(`${line}\n`), signer: () => signer });
 }
 
 export interface MixReport {
@@ -379,6 +382,7 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
       skipped,
       done,
       placementSkipped,
+      farmSigning: licensing.farmSigningMaterial(),
     };
     let rendered: Awaited<ReturnType<typeof renderMix>>;
     try {
@@ -426,6 +430,8 @@ async function renderMix(
     done: Awaited<ReturnType<typeof outputsAlreadyDone>>;
     ads: Record<number, AdCodes>;
     placementSkipped?: ReturnType<typeof planOutputs>['placementSkipped'];
+    /** Signs farm jobs as this licensed machine's (farm/trust); null: unlicensed. */
+    farmSigning?: FarmSigningMaterial | null;
   },
   completed: (index: number) => void,
 ): Promise<{ code: number; report: MixReport }> {
@@ -439,7 +445,7 @@ async function renderMix(
   );
 
   // --farm: the same mix, rendered by `vmp worker`s through Redis (same plan, progress, hooks and report).
-  const farm = options.farm ? await farmRenderer(options.farm, io) : undefined;
+  const farm = options.farm ? await farmRenderer(options.farm, io, job.farmSigning ?? null) : undefined;
   const render = (o: Parameters<typeof mixKeepingDone>[1]) =>
     farm ? mix({ ...o, renderer: farm }) : mixKeepingDone(io, o);
   const result = await render({

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import type { Jwks } from '@vmp/shared/http';
 import { FarmUrlError, farmConnection } from '../farm/connection.ts';
 import { type PathMapping, parsePathMapping } from '../farm/paths.ts';
+import { workerTrustedKeys } from '../farm/trust/keys.ts';
 import { startFarmWorker } from '../farm/worker.ts';
 import { type CliCommand, EXIT_OK, parseOrUsage, UsageError } from './command.ts';
 import { defaultCacheDir } from './mix.ts';
@@ -16,7 +19,9 @@ const USAGE = `Usage: vmp worker --farm redis://host:port --root <dir> [options]
     vmp worker --farm redis://farm:6379 --root /mnt/share
     vmp worker --farm redis://:s3cret@farm:6379 --path-map /Volumes/Share=/mnt/share --cache-dir /mnt/share/.vmp-cache
 
-  --farm <url>           the farm's Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS (required)
+  --farm <url>           the farm's Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS
+                         (a password here shows in "ps": prefer --farm-url-file or $VMP_FARM_URL)
+  --farm-url-file <file> read the farm URL from this file (first line); else $VMP_FARM_URL
   --concurrency N        batches (and FFmpeg processes) at once (default: CPU cores)
   --path-map A=B         a path the submitting machine names under A is under B here; repeatable
                          (e.g. --path-map /Volumes/Share=/mnt/share)
@@ -26,6 +31,9 @@ const USAGE = `Usage: vmp worker --farm redis://host:port --root <dir> [options]
   --queue <name>         queue name (default: $VMP_FARM_QUEUE or vmp-render)
   --grace S              on SIGTERM/Ctrl-C, seconds to finish the current batches before handing them
                          back to the queue (default 30; a second signal quits at once)
+  --trust-keys <file>    also accept leases signed by the keys in this JWKS file (a licensing server you run
+                         or test against; default: $VMP_FARM_TRUST_KEYS, else only the built-in keys). Jobs from
+                         machines without a lease these keys verify render with the watermark.
 
 Exit code: 0 stopped; 2 bad usage.`;
 
@@ -37,6 +45,7 @@ export interface WorkerCliOptions {
   cacheDir: string;
   queue?: string;
   graceSeconds: number;
+  trustedKeys: Jwks;
 }
 
 function parseRaw(args: string[]) {
@@ -52,6 +61,8 @@ function parseRaw(args: string[]) {
       'cache-dir': { type: 'string' },
       queue: { type: 'string' },
       grace: { type: 'string' },
+      'farm-url-file': { type: 'string' },
+      'trust-keys': { type: 'string' },
     },
   });
 }
@@ -65,15 +76,45 @@ function wholeNumber(name: string, raw: string | undefined, min: number, max: nu
   return value;
 }
 
+/** The farm URL from --farm, --farm-url-file or $VMP_FARM_URL (in that order), and where it came from. */
+function farmUrlOf(
+  v: { farm?: string | undefined; 'farm-url-file'?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): { url: string; label: string } {
+  if (v.farm) return { url: v.farm, label: '--farm' };
+  const file = v['farm-url-file'];
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--farm-url-file "${file}" cannot be read (${(error as NodeJS.ErrnoException).code}).`);
+    }
+    const url = text.split(/\r?\n/)[0]!.trim();
+    if (!url) throw new UsageError(`--farm-url-file "${file}" is empty: write the redis:// URL on its first line.`);
+    return { url, label: `The URL in ${file}` };
+  }
+  if (env.VMP_FARM_URL) return { url: env.VMP_FARM_URL.trim(), label: 'VMP_FARM_URL' };
+  throw new UsageError(
+    '--farm <redis://host:port> is required (or --farm-url-file <file>, or $VMP_FARM_URL): the Redis the farm shares.',
+  );
+}
+
 export function parseWorkerArgs(args: string[], env: NodeJS.ProcessEnv = process.env): WorkerCliOptions {
   const parsed = parseRaw(args);
   const v = parsed.values;
-  if (!v.farm) throw new UsageError('--farm <redis://host:port> is required: the Redis the farm shares.');
+  const farm = farmUrlOf(v, env);
   try {
-    farmConnection(v.farm, env);
+    farmConnection(farm.url, env, farm.label);
   } catch (error) {
     if (error instanceof FarmUrlError) throw new UsageError(error.message);
     throw error;
+  }
+  let trustedKeys: Jwks;
+  try {
+    trustedKeys = workerTrustedKeys(v['trust-keys'] ?? (env.VMP_FARM_TRUST_KEYS || undefined), env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
   let pathMap: PathMapping[];
   try {
@@ -88,7 +129,8 @@ export function parseWorkerArgs(args: string[], env: NodeJS.ProcessEnv = process
     );
   }
   return {
-    url: v.farm,
+    url: farm.url,
+    trustedKeys,
     concurrency: wholeNumber('concurrency', v.concurrency, 1, 64, Math.max(1, availableParallelism())),
     pathMap,
     roots,

@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ApiHandlers, AppSettings, Job, Output } from '@vmp/shared/api';
 import type { RenderBatchFn } from '../engine/render/types.ts';
+import { type FarmSigningMaterial, farmJobSigner } from '../farm/trust/signer.ts';
 import { chooseSecretBox, type SecretBox } from '../licensing/secret-box.ts';
 import type { JobPayment } from '../licensing/service.ts';
 import { type DesktopNotice, startJobNotifier } from '../notify/job-notifier.ts';
@@ -29,6 +30,8 @@ export interface CreditsPort {
   jobAbandoned?(payment: JobPayment): Promise<void>;
   /** Before `outputs` failed or cancelled outputs of a job render again; refuses when they cannot be paid. */
   beforeRetry?(jobId: string, outputs: number): Promise<void>;
+  /** What signs render-farm jobs as this licensed machine's (farm/trust); null or absent: unlicensed. */
+  farmSigningMaterial?(): Promise<FarmSigningMaterial | null>;
 }
 
 export interface CoreOptions {
@@ -124,6 +127,7 @@ export function createContext(options: CoreOptions): CoreContext {
   const renderer = chooseRenderer({
     local,
     farmUrl: () => farm.connectUrl(settings().farmUrl),
+    farmSigner: async () => farmJobSigner((await options.credits?.farmSigningMaterial?.()) ?? null),
     // The queue view shows "Rendering on host:pid" from these events.
     onWorker: (path, worker) => {
       for (const output of store.outputs.recordWorker(path, worker)) hub.emit({ type: 'output.updated', output });

@@ -13,7 +13,12 @@ export type CoreLicensingOptions = Partial<Omit<LicensingOptions, 'dataDir' | 'a
 
 export interface LicensingModule {
   /** Plugged into the context: reserve before queueing, one charge per completed output. */
-  port: Required<Pick<CreditsPort, 'beforeJob' | 'jobCreated' | 'jobAbandoned' | 'outputCompleted' | 'beforeRetry'>>;
+  port: Required<
+    Pick<
+      CreditsPort,
+      'beforeJob' | 'jobCreated' | 'jobAbandoned' | 'outputCompleted' | 'beforeRetry' | 'farmSigningMaterial'
+    >
+  >;
   handlers: LicensingHandlers;
   /** Opens the licensing state of the data folder, reconciles the ledger with the queue, starts heartbeat + sync. */
   attach(ctx: CoreContext): void;
@@ -62,6 +67,9 @@ export function licensingModule(dataDir: string, options: CoreLicensingOptions =
       },
       async outputCompleted(output) {
         (await ready).licensing.outputCompleted(output.id, output.jobId);
+      },
+      async farmSigningMaterial() {
+        return (await ready).licensing.farmSigningMaterial();
       },
     },
     handlers: licensingHandlers(ready),

@@ -3,6 +3,7 @@ import { finalPathOf } from '../engine/render/spec.ts';
 import type { Renderer } from '../engine/render/types.ts';
 import { redactUrl } from '../farm/connection.ts';
 import { createFarmRenderer, type FarmRenderer } from '../farm/submitter.ts';
+import type { FarmJobSigner } from '../farm/trust/envelope.ts';
 
 /** What the queue needs of a renderer. */
 export type QueueRenderer = Pick<Renderer, 'renderBatch' | 'close'> & Partial<Pick<Renderer, 'setConcurrency'>>;
@@ -12,6 +13,8 @@ export interface RendererChoiceOptions {
   local: QueueRenderer;
   /** The "Render farm" setting, read at each batch: a change applies to the next batch without a restart. */
   farmUrl: () => Promise<string | null>;
+  /** Signs each farm job as this machine's (farm/trust); default: unlicensed. */
+  farmSigner?: () => Promise<FarmJobSigner>;
   /**
    * The farm worker ("host:pid") of the output at `path`: as soon as a worker takes its batch, and again before the
    * queue marks it done; null when it renders on this computer.
@@ -28,7 +31,10 @@ export function chooseRenderer(options: RendererChoiceOptions): QueueRenderer {
   const farmFor = (url: string): FarmRenderer => {
     if (farm?.url !== url) {
       void farm?.renderer.close();
-      farm = { url, renderer: createFarmRenderer({ url }) };
+      farm = {
+        url,
+        renderer: createFarmRenderer({ url, ...(options.farmSigner ? { signer: options.farmSigner } : {}) }),
+      };
     }
     return farm.renderer;
   };

@@ -21,6 +21,8 @@ export interface FollowContext {
   signal?: AbortSignal;
   log: (line: string) => void;
   runId: string;
+  /** Signs each batch for the workers (farm/trust): what goes on the queue. */
+  seal: (data: FarmBatch) => Promise<unknown>;
 }
 
 /**
@@ -82,10 +84,11 @@ export async function followBatches(
 
   try {
     await Promise.all([events.waitUntilReady(), queue.waitUntilReady()]);
+    const sealed = await Promise.all(batches.map((b) => ctx.seal(b.data)));
     await queue.addBulk(
-      batches.map((b) => ({
+      batches.map((b, k) => ({
         name: FARM_JOB_NAME,
-        data: b.data,
+        data: sealed[k],
         opts: {
           jobId: b.id,
           attempts: ctx.settings.attempts,

@@ -10,6 +10,7 @@ import { followBatches } from './follow.ts';
 import { workerName } from './payload.ts';
 import { type FarmOutputResult, FarmRunTracker } from './run-tracker.ts';
 import { farmSettings } from './settings.ts';
+import { type FarmJobSigner, sealJob, unlicensedSigner } from './trust/envelope.ts';
 
 export interface FarmRendererOptions {
   /** redis:// or rediss:// URL of the farm. */
@@ -19,6 +20,11 @@ export interface FarmRendererOptions {
   batchSize?: number;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Signs each job (farm/trust): asked at every submission, as the licence may change. Default: unlicensed
+   * (workers put the watermark on every output).
+   */
+  signer?: () => FarmJobSigner | Promise<FarmJobSigner>;
 }
 
 /**
@@ -48,6 +54,8 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
   const settings = farmSettings(env);
   // Checked now, so a bad URL fails before any work.
   const connection = farmConnection(options.url, env);
+  const ownSigner = options.signer ? undefined : unlicensedSigner();
+  const signer = async (): Promise<FarmJobSigner> => (options.signer ? options.signer() : ownSigner!);
 
   async function renderBatch(
     specs: readonly OutputSpec[],
@@ -89,6 +97,7 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
       createdAt: new Date().toISOString(),
     });
     if (batches.length > 0) {
+      const signing = await signer();
       await followBatches(batches, tracker, {
         url: options.url,
         connection,
@@ -97,6 +106,7 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
         ...(signal ? { signal } : {}),
         log,
         runId,
+        seal: (data) => sealJob(data, signing),
       });
     }
     return tracker.results();

@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
-import { mkdir, rm, rmdir } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import { describeIssues } from '@vmp/shared/errors';
+import type { Jwks } from '@vmp/shared/http';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { CancelledError } from '../engine/errors.ts';
 import { outputSeed } from '../engine/render/naming.ts';
@@ -11,9 +11,14 @@ import type { OutputResult, OutputSpec, Renderer } from '../engine/render/types.
 import { localiseBatch } from './batch-paths.ts';
 import { farmConnection, redactUrl } from './connection.ts';
 import type { PathMapping } from './paths.ts';
-import { FarmBatch, type FarmBatchResult, type FarmOutputDone, FarmProgress, workerName } from './payload.ts';
+import { type FarmBatchResult, type FarmOutputDone, FarmProgress, workerName } from './payload.ts';
 import { finishedOutputDuration, publishOutput, STAGING_FOLDER, stagingDir } from './publish.ts';
 import { farmSettings } from './settings.ts';
+import { acceptFarmJob } from './trust/accept.ts';
+import { FarmJobRefusedError } from './trust/errors.ts';
+import { BUILT_IN_LEASE_KEYS } from './trust/keys.ts';
+import { createSourceVerifier, type SourceVerifier } from './trust/sources.ts';
+import { makeStagingDir } from './trust/staging.ts';
 
 export interface FarmWorkerOptions {
   url: string;
@@ -26,6 +31,8 @@ export interface FarmWorkerOptions {
   cacheDir: string;
   log: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** Licensing-server keys leases are checked with (farm/trust/keys.ts): decides who renders without watermark. */
+  trustedKeys?: Jwks;
 }
 
 export interface FarmWorker {
@@ -43,17 +50,37 @@ async function processBatch(
   job: Job,
   token: string | undefined,
   signal: AbortSignal,
-  context: { renderer: Renderer; options: FarmWorkerOptions; name: string; handingBack: AbortSignal },
+  context: {
+    renderer: Renderer;
+    options: FarmWorkerOptions;
+    name: string;
+    handingBack: AbortSignal;
+    sources: SourceVerifier;
+  },
 ): Promise<FarmBatchResult> {
   const { renderer, options, name } = context;
-  const parsed = FarmBatch.safeParse(job.data);
-  if (!parsed.success) {
-    throw new UnrecoverableError(
-      `Job ${job.id} is not a render batch this worker understands: ${describeIssues(parsed.error.issues)}`,
+  let batch: Awaited<ReturnType<typeof acceptFarmJob>>['batch'];
+  let local: Awaited<ReturnType<typeof localiseBatch>>;
+  try {
+    // Signature, strict schema and licence first; then paths, then the clips' own hashes: nothing is written before.
+    const accepted = await acceptFarmJob(job.data, options.trustedKeys ?? BUILT_IN_LEASE_KEYS);
+    batch = accepted.batch;
+    const { trust } = accepted;
+    options.log(
+      trust.licensed
+        ? `${name}: job ${job.id} signed by licensed machine ${trust.machine} (licence ${trust.licence})`
+        : `${name}: job ${job.id} unlicensed (${trust.why}): its outputs carry the watermark`,
     );
+    local = await localiseBatch(batch, { pathMap: options.pathMap, roots: options.roots, worker: name });
+    const verified = new Map<number, OutputSpec>();
+    for (const [index, spec] of local.specs) {
+      verified.set(index, { ...spec, sources: await context.sources.verify(spec.sources, signal) });
+    }
+    local = { ...local, specs: verified };
+  } catch (error) {
+    if (error instanceof FarmJobRefusedError) throw new UnrecoverableError(`Job ${job.id}: ${error.message}`);
+    throw error;
   }
-  const batch = parsed.data;
-  const local = await localiseBatch(batch, { pathMap: options.pathMap, roots: options.roots, worker: name });
 
   // Outputs an earlier attempt finished and announced (job progress survives the attempt).
   const previous = FarmProgress.safeParse(job.progress);
@@ -118,7 +145,7 @@ async function processBatch(
 
   let failed: { index: number; error: Error }[] = [];
   if (todo.length > 0) {
-    await mkdir(staging, { recursive: true });
+    await makeStagingDir(local.outDir, staging, options.roots);
     try {
       const result = await renderer.renderBatch(todo, {
         signal,
@@ -171,13 +198,14 @@ export async function startFarmWorker(options: FarmWorkerOptions): Promise<FarmW
   const timings = farmSettings(env);
   const renderer = createRenderer({ cacheDir: options.cacheDir, concurrency: options.concurrency });
   const handBack = new AbortController();
+  const sources = createSourceVerifier();
   const worker = new Worker(
     options.queue ?? timings.queue,
     (job, token, signal) => {
       const both = signal ? AbortSignal.any([signal, handBack.signal]) : handBack.signal;
       // Every FFmpeg run of the batch listens to it.
       setMaxListeners(0, both);
-      return processBatch(job, token, both, { renderer, options, name, handingBack: handBack.signal });
+      return processBatch(job, token, both, { renderer, options, name, handingBack: handBack.signal, sources });
     },
     {
       connection: farmConnection(options.url, env),

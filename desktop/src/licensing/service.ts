@@ -301,6 +301,12 @@ export class Licensing {
     });
   }
 
+  /** Lease and machine secret while licensed: farm/trust signs render-farm jobs with a key derived from them. */
+  farmSigningMaterial(): { lease: string; machineSecret: string } | null {
+    const { lease, machineSecret } = this.stored;
+    return lease && machineSecret && this.isLicensed() ? { lease, machineSecret } : null;
+  }
+
   isLicensed(): boolean {
     const { state } = this.status();
     return state === 'active' || state === 'offline-grace';

@@ -19,6 +19,8 @@ export interface LeaseInput {
   issuer: string;
   ttlSeconds: number;
   now?: Date;
+  /** The machine's farm job key (JWK x), vouched for in the lease so farm workers can verify its jobs. */
+  farmKey?: string;
   /** Usage-chain total the machine may reach offline (its allowance, held by the server). */
   offlineLimit: number;
   /** Usage-chain total the server has been told of: a machine whose own chain is shorter lost entries. */
@@ -41,6 +43,7 @@ export function signLease(input: LeaseInput, privateKey: KeyObject, kid: string)
     mid: input.machineId,
     typ: input.type,
     feat: LICENSE_FEATURES[input.type],
+    ...(input.farmKey ? { fjk: input.farmKey } : {}),
     ocl: input.offlineLimit,
     rep: input.offlineReported ?? 0,
   })

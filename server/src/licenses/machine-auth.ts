@@ -215,6 +215,7 @@ async function loadMachine(req: FastifyRequest): Promise<MachineIdentity> {
     activationId: row.activationId,
     machineId: row.machineId,
     appVersion: row.appVersion,
+    secret,
     license: row.license,
     seats: { used: row.seatsUsed, max: row.seatsMax },
   };

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { farmJobKey } from '@vmp/shared/farm-key';
 import {
   type ActivateRequest,
   ActivationLimitError,
@@ -24,7 +25,7 @@ type Activation = typeof activations.$inferSelect;
 /** A freshly signed lease for this activation and the license's current state. */
 export function issueLease(
   ctx: AppContext,
-  activation: Pick<Activation, 'id' | 'machineId'>,
+  activation: Pick<Activation, 'id' | 'machineId'> & { secret?: string | undefined },
   license: Pick<License, 'id' | 'type' | 'expiresAt'>,
   allowance: { limit: number; reported: number },
   now = new Date(ctx.leases.now()),
@@ -39,6 +40,7 @@ export function issueLease(
       issuer: ctx.config.issuer,
       ttlSeconds: ctx.config.leaseTtlSeconds,
       now,
+      ...(activation.secret ? { farmKey: farmJobKey(activation.secret).x } : {}),
       offlineLimit: allowance.limit,
       offlineReported: allowance.reported,
     },
@@ -152,7 +154,13 @@ export async function validate(
   const signer = `${ctx.config.issuer} ${ctx.config.leaseTtlSeconds} ${ctx.keys.kid}`;
   const facts = leaseFacts(machine, `${signer} ${allowance.limit} ${allowance.reported}`);
   const lease = await ctx.leases.lease(machine.activationId, facts, (now) =>
-    issueLease(ctx, { id: machine.activationId, machineId: machine.machineId }, license, allowance, now),
+    issueLease(
+      ctx,
+      { id: machine.activationId, machineId: machine.machineId, secret: machine.secret },
+      license,
+      allowance,
+      now,
+    ),
   );
   return {
     lease,

@@ -72,6 +72,8 @@ export const LeaseClaims = z.object({
   iat: z.number(),
   exp: z.number(),
   iss: z.string(),
+  /** Public half (JWK x) of the machine's render-farm job key (shared/src/farm-key.ts); workers verify jobs with it. */
+  fjk: z.string().optional(),
   /** Offline credit limit: the usage-chain total this machine may reach without asking (held by the server). */
   ocl: z.number().int().nonnegative().optional(),
   /** Usage-chain total the server had been told of when it signed: a machine whose chain is shorter lost entries. */

@@ -1,4 +1,5 @@
 import type { MediaInfo } from '@vmp/shared';
+import { zimgMatrix } from './tags.ts';
 
 type Video = NonNullable<MediaInfo['video']>;
 
@@ -27,12 +28,6 @@ export function isBt601(video: Video | null | undefined): boolean {
   if (!video || isHdr(video)) return false;
   if (video.colorSpace) return BT601_MATRICES.has(video.colorSpace);
   return Math.min(video.codedWidth, video.codedHeight) < 720 && !/^(rgb|bgr|gbr|argb|abgr|pal8)/.test(video.pixFmt);
-}
-
-/** zimg's names differ from ffprobe's for a few values. */
-function zimgMatrix(space: string | undefined): string {
-  if (space === 'bt2020c') return '2020_cl';
-  return space === 'bt2020nc' || !space ? '2020_ncl' : space;
 }
 
 /**

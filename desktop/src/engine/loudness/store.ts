@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledError } from '../errors.ts';
+import { checkContentHash } from '../hash/content-hash.ts';
 import { type LoudnessPlan, loudnessChain, loudnessPlan, refinePlan } from './gain.ts';
 import { type LoudnessStats, measureLoudness } from './measure.ts';
 
@@ -29,12 +30,13 @@ export class LoudnessStore {
 
   constructor(readonly dir: string) {}
 
+  /** The file of a content hash; anything but 64 hex digits is refused (it would name a path outside `dir`). */
   pathFor(hash: string): string {
-    return join(this.dir, `loudness-${hash}.json`);
+    return join(this.dir, `loudness-${checkContentHash(hash)}.json`);
   }
 
   /** The stats of `path` (content `hash`), measured now unless stored. */
-  get(hash: string, path: string, options: { signal?: AbortSignal } = {}): Promise<LoudnessEntry> {
+  async get(hash: string, path: string, options: { signal?: AbortSignal } = {}): Promise<LoudnessEntry> {
     const file = this.pathFor(hash);
     let entry = this.inFlight.get(file);
     if (!entry) {
