@@ -2,14 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeStripe } from './fake-stripe.ts';
-import {
-  bearer,
-  errorCode,
-  machineRequest,
-  registerUser,
-  startAppWithLog,
-  userWithMachine,
-} from './helpers.ts';
+import { bearer, errorCode, machineRequest, registerUser, startAppWithLog, userWithMachine } from './helpers.ts';
 
 const WEBHOOK_SECRET = 'whsec_test_secret_for_vmp';
 const stripe = new Stripe('sk_test_unused');

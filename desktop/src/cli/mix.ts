@@ -331,7 +331,10 @@ export async function runMix(options: MixCliOptions, io: CliIo): Promise<number>
     settings,
     sourcePaths: new Map(files.map((path) => [path, path])),
   };
-  let { plan, fileNames, ads, placementSkipped } = planOutputs(planInputFor(scanned, byPath, options, headlines), { ...naming, codes });
+  let { plan, fileNames, ads, placementSkipped } = planOutputs(planInputFor(scanned, byPath, options, headlines), {
+    ...naming,
+    codes,
+  });
   if (options.nextFrom) {
     ({ plan, fileNames, ads } = await nextBatchPlan(
       options,

@@ -43,7 +43,12 @@ export function ResultsTable({ components }: { components: readonly ComponentRes
                 <button
                   type="button"
                   className="sort-button"
-                  onClick={() => setSort((s) => ({ key: c.key, desc: s.key === c.key ? !s.desc : c.num === true && c.key !== 'rank' }))}
+                  onClick={() =>
+                    setSort((s) => ({
+                      key: c.key,
+                      desc: s.key === c.key ? !s.desc : c.num === true && c.key !== 'rank',
+                    }))
+                  }
                 >
                   {c.label}
                   {sort.key === c.key ? (sort.desc ? ' ↓' : ' ↑') : ''}
