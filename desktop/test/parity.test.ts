@@ -63,6 +63,9 @@ async function renderInApp(): Promise<Map<string, string>> {
   const groups = (await call(core, 'projects.get', { projectId })).groups;
   for (const extra of groups.slice(2)) await call(core, 'groups.delete', { groupId: extra.id });
   const [hook, end] = groups;
+  // The same project: groups named as the CLI's folders, so component codes (and file names) match.
+  await call(core, 'groups.rename', { groupId: hook!.id, name: '1-hook' });
+  await call(core, 'groups.rename', { groupId: end!.id, name: '2-end' });
   const paths = (group: string, ...names: string[]) => names.map((n) => join(project, group, `${n}.mp4`));
   const hooks = await call(core, 'clips.import', {
     projectId,
@@ -123,7 +126,7 @@ describe('parity: app queue, vmp mix and a farm worker', () => {
       expect(await frames(farm.get(name)!), `farm: ${name}`).toEqual(expected);
     }
     // And the text is really there (the frames being equal, one reading covers all three).
-    const withCaption = [...app.keys()].find((n) => n.includes('hook1'))!;
+    const withCaption = [...app.keys()].find((n) => n.includes('_H1-'))!; // hook1.mp4 is H1
     const text = await ocrAt(app.get(withCaption)!, 0.25);
     expect(text).toContain('APPLE BANANA');
     expect(text).toContain('STOP SCROLLING');
