@@ -1,21 +1,11 @@
+import { type ColumnMapping, ReportField } from '@vmp/shared/api';
 import { parseCsv } from './csv.ts';
 import { MissingColumnsError } from './errors.ts';
 import { parseNumber } from './numbers.ts';
 
-/** What a result row can hold; `--map field=column` and the mapping dialog use these names. */
-export const REPORT_FIELDS = [
-  'adName',
-  'adId',
-  'impressions',
-  'clicks',
-  'spend',
-  'conversions',
-  'hookViews',
-  'start',
-  'end',
-] as const;
-export type ReportField = (typeof REPORT_FIELDS)[number];
-export type ColumnMapping = Partial<Record<ReportField, string>>;
+/** What a result row can hold (the app API's ReportField); `--map field=column` and the mapping dialog use these. */
+export const REPORT_FIELDS = ReportField.options;
+export type { ColumnMapping, ReportField };
 export const REQUIRED_FIELDS: readonly ReportField[] = ['adName', 'impressions'];
 
 export type ReportPlatform = 'meta' | 'tiktok' | 'other';
