@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkHeadlines } from '../../core/groups.ts';
-import { parseHeadlines } from './headlines.ts';
+import { parseHeadlines } from '../engine/text/headlines.ts';
+import { checkHeadlines } from './groups.ts';
 
 // A NUL in a headline cut the drawn text short without a word (issue 18, also low): refused, naming the line.
 describe('headlines with a NUL character', () => {
