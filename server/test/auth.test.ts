@@ -50,7 +50,7 @@ describe('accounts', () => {
     expect(me.json()).toEqual({
       user: { id: user.user.id, email: user.email },
       licenses: [],
-      credits: { balance: 0, held: 0, available: 0 },
+      credits: { balance: 0, held: 0, available: 0, offlineHeld: 0 },
     });
     expect((await app.inject({ method: 'GET', url: '/v1/me' })).statusCode).toBe(401);
     const tampered = `${user.accessToken.slice(0, -2)}xx`;

@@ -24,7 +24,8 @@ describe('analyseFiles with a cache folder', () => {
     expect(first[1]!.problems.length).toBeGreaterThan(0);
     const second = await analyseFiles([good, cut], { cacheDir, analyse });
     // The clean clip comes from the cache; a clip with problems is analysed again (its messages name the file).
-    expect(calls).toEqual([good, cut, cut]);
+    // Clips are analysed in parallel: the order of the calls is not fixed, their count is.
+    expect([...calls].sort()).toEqual([good, cut, cut].sort());
     expect(second[0]).toEqual(first[0]);
     expect(second[1]!.problems).toEqual(first[1]!.problems);
   }, 120_000);

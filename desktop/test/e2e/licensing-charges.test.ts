@@ -47,7 +47,12 @@ beforeAll(async () => {
       machineId: 'm1-e2e-charges',
       // No flush timer: what the job end itself sends is what the server sees.
       background: false,
-      env: { VMP_SERVER_URL: server.url, VMP_SECRET_STORE: 'key-file', VMP_KEY_DIR: join(dir, 'keys') },
+      env: {
+        VMP_SERVER_URL: server.url,
+        VMP_TRUST_SERVER_KEYS: 'dev',
+        VMP_SECRET_STORE: 'key-file',
+        VMP_KEY_DIR: join(dir, 'keys'),
+      },
     },
   });
   expect((await call(core, 'license.activate', { licenseKey: user.licenseKey })).state).toBe('active');
