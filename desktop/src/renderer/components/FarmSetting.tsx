@@ -1,6 +1,4 @@
-import { useEffect, useState } from 'react';
-import { api } from '../api/client.ts';
-import { errorMessage } from '../api/errors.ts';
+import { useUrlSetting } from '../lib/use-url-setting.ts';
 import { CommitField } from './fields.tsx';
 
 /**
@@ -9,28 +7,8 @@ import { CommitField } from './fields.tsx';
  * the password as ***; committing that unchanged keeps the stored password.
  */
 export function FarmSetting() {
-  const [url, setUrl] = useState<string | null | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    api()
-      .call('app.getSettings', {})
-      .then((s) => live && setUrl(s.farmUrl))
-      .catch((e: unknown) => live && setError(errorMessage(e)));
-    return () => {
-      live = false;
-    };
-  }, []);
+  const { url, error, setError, commit } = useUrlSetting('farmUrl', { send: null });
   if (url === undefined) return null;
-  const commit = async (value: string) => {
-    try {
-      const next = await api().call('app.updateSettings', { farmUrl: value.trim() || null });
-      setUrl(next.farmUrl);
-      setError(null);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  };
   // An error is about the text that was refused: once the field holds what is stored again, it no longer applies.
   const clearStale = (e: { target: EventTarget }) => {
     if (error && (e.target as HTMLInputElement).value.trim() === (url ?? '')) setError(null);

@@ -1,6 +1,4 @@
-import { useEffect, useState } from 'react';
-import { api } from '../api/client.ts';
-import { errorMessage } from '../api/errors.ts';
+import { useUrlSetting } from '../lib/use-url-setting.ts';
 import { CommitField } from './fields.tsx';
 
 /**
@@ -8,28 +6,8 @@ import { CommitField } from './fields.tsx';
  * hooks.slack.com); empty: none. The core checks the URL and its message is shown here.
  */
 export function NotifySetting() {
-  const [url, setUrl] = useState<string | null | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    api()
-      .call('app.getSettings', {})
-      .then((s) => live && setUrl(s.notifyUrl ?? null))
-      .catch((e: unknown) => live && setError(errorMessage(e)));
-    return () => {
-      live = false;
-    };
-  }, []);
+  const { url, error, commit } = useUrlSetting('notifyUrl', { send: '' });
   if (url === undefined) return null;
-  const commit = async (value: string) => {
-    try {
-      const next = await api().call('app.updateSettings', { notifyUrl: value.trim() });
-      setUrl(next.notifyUrl ?? null);
-      setError(null);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  };
   return (
     <div className="field-group" data-testid="notify-setting">
       <CommitField
