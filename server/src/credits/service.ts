@@ -63,6 +63,22 @@ export async function appendLedger(
 }
 
 /**
+ * The open holds on an account as columns of a prepared statement (placeholders userId, now, except): credits held
+ * by reservations, and machines' offline allowances not yet reported — except the asking machine's own.
+ */
+function holdColumns() {
+  return {
+    held: sql<string>`(select coalesce(sum(${creditReservations.amount}), 0) from ${creditReservations}
+      where ${creditReservations.userId} = ${sql.placeholder('userId')} and ${creditReservations.status} = 'held'
+      and ${creditReservations.expiresAt} > ${sql.placeholder('now')})`,
+    offlineHeld: sql<string>`(select coalesce(sum(greatest(${offlineAllowances.creditLimit} - ${offlineAllowances.reported}, 0)), 0)
+      from ${offlineAllowances} where ${offlineAllowances.userId} = ${sql.placeholder('userId')}
+      and ${offlineAllowances.expiresAt} > ${sql.placeholder('now')}
+      and ${offlineAllowances.activationId} is distinct from ${sql.placeholder('except')}::uuid)`,
+  };
+}
+
+/**
  * Balance and open holds in one round trip. Offline allowances of machines are held too; asked by a machine
  * (`activationId`), its own allowance is left out: its reservations may take it.
  */
@@ -71,13 +87,7 @@ export async function creditSummary(db: Db, userId: string, activationId?: strin
     pdb
       .select({
         balance: creditAccounts.balance,
-        held: sql<string>`(select coalesce(sum(${creditReservations.amount}), 0) from ${creditReservations}
-          where ${creditReservations.userId} = ${sql.placeholder('userId')} and ${creditReservations.status} = 'held'
-          and ${creditReservations.expiresAt} > ${sql.placeholder('now')})`,
-        offlineHeld: sql<string>`(select coalesce(sum(greatest(${offlineAllowances.creditLimit} - ${offlineAllowances.reported}, 0)), 0)
-          from ${offlineAllowances} where ${offlineAllowances.userId} = ${sql.placeholder('userId')}
-          and ${offlineAllowances.expiresAt} > ${sql.placeholder('now')}
-          and ${offlineAllowances.activationId} is distinct from ${sql.placeholder('except')}::uuid)`,
+        ...holdColumns(),
       })
       .from(creditAccounts)
       .where(eq(creditAccounts.userId, sql.placeholder('userId')))
@@ -96,13 +106,7 @@ export async function creditOverview(db: Db, userId: string, limit = 20, activat
     pdb
       .select({
         balance: creditAccounts.balance,
-        held: sql<string>`(select coalesce(sum(${creditReservations.amount}), 0) from ${creditReservations}
-          where ${creditReservations.userId} = ${sql.placeholder('userId')} and ${creditReservations.status} = 'held'
-          and ${creditReservations.expiresAt} > ${sql.placeholder('now')})`,
-        offlineHeld: sql<string>`(select coalesce(sum(greatest(${offlineAllowances.creditLimit} - ${offlineAllowances.reported}, 0)), 0)
-          from ${offlineAllowances} where ${offlineAllowances.userId} = ${sql.placeholder('userId')}
-          and ${offlineAllowances.expiresAt} > ${sql.placeholder('now')}
-          and ${offlineAllowances.activationId} is distinct from ${sql.placeholder('except')}::uuid)`,
+        ...holdColumns(),
         transactions: sql<TransactionJson[]>`(select coalesce(json_agg(t order by t.id desc), '[]'::json) from (
           select ${creditLedger.id} as id, ${creditLedger.amount} as amount, ${creditLedger.reason} as reason,
             ${creditLedger.reference} as reference, ${creditLedger.createdAt} as created_at
