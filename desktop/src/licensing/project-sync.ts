@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApiEvent, SyncConflict, SyncStatus } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
-import { SyncedProjectDoc, VersionConflictError } from '@vmp/shared/http';
+import { type SyncedCode, type SyncedImport, SyncedProjectDoc, VersionConflictError } from '@vmp/shared/http';
 import { OfflineError } from './client.ts';
 import type { CreditLedger } from './ledger.ts';
 import type { Licensing } from './service.ts';
@@ -18,6 +18,12 @@ export interface ProjectDoc {
   /** `headlines`: the group's headline variants, absent when it has none. */
   groups: Array<{ name: string; clips: string[]; headlines?: string[] }>;
   rules: Array<[string, string]>;
+  /** Component codes (clips by hash, headlines by text, retired codes alone); absent when the project has none. */
+  codes?: SyncedCode[];
+  /** adNames of the ads the project rendered (on any machine), so reports match on every machine; absent: none. */
+  ads?: string[];
+  /** Imported ad reports with their rows, oldest first; absent when none. */
+  results?: SyncedImport[];
   /** Epoch ms of the last local change; not part of the content hash. */
   modifiedAt: number;
 }
@@ -235,7 +241,7 @@ export class ProjectSync {
     const row = this.row(id);
     if (row?.version && row.version >= change.meta.version) return false; // Ours, or already applied.
     const local = this.exportRemote(id);
-    const dirty = local !== null && (!row || docHash(local) !== row.synced_hash);
+    let dirty = local !== null && (!row || docHash(local) !== row.synced_hash);
     let theirs: ProjectDoc | undefined;
     if (!change.meta.deleted && change.doc !== undefined) {
       // Another machine's document is untrusted input: one that is not a valid project is skipped and reported,
@@ -247,6 +253,8 @@ export class ProjectSync {
         return true;
       }
       theirs = parsed.data as ProjectDoc;
+      // Both machines made the same change (e.g. codes given to the same synced clips): nothing to choose between.
+      if (dirty && docHash(local!) === docHash(theirs)) dirty = false;
     }
     this.clearRejected(id);
     if (dirty) {
