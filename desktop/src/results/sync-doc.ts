@@ -12,7 +12,15 @@ export type ResultsDocPart = Pick<ProjectDoc, 'codes' | 'ads' | 'results'>;
 /** Key of a code whose clip is not in the document (removed): it stays taken, naming nothing. */
 const RETIRED = 'retired:';
 
-const cut = (s: string, n: number) => (s.length > n ? s.slice(0, n) : s);
+/**
+ * Text from a CSV as the server can store it: no NUL, no half surrogate pair (PostgreSQL refuses both, and one bad
+ * cell would stop the whole project from syncing), at most `n` characters.
+ */
+const cut = (s: string, n: number) =>
+  s
+    .slice(0, n)
+    .replace(/\u0000/g, '')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 const figure = (n: number) => (Number.isFinite(n) ? n : 0);
 
 function byCodeOrder(a: CodeRecord, b: CodeRecord): number {
