@@ -133,6 +133,14 @@ describe('the Results tab', () => {
     );
     expect((await api.call('results.get', { projectId: project.id })).imports).toHaveLength(2);
 
+    // Imported elsewhere (another window, or pulled by project sync): the open tab follows without a reload.
+    await api.call('results.import', { projectId: project.id, file: { name: 'from-elsewhere.csv', content: meta } });
+    await until(
+      async () => /from-elsewhere\.csv/.test((await page.getByTestId('results-imports').textContent()) ?? ''),
+      'the import made elsewhere',
+      20_000,
+    );
+
     // Next batch: the two combinations never rendered, explained per component.
     await page.getByRole('button', { name: 'Next batch', exact: true }).click();
     const next = page.getByTestId('next-batch');

@@ -3,6 +3,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { api } from '../api/client.ts';
 import { ApiError, errorMessage } from '../api/errors.ts';
 import { useUi } from '../stores/ui.ts';
+import { useWorkspace } from '../stores/workspace.ts';
 import { type MissingColumns, ResultsMapping } from './ResultsMapping.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
 
@@ -25,9 +26,12 @@ export function ResultsView({ projectId }: { projectId: string }) {
       setError(errorMessage(e));
     }
   }, [projectId]);
+  // The project reloads on every project.changed (an import in another window, a sync pull): so do its results.
+  const detail = useWorkspace((s) => s.detail);
   useEffect(() => {
+    if (detail === undefined) return;
     void load();
-  }, [load]);
+  }, [load, detail]);
 
   const importFile = async (name: string, content: string, columns?: ColumnMapping) => {
     setError(null);
