@@ -134,5 +134,9 @@ describe('project sync documents', () => {
     // And back: the first machine takes the other's codes as they are.
     syncPort(a).importDoc(project.id, JSON.parse(JSON.stringify(syncPort(b).exportDoc(pulled))));
     expect(listCodes(a.store, project.id).map((c) => c.code)).toEqual(['H1', 'H2', 'H3', 'H4', 'T1']);
+    // A document without codes (from an app before them) takes none away: H5 next, still.
+    const { codes: _codes, ...older } = JSON.parse(JSON.stringify(syncPort(a).exportDoc(project.id)));
+    syncPort(b).importDoc(pulled, older);
+    expect(listCodes(b.store, pulled).map((c) => c.code)).toEqual(['H1', 'H2', 'H3', 'H4', 'T1']);
   });
 });

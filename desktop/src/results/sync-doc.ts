@@ -96,7 +96,7 @@ export function exportResultsPart(
 
 /**
  * Applies a pulled document's codes, ads and reports to the project (after its clips: `byHash` maps a content hash
- * to this machine's clip id). Each replaces what the project had: the document is the project as last synced, and
+ * to this machine's clip id). Each replaces what the project had (codes it does not name stay reserved): the document is the project as last synced, and
  * a machine that changed it meanwhile gets a conflict instead. Reports keep their import ids and times, so the
  * accumulate rule (the newest import of an ad's range counts) picks the same rows on both machines.
  */
@@ -120,6 +120,13 @@ export function importResultsPart(
     codes.add(c.code);
     keys.add(`${parsed.prefix}\u0000${key}`);
     records.push({ prefix: parsed.prefix, key, code: c.code });
+  }
+  // Codes this machine has and the document does not name (a document from an app before codes) stay taken: a code
+  // is never handed out twice. One the document gives to the same clip, or to another, yields.
+  for (const r of store.codes.list(projectId)) {
+    if (codes.has(r.code) || keys.has(`${r.prefix}\u0000${r.key}`)) continue;
+    codes.add(r.code);
+    records.push(r);
   }
   store.codes.replaceAll(projectId, records);
 
