@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ApiEvent, SyncConflict, SyncStatus } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
-import { type SyncedCode, type SyncedImport, SyncedProjectDoc, VersionConflictError } from '@vmp/shared/http';
+import {
+  MAX_PROJECT_BYTES,
+  type SyncedCode,
+  type SyncedImport,
+  SyncedProjectDoc,
+  VersionConflictError,
+} from '@vmp/shared/http';
 import { OfflineError } from './client.ts';
 import type { CreditLedger } from './ledger.ts';
 import type { Licensing } from './service.ts';
@@ -217,9 +223,9 @@ export class ProjectSync {
     this.emit({ type: 'sync.updated', sync: { ...this.status(), running: true } });
     try {
       await this.pull();
-      await this.push();
+      const tooBig = await this.push();
       this.ledger.set('sync.lastSyncedAt', Date.now());
-      this.lastError = null;
+      this.lastError = tooBig.length ? tooBig.join(' ') : null;
     } catch (error) {
       this.lastError = error instanceof OfflineError ? 'The server cannot be reached.' : (error as Error).message;
     }
@@ -302,7 +308,9 @@ export class ProjectSync {
     this.ledger.set('sync.rejected', all);
   }
 
-  private async push(): Promise<void> {
+  /** Pushes local changes; returns what could not be sent (a project too big), the rest goes on. */
+  private async push(): Promise<string[]> {
+    const tooBig: string[] = [];
     const localIds = this.port.listProjectIds();
     const local = new Set(localIds.map((l) => this.remoteId(l)));
     for (const localId of localIds) {
@@ -313,6 +321,13 @@ export class ProjectSync {
       if (!doc) continue;
       const hash = docHash(doc);
       if (row?.version && row.synced_hash === hash && !row.deleted) continue;
+      const bytes = Buffer.byteLength(JSON.stringify({ doc }));
+      if (bytes > MAX_PROJECT_BYTES) {
+        tooBig.push(
+          `"${doc.name}" is too big to sync (${(bytes / 2 ** 20).toFixed(1)} MB; the server takes ${MAX_PROJECT_BYTES / 2 ** 20} MB): remove old ad reports in its Results tab, or split it.`,
+        );
+        continue;
+      }
       await this.pushOne(
         id,
         doc,
@@ -345,6 +360,7 @@ export class ProjectSync {
         }
       }
     }
+    return tooBig;
   }
 
   /** Sends one document; a stale base version becomes a conflict with the server's current copy. */

@@ -135,4 +135,27 @@ describe('results sync between two machines', () => {
     expect(figures(after)).toEqual(figures(await call(desk, 'results.get', { projectId: copy!.id })));
     expect(await codesOf(laptop, project.id)).toEqual(await codesOf(desk, copy!.id));
   }, 240_000);
+
+  it('a project too big for the server is named in the sync status, and the other projects still sync', async () => {
+    const huge = await call(laptop, 'projects.create', { name: 'Huge' });
+    const small = await call(laptop, 'projects.create', { name: 'Small' });
+    const rows = Array.from(
+      { length: 15_000 },
+      (_, i) => `2026-11-01,2026-11-07,Someone else's ad number ${i},$1.00,1000,10,1%,300,1,$1.00`,
+    );
+    await call(laptop, 'results.import', {
+      projectId: huge.id,
+      file: { name: 'big.csv', content: [META_HEADER, ...rows].join('\n') },
+    });
+    const status = await call(laptop, 'sync.now', {});
+    expect(status.lastError).toMatch(/"Huge" is too big to sync \(1\.\d MB; the server takes 1 MB\)/);
+    expect(status.projects.find((p) => p.projectId === small.id)?.state).toBe('synced');
+    expect(status.projects.find((p) => p.projectId === huge.id)?.state).toBe('pending');
+    // Removing the import makes it small again: it goes.
+    const [imp] = (await call(laptop, 'results.get', { projectId: huge.id })).imports;
+    await call(laptop, 'results.removeImport', { projectId: huge.id, importId: imp!.id });
+    const after = await call(laptop, 'sync.now', {});
+    expect(after.lastError).toBeNull();
+    expect(after.projects.find((p) => p.projectId === huge.id)?.state).toBe('synced');
+  }, 120_000);
 });
