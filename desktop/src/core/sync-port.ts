@@ -6,6 +6,7 @@ import type { Clip } from '@vmp/shared/api';
 import { z } from 'zod';
 import { sanitizeFileName } from '../engine/render/naming.ts';
 import type { ProjectDoc, ProjectSyncPort } from '../licensing/project-sync.ts';
+import { exportResultsPart, importResultsPart } from '../results/sync-doc.ts';
 import type { CoreContext } from './context.ts';
 
 function exists(ctx: CoreContext, projectId: string): boolean {
@@ -81,6 +82,7 @@ export function syncPort(ctx: CoreContext): ProjectSyncPort {
             hashOf.has(r.clipA) && hashOf.has(r.clipB) ? [[hashOf.get(r.clipA)!, hashOf.get(r.clipB)!]] : [],
           )
           .map(([a, b]) => [a, b] as [string, string]),
+        ...exportResultsPart(store, projectId, hashOf),
         modifiedAt: project.updatedAt,
       };
     },
@@ -160,6 +162,8 @@ export function syncPort(ctx: CoreContext): ProjectSyncPort {
           const clipB = byHash.get(b);
           if (clipA && clipB) store.rules.add(projectId, clipA, clipB);
         }
+        // Codes, rendered ads and ad reports: after the clips, whose ids they name here.
+        importResultsPart(store, projectId, doc, byHash);
         return projectId;
       });
       ctx.hub.emit({ type: 'project.changed', projectId: id });

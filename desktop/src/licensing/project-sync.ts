@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ApiEvent, SyncConflict, SyncStatus } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
-import { SyncedProjectDoc, VersionConflictError } from '@vmp/shared/http';
+import {
+  MAX_PROJECT_BYTES,
+  type SyncedCode,
+  type SyncedImport,
+  SyncedProjectDoc,
+  VersionConflictError,
+} from '@vmp/shared/http';
 import { OfflineError } from './client.ts';
 import type { CreditLedger } from './ledger.ts';
 import type { Licensing } from './service.ts';
@@ -18,6 +24,12 @@ export interface ProjectDoc {
   /** `headlines`: the group's headline variants, absent when it has none. */
   groups: Array<{ name: string; clips: string[]; headlines?: string[] }>;
   rules: Array<[string, string]>;
+  /** Component codes (clips by hash, headlines by text, retired codes alone); absent when the project has none. */
+  codes?: SyncedCode[];
+  /** adNames of the ads the project rendered (on any machine), so reports match on every machine; absent: none. */
+  ads?: string[];
+  /** Imported ad reports with their rows, oldest first; absent when none. */
+  results?: SyncedImport[];
   /** Epoch ms of the last local change; not part of the content hash. */
   modifiedAt: number;
 }
@@ -211,9 +223,9 @@ export class ProjectSync {
     this.emit({ type: 'sync.updated', sync: { ...this.status(), running: true } });
     try {
       await this.pull();
-      await this.push();
+      const tooBig = await this.push();
       this.ledger.set('sync.lastSyncedAt', Date.now());
-      this.lastError = null;
+      this.lastError = tooBig.length ? tooBig.join(' ') : null;
     } catch (error) {
       this.lastError = error instanceof OfflineError ? 'The server cannot be reached.' : (error as Error).message;
     }
@@ -235,7 +247,7 @@ export class ProjectSync {
     const row = this.row(id);
     if (row?.version && row.version >= change.meta.version) return false; // Ours, or already applied.
     const local = this.exportRemote(id);
-    const dirty = local !== null && (!row || docHash(local) !== row.synced_hash);
+    let dirty = local !== null && (!row || docHash(local) !== row.synced_hash);
     let theirs: ProjectDoc | undefined;
     if (!change.meta.deleted && change.doc !== undefined) {
       // Another machine's document is untrusted input: one that is not a valid project is skipped and reported,
@@ -247,6 +259,8 @@ export class ProjectSync {
         return true;
       }
       theirs = parsed.data as ProjectDoc;
+      // Both machines made the same change (e.g. codes given to the same synced clips): nothing to choose between.
+      if (dirty && docHash(local!) === docHash(theirs)) dirty = false;
     }
     this.clearRejected(id);
     if (dirty) {
@@ -294,7 +308,9 @@ export class ProjectSync {
     this.ledger.set('sync.rejected', all);
   }
 
-  private async push(): Promise<void> {
+  /** Pushes local changes; returns what could not be sent (a project too big), the rest goes on. */
+  private async push(): Promise<string[]> {
+    const tooBig: string[] = [];
     const localIds = this.port.listProjectIds();
     const local = new Set(localIds.map((l) => this.remoteId(l)));
     for (const localId of localIds) {
@@ -305,6 +321,13 @@ export class ProjectSync {
       if (!doc) continue;
       const hash = docHash(doc);
       if (row?.version && row.synced_hash === hash && !row.deleted) continue;
+      const bytes = Buffer.byteLength(JSON.stringify({ doc }));
+      if (bytes > MAX_PROJECT_BYTES) {
+        tooBig.push(
+          `"${doc.name}" is too big to sync (${(bytes / 2 ** 20).toFixed(1)} MB; the server takes ${MAX_PROJECT_BYTES / 2 ** 20} MB): remove old ad reports in its Results tab, or split it.`,
+        );
+        continue;
+      }
       await this.pushOne(
         id,
         doc,
@@ -337,6 +360,7 @@ export class ProjectSync {
         }
       }
     }
+    return tooBig;
   }
 
   /** Sends one document; a stale base version becomes a conflict with the server's current copy. */

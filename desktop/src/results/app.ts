@@ -23,7 +23,9 @@ type ResultHandlers = Pick<
   | 'results.renderNextBatch'
 >;
 
-/** The ads the project has rendered (every output of every job, named by the current codes), one per adName. */
+/**
+ * The ads the project has rendered, here or on another machine (synced), named by the current codes, one per adName.
+ */
 export function projectAds(store: Store, projectId: string): AdRef[] {
   const book = ensureCodes(store, projectId);
   const outputs = store.outputs.list({ projectId, limit: 1_000_000 }).items;
@@ -33,6 +35,10 @@ export function projectAds(store: Store, projectId: string): AdRef[] {
     if (!snapshots.has(o.jobId)) snapshots.set(o.jobId, store.jobs.row(o.jobId).plan as JobPlanSnapshot);
     const ad = adCodesFor(book, o.clipIds, snapshots.get(o.jobId)?.headlines?.[o.index]);
     if (ad) ads.set(ad.adName, ad);
+  }
+  for (const synced of store.results.syncedAds(projectId)) {
+    const ad = adCodesFor(book, synced.clipIds, synced.headlines);
+    if (ad && !ads.has(ad.adName)) ads.set(ad.adName, ad);
   }
   return [...ads.values()];
 }

@@ -31,6 +31,14 @@ export class CodesRepo {
     });
   }
 
+  /** Replaces every code of the project (a synced document's); records must be unique by code and by prefix+key. */
+  replaceAll(projectId: string, records: readonly CodeRecord[]): void {
+    this.ctx.transaction(() => {
+      this.ctx.db.delete(t.componentCodes).where(eq(t.componentCodes.projectId, projectId)).run();
+      this.add(projectId, records);
+    });
+  }
+
   /** Renames one code: same prefix, not taken by anything else in the project (also codes no longer in use). */
   rename(projectId: string, from: string, to: string): CodeRecord {
     const wanted = to.trim().toUpperCase();

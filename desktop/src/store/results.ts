@@ -20,6 +20,26 @@ export class ResultsRepo {
 
   add(projectId: string, report: ParsedReport): string {
     const id = randomUUID();
+    this.insert(projectId, { ...report, id, importedAt: now() });
+    return id;
+  }
+
+  /**
+   * Replaces the project's imports with a synced document's, keeping their ids and times (so both machines order
+   * them alike and the newest import of an ad's range wins on both). An id another project holds here gets a new one.
+   */
+  replaceAll(projectId: string, imports: readonly StoredImport[]): void {
+    this.ctx.transaction(() => {
+      this.ctx.db.delete(t.resultImports).where(eq(t.resultImports.projectId, projectId)).run();
+      for (const imp of imports) {
+        const taken = this.ctx.db.select().from(t.resultImports).where(eq(t.resultImports.id, imp.id)).get();
+        this.insert(projectId, taken ? { ...imp, id: randomUUID() } : imp);
+      }
+    });
+  }
+
+  private insert(projectId: string, report: Omit<StoredImport, 'rows'> & { rows: readonly ReportRow[] }): void {
+    const { id } = report;
     this.ctx.transaction(() => {
       this.ctx.db
         .insert(t.resultImports)
@@ -30,7 +50,7 @@ export class ResultsRepo {
           platform: report.platform,
           currency: report.currency,
           columns: report.columns,
-          importedAt: now(),
+          importedAt: report.importedAt,
         })
         .run();
       const insert = this.ctx.sqlite.prepare(
@@ -52,7 +72,6 @@ export class ResultsRepo {
         );
       }
     });
-    return id;
   }
 
   /** Imports oldest first, with their rows. */
@@ -82,5 +101,28 @@ export class ResultsRepo {
 
   remove(importId: string): void {
     this.ctx.db.delete(t.resultImports).where(eq(t.resultImports.id, importId)).run();
+  }
+
+  /** Ads rendered on other machines (synced), as combinations of this machine's clips. */
+  syncedAds(projectId: string): Array<{ clipIds: string[]; headlines: string[] }> {
+    return this.ctx.db
+      .select()
+      .from(t.syncedAds)
+      .where(eq(t.syncedAds.projectId, projectId))
+      .all()
+      .map((r) => ({ clipIds: JSON.parse(r.clipIds) as string[], headlines: JSON.parse(r.headlines) as string[] }));
+  }
+
+  replaceSyncedAds(projectId: string, ads: ReadonlyArray<{ clipIds: string[]; headlines: string[] }>): void {
+    this.ctx.transaction(() => {
+      this.ctx.db.delete(t.syncedAds).where(eq(t.syncedAds.projectId, projectId)).run();
+      for (const ad of ads) {
+        this.ctx.db
+          .insert(t.syncedAds)
+          .values({ projectId, clipIds: JSON.stringify(ad.clipIds), headlines: JSON.stringify(ad.headlines) })
+          .onConflictDoNothing()
+          .run();
+      }
+    });
   }
 }

@@ -60,3 +60,21 @@ export const resultRows = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.importId, t.line] })],
 );
+
+/**
+ * Ads another machine rendered (they come with the synced project), as combinations of this machine's clips, so its
+ * reports match here too. Replaced as a whole by each pulled document.
+ */
+export const syncedAds = sqliteTable(
+  'synced_ads',
+  {
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** Clip ids in play order (JSON), as an output's clipIds. */
+    clipIds: text('clip_ids').notNull(),
+    /** Headline texts shown (JSON), as an output's headlines. */
+    headlines: text('headlines').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.clipIds, t.headlines] })],
+);

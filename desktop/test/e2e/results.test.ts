@@ -62,6 +62,23 @@ describe('the Results tab', () => {
     for (const group of ['Hook', 'Body', 'Call to action']) await page.getByTestId(`results-chart-${group}`).waitFor();
     // Bars and whiskers drawn (one error bar per component with impressions).
     await until(async () => (await page.locator('.recharts-errorBar').count()) >= 6, 'the error bars');
+    // Each whisker spans its bar's end (the CTR), where the interval is: not somewhere along the bar.
+    const whiskers = await page.locator('.results-chart').evaluateAll((charts) =>
+      charts.flatMap((chart) => {
+        const bars = [...chart.querySelectorAll('.recharts-bar-rectangle')].map((b) => b.getBoundingClientRect());
+        return [...chart.querySelectorAll('.recharts-errorBar')].map((e) => {
+          const w = e.getBoundingClientRect();
+          const mid = w.top + w.height / 2;
+          const bar = bars.find((b) => b.top <= mid && mid <= b.bottom);
+          return { left: w.left, right: w.right, barEnd: bar ? bar.right : Number.NaN };
+        });
+      }),
+    );
+    expect(whiskers.length).toBeGreaterThanOrEqual(6);
+    for (const w of whiskers) {
+      expect(w.left).toBeLessThanOrEqual(w.barEnd + 1);
+      expect(w.right).toBeGreaterThanOrEqual(w.barEnd - 1);
+    }
     expect(await page.getByTestId('results-unmatched').textContent()).toContain(
       'meta-export.csv:8 “Brand awareness video”',
     );
@@ -115,6 +132,14 @@ describe('the Results tab', () => {
       'the not-CSV error',
     );
     expect((await api.call('results.get', { projectId: project.id })).imports).toHaveLength(2);
+
+    // Imported elsewhere (another window, or pulled by project sync): the open tab follows without a reload.
+    await api.call('results.import', { projectId: project.id, file: { name: 'from-elsewhere.csv', content: meta } });
+    await until(
+      async () => /from-elsewhere\.csv/.test((await page.getByTestId('results-imports').textContent()) ?? ''),
+      'the import made elsewhere',
+      20_000,
+    );
 
     // Next batch: the two combinations never rendered, explained per component.
     await page.getByRole('button', { name: 'Next batch', exact: true }).click();

@@ -51,7 +51,14 @@ export function ResultsChart({ group, components }: { group: string; components:
             {data.map((d) => (
               <Cell key={d.code} fill={d.enough ? '#6e8bff' : 'rgba(110,139,255,0.3)'} />
             ))}
-            <ErrorBar dataKey="interval" width={6} strokeWidth={1.5} stroke="#e7e9ee" direction="x" />
+            <ErrorBar
+              dataKey="interval"
+              width={6}
+              strokeWidth={1.5}
+              stroke="#e7e9ee"
+              direction="x"
+              isAnimationActive={false}
+            />
             <LabelList dataKey="label" position="right" offset={28} fill="#9097a6" fontSize={11} />
           </Bar>
         </BarChart>

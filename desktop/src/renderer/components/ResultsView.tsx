@@ -1,11 +1,14 @@
 import type { ColumnMapping, NextBatchPreview, ResultsView as Results } from '@vmp/shared/api';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.ts';
 import { ApiError, errorMessage } from '../api/errors.ts';
 import { useUi } from '../stores/ui.ts';
-import { ResultsChart } from './ResultsChart.tsx';
+import { useWorkspace } from '../stores/workspace.ts';
 import { type MissingColumns, ResultsMapping } from './ResultsMapping.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
+
+// Recharts is most of the renderer's code: loaded with the first chart, not with the app.
+const ResultsChart = lazy(() => import('./ResultsChart.tsx').then((m) => ({ default: m.ResultsChart })));
 
 /** The Results tab: import ad reports, see every component ranked with its interval, plan the next batch. */
 export function ResultsView({ projectId }: { projectId: string }) {
@@ -23,9 +26,12 @@ export function ResultsView({ projectId }: { projectId: string }) {
       setError(errorMessage(e));
     }
   }, [projectId]);
+  // The project reloads on every project.changed (an import in another window, a sync pull): so do its results.
+  const detail = useWorkspace((s) => s.detail);
   useEffect(() => {
+    if (detail === undefined) return;
     void load();
-  }, [load]);
+  }, [load, detail]);
 
   const importFile = async (name: string, content: string, columns?: ColumnMapping) => {
     setError(null);
@@ -117,11 +123,13 @@ export function ResultsView({ projectId }: { projectId: string }) {
             {results.ads} ads rendered; components with fewer than {results.minImpressions.toLocaleString('en-US')}{' '}
             impressions show “not enough data” and are not ranked. Bars: CTR; whiskers: 95 % Wilson interval.
           </p>
-          <div className="results-charts">
-            {groups.map((g) => (
-              <ResultsChart key={g} group={g} components={results.components.filter((c) => c.group === g)} />
-            ))}
-          </div>
+          <Suspense fallback={<p className="results-note">Loading the charts…</p>}>
+            <div className="results-charts">
+              {groups.map((g) => (
+                <ResultsChart key={g} group={g} components={results.components.filter((c) => c.group === g)} />
+              ))}
+            </div>
+          </Suspense>
           <ResultsTable components={results.components} />
         </>
       )}
