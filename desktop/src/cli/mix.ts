@@ -585,7 +585,8 @@ function writeReport(options: MixCliOptions, io: CliIo, report: MixReport): void
   if (options.json) {
     io.stdout.write(`${JSON.stringify(report)}\n`);
   } else {
-    for (const o of report.outputs) io.stdout.write(`${o.path}\n`);
+    // --keep-remote: the videos are in the bucket only.
+    for (const o of report.outputs) io.stdout.write(`${options.keepRemote && o.remote ? o.remote : o.path}\n`);
     io.stderr.write(
       `Made ${report.outputs.length} video${report.outputs.length === 1 ? '' : 's'} in ${options.out}` +
         `${report.skipped.length ? `; skipped ${report.skipped.length} file${report.skipped.length === 1 ? '' : 's'}` : ''}` +

@@ -4,6 +4,7 @@ import type { Renderer } from '../engine/render/types.ts';
 import { redactUrl } from '../farm/connection.ts';
 import { createFarmRenderer, type FarmRenderer } from '../farm/submitter.ts';
 import type { FarmJobSigner } from '../farm/trust/envelope.ts';
+import { openStorage } from '../storage/index.ts';
 
 /** What the queue needs of a renderer. */
 export type QueueRenderer = Pick<Renderer, 'renderBatch' | 'close'> & Partial<Pick<Renderer, 'setConcurrency'>>;
@@ -13,6 +14,8 @@ export interface RendererChoiceOptions {
   local: QueueRenderer;
   /** The "Render farm" setting, read at each batch: a change applies to the next batch without a restart. */
   farmUrl: () => Promise<string | null>;
+  /** The farm's bucket (s3://…; farm/remote): jobs go through it instead of a shared folder. Read with farmUrl. */
+  farmStorageUrl?: () => string | null;
   /** Signs each farm job as this machine's (farm/trust); default: unlicensed. */
   farmSigner?: () => Promise<FarmJobSigner>;
   /**
@@ -27,13 +30,19 @@ export interface RendererChoiceOptions {
  * again when the URL changes); the queue's progress, retries, cancel and credits stay on this machine.
  */
 export function chooseRenderer(options: RendererChoiceOptions): QueueRenderer {
-  let farm: { url: string; renderer: FarmRenderer } | undefined;
+  let farm: { url: string; storage: string | null; renderer: FarmRenderer } | undefined;
   const farmFor = (url: string): FarmRenderer => {
-    if (farm?.url !== url) {
+    const storage = options.farmStorageUrl?.() ?? null;
+    if (farm?.url !== url || farm.storage !== storage) {
       void farm?.renderer.close();
       farm = {
         url,
-        renderer: createFarmRenderer({ url, ...(options.farmSigner ? { signer: options.farmSigner } : {}) }),
+        storage,
+        renderer: createFarmRenderer({
+          url,
+          ...(options.farmSigner ? { signer: options.farmSigner } : {}),
+          ...(storage ? { storage: openStorage(storage, process.env, 'farmStorageUrl') } : {}),
+        }),
       };
     }
     return farm.renderer;
