@@ -236,7 +236,9 @@ describe('vmp mix --farm --storage with vmp worker --storage (no shared folder)'
 
 /** `unshare -m sh -c script` with stderr watched like startVmp's (the worker's log goes through it). */
 function spawnIsolated(script: string, mounts: string[], command: string[], env: NodeJS.ProcessEnv): VmpProcess {
-  const child = spawn('unshare', ['-m', 'sh', '-c', script, 'isolated', ...mounts, ...command], {
+  // As root, a mount namespace of its own; otherwise inside a user namespace where this user may mount.
+  const flags = process.getuid?.() === 0 ? ['-m'] : ['-m', '--map-root-user'];
+  const child = spawn('unshare', [...flags, 'sh', '-c', script, 'isolated', ...mounts, ...command], {
     env: { ...process.env, FORCE_COLOR: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: the worker under the shell goes too when the test kills the group.
