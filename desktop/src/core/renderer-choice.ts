@@ -4,7 +4,6 @@ import type { Renderer } from '../engine/render/types.ts';
 import { redactUrl } from '../farm/connection.ts';
 import { createFarmRenderer, type FarmRenderer } from '../farm/submitter.ts';
 import type { FarmJobSigner } from '../farm/trust/envelope.ts';
-import { openStorage } from '../storage/index.ts';
 
 /** What the queue needs of a renderer. */
 export type QueueRenderer = Pick<Renderer, 'renderBatch' | 'close'> & Partial<Pick<Renderer, 'setConcurrency'>>;
@@ -31,8 +30,10 @@ export interface RendererChoiceOptions {
  */
 export function chooseRenderer(options: RendererChoiceOptions): QueueRenderer {
   let farm: { url: string; storage: string | null; renderer: FarmRenderer } | undefined;
-  const farmFor = (url: string): FarmRenderer => {
+  const farmFor = async (url: string): Promise<FarmRenderer> => {
     const storage = options.farmStorageUrl?.() ?? null;
+    // The S3 client loads only when a bucket is set.
+    const { openStorage } = storage ? await import('../storage/index.ts') : { openStorage: undefined };
     if (farm?.url !== url || farm.storage !== storage) {
       void farm?.renderer.close();
       farm = {
@@ -41,7 +42,7 @@ export function chooseRenderer(options: RendererChoiceOptions): QueueRenderer {
         renderer: createFarmRenderer({
           url,
           ...(options.farmSigner ? { signer: options.farmSigner } : {}),
-          ...(storage ? { storage: openStorage(storage, process.env, 'farmStorageUrl') } : {}),
+          ...(storage && openStorage ? { storage: openStorage(storage, process.env, 'farmStorageUrl') } : {}),
         }),
       };
     }
@@ -55,7 +56,7 @@ export function chooseRenderer(options: RendererChoiceOptions): QueueRenderer {
       for (const spec of specs) options.onWorker?.(finalPathOf(spec), null);
       return options.local.renderBatch(specs, opts);
     }
-    const renderer = farmFor(url);
+    const renderer = await farmFor(url);
     try {
       const result = await renderer.renderBatch(specs, {
         ...opts,

@@ -1,8 +1,6 @@
 import { MAX_SHARE_SECONDS } from '@vmp/shared/api';
 import { ValidationError } from '@vmp/shared/errors';
-import { openStorage } from '../storage/index.ts';
 import { parseStorageUrl } from '../storage/keys.ts';
-import { shareFile } from '../storage/share.ts';
 import type { AreaHandlers, CoreContext } from './context.ts';
 
 /**
@@ -37,6 +35,11 @@ export function shareHandlers(ctx: CoreContext): AreaHandlers<'share'> {
           outputId,
         });
       }
+      // The S3 client loads on first use, not with the core.
+      const [{ openStorage }, { shareFile }] = await Promise.all([
+        import('../storage/index.ts'),
+        import('../storage/share.ts'),
+      ]);
       const link = await shareFile(
         openStorage(url, process.env, 'farmStorageUrl'),
         output.path,
