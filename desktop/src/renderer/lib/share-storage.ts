@@ -12,8 +12,9 @@ export const useShareStorage = create<{ url: string | null | undefined; loading:
     load() {
       if (get().url !== undefined || get().loading) return;
       set({ loading: true });
-      api()
-        .call('app.getSettings', {})
+      // No API (a component rendered on its own) or no answer: no bucket, no Share link.
+      Promise.resolve()
+        .then(() => api().call('app.getSettings', {}))
         .then(
           (s) => set({ url: s.farmStorageUrl ?? null, loading: false }),
           () => set({ url: null, loading: false }),
