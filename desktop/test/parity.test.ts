@@ -1,7 +1,8 @@
 // Parity: one small project — 2 groups × 2 clips, captions on one clip, a headline — rendered by the app's local
 // queue (core API), by `vmp mix` and by a farm worker (`vmp mix --farm` + `vmp worker`, real Redis) gives outputs
-// with the same names and the same decoded frames (framemd5 of the video stream). All three render the same
-// render specs (engine/render/spec.ts); a render option that misses one path shows up here.
+// with the same names and the same decoded frames (framemd5 of the video stream), and so does a farm without a shared
+// folder (`--storage s3://…` on both, through a real S3 protocol server). All render the same render specs
+// (engine/render/spec.ts); a render option that misses one path shows up here.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { type Core, createCore } from '../src/core/core.ts';
 import { hostPlatform } from '../src/core/platform.ts';
 import { runFfmpeg } from '../src/engine/ffmpeg/run.ts';
 import { ocrAt } from '../src/engine/text/ocr.testing.ts';
+import { startTestS3, type TestS3 } from '../src/storage/s3rver.test-helper.ts';
 import { makeClip, makeTextFile } from './fixtures/media.ts';
 import { call } from './helpers/core.ts';
 import { dropPrefix, startVmp, stop, testFarmEnv, type VmpProcess } from './helpers/farm.ts';
@@ -21,6 +23,7 @@ const running: VmpProcess[] = [];
 let root: string;
 let project: string;
 let core: Core | undefined;
+let s3: TestS3 | undefined;
 
 /** Decoded video frames, one md5 per frame (container metadata and creation times left out). */
 async function frames(file: string): Promise<string[]> {
@@ -43,12 +46,14 @@ beforeAll(async () => {
   await clip('2-end', 'end2', '0x404040');
   await makeTextFile(join(project, '1-hook'), 'hook1.srt', '1\n00:00:00,050 --> 00:00:00,450\nAPPLE BANANA\n');
   await makeTextFile(join(project, '1-hook'), 'headlines.txt', 'STOP SCROLLING\n');
+  s3 = await startTestS3(['vmp-parity']);
 });
 
 afterAll(async () => {
   await core?.close();
   await Promise.all(running.map((p) => stop(p, 'SIGKILL')));
   await dropPrefix(REDIS, prefix);
+  await s3?.close();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -86,18 +91,24 @@ async function renderInApp(): Promise<Map<string, string>> {
 }
 
 /** `vmp mix` (farm: through `vmp worker`), its report's outputs by file name. */
-async function renderWithCli(out: string, farm: boolean): Promise<Map<string, string>> {
-  const env = { ...testFarmEnv(prefix), VMP_CACHE_DIR: join(root, farm ? 'farm-cache' : 'cli-cache') };
+async function renderWithCli(out: string, farm: false | 'shared' | 'bucket'): Promise<Map<string, string>> {
+  const env = {
+    ...testFarmEnv(prefix),
+    ...(farm === 'bucket' ? s3!.env : {}),
+    VMP_CACHE_DIR: join(root, farm ? `${farm}-farm-cache` : 'cli-cache'),
+  };
+  // Bucket: the worker has no --root, its own caches; the bucket is its only way to the project.
+  const where = farm === 'bucket' ? ['--storage', 's3://vmp-parity/farm'] : ['--root', join(root, 'share')];
   if (farm) {
-    const worker = startVmp(['worker', '--farm', REDIS, '--root', join(root, 'share')], {
+    const worker = startVmp(['worker', '--farm', REDIS, ...where], {
       ...env,
-      VMP_CACHE_DIR: join(root, 'worker-cache'),
+      VMP_CACHE_DIR: join(root, `${farm}-worker-cache`),
     });
     running.push(worker);
     await worker.waitFor(/waiting for render batches/);
   }
   const args = ['mix', project, '--out', out, '--format', '1:1', '--seed', '1', '--json'];
-  const mix = startVmp(farm ? [...args, '--farm', REDIS] : args, env);
+  const mix = startVmp(farm ? [...args, '--farm', REDIS, ...(farm === 'bucket' ? where : [])] : args, env);
   running.push(mix);
   const { code } = await mix.exited;
   expect(code, mix.stderr).toBe(0);
@@ -106,7 +117,7 @@ async function renderWithCli(out: string, farm: boolean): Promise<Map<string, st
   return new Map(report.outputs.map((o) => [basename(o.path), o.path]));
 }
 
-describe('parity: app queue, vmp mix and a farm worker', () => {
+describe('parity: app queue, vmp mix, a farm worker and a farm worker through a bucket', () => {
   it('make the same files: same names, same decoded frames, captions and headline drawn', async () => {
     const started = Date.now();
     const took = (what: string) => console.log(`parity: ${what} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -114,16 +125,20 @@ describe('parity: app queue, vmp mix and a farm worker', () => {
     took('app queue');
     const cli = await renderWithCli(join(root, 'share', 'cli-out'), false);
     took('vmp mix');
-    const farm = await renderWithCli(join(root, 'share', 'farm-out'), true);
+    const farm = await renderWithCli(join(root, 'share', 'farm-out'), 'shared');
     took('farm');
+    const bucket = await renderWithCli(join(root, 'bucket-out'), 'bucket');
+    took('farm through a bucket');
     expect(app.size).toBe(4);
     expect([...cli.keys()].sort()).toEqual([...app.keys()].sort());
     expect([...farm.keys()].sort()).toEqual([...app.keys()].sort());
+    expect([...bucket.keys()].sort()).toEqual([...app.keys()].sort());
     for (const [name, path] of app) {
       const expected = await frames(path);
       expect(expected.length).toBeGreaterThan(20);
       expect(await frames(cli.get(name)!), `vmp mix: ${name}`).toEqual(expected);
       expect(await frames(farm.get(name)!), `farm: ${name}`).toEqual(expected);
+      expect(await frames(bucket.get(name)!), `farm through a bucket: ${name}`).toEqual(expected);
     }
     // And the text is really there (the frames being equal, one reading covers all three).
     const withCaption = [...app.keys()].find((n) => n.includes('_H1-'))!; // hook1.mp4 is H1

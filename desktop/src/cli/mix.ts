@@ -25,6 +25,7 @@ import type { FarmSigningMaterial } from '../farm/trust/signer.ts';
 import type { JobPayment, Licensing } from '../licensing/service.ts';
 import { notifyMixEnded } from '../notify/mix-run.ts';
 import { checkNotifyUrl } from '../notify/webhook.ts';
+import { parseStorageUrl } from '../storage/keys.ts';
 import { analyseFiles } from './analyse-files.ts';
 import { folderCodeBook, outManifest } from './codes.ts';
 import { type CliCommand, type CliIo, EXIT_FAILURE, EXIT_OK, parseOrUsage, UsageError } from './command.ts';
@@ -59,6 +60,14 @@ const USAGE = `Usage: vmp mix <folder> --out <dir> [options]
   --map field=column        with --next-from: read a CSV column as a field (see vmp results; repeatable)
   --farm <url>              render on the farm's "vmp worker"s (redis:// or rediss:// URL) instead of here;
                             --out must be in the shared folder. Each --json output also names its "worker"
+  --storage <url>           with --farm: no shared folder; s3://bucket/prefix that the workers also use
+                            (vmp worker --storage). Each clip is uploaded once, keyed by its content hash
+                            (skipped when already there); each video is downloaded into --out as it finishes.
+                            Endpoint, region and credentials from AWS_ENDPOINT_URL, AWS_REGION,
+                            AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE (never printed). Each --json
+                            output also names its "remote" s3:// URL
+  --keep-remote             with --storage: leave the videos in the bucket (<prefix>/runs/<run>/outputs/),
+                            print their s3:// URLs, download nothing
   --notify-url <url>        when the run ends, POST a JSON summary there (Slack's {"text"} for hooks.slack.com);
                             2 attempts 1 s apart; a failure is a warning
 
@@ -80,6 +89,9 @@ export interface MixCliOptions {
   /** License watermark (RenderSettings.watermark): set by the licensing code, never by a flag. */
   watermark?: string | null;
   farm?: string;
+  /** --storage s3://bucket/prefix (with --farm): no shared folder. */
+  storage?: string;
+  keepRemote?: boolean;
   notifyUrl?: string;
   /** --platform: placements (shared/placements.ts); absent: the plain --format. */
   placements?: PlacementName[];
@@ -133,6 +145,8 @@ function parseRaw(args: string[]) {
       'cache-dir': { type: 'string' },
       json: { type: 'boolean' },
       farm: { type: 'string' },
+      storage: { type: 'string' },
+      'keep-remote': { type: 'boolean' },
       'notify-url': { type: 'string' },
       platform: { type: 'string' },
       'next-from': { type: 'string', multiple: true },
@@ -146,7 +160,7 @@ function parseRaw(args: string[]) {
 export function parseMixArgs(args: string[], env: NodeJS.ProcessEnv = process.env): MixCliOptions {
   const parsed = parseRaw(args);
   const v = parsed.values;
-  const str = (key: Exclude<keyof typeof v, 'json' | 'next-from' | 'map'>) => v[key];
+  const str = (key: Exclude<keyof typeof v, 'json' | 'next-from' | 'map' | 'keep-remote'>) => v[key];
   if (parsed.positionals.length !== 1) {
     throw new UsageError(parsed.positionals.length ? 'Give exactly one folder to mix.' : 'Give the folder to mix.');
   }
@@ -167,11 +181,36 @@ export function parseMixArgs(args: string[], env: NodeJS.ProcessEnv = process.en
     cacheDir: str('cache-dir') ? resolve(str('cache-dir')!) : defaultCacheDir(env),
     json: v.json === true,
     ...(v.farm ? { farm: checkFarmUrl(v.farm) } : {}),
+    ...farmStorageOptions(v.farm, v.storage, v['keep-remote'], v.platform),
     ...(v['notify-url'] ? { notifyUrl: notifyUrlOption(v['notify-url']) } : {}),
     // An unknown name is a ValidationError (exit 2) naming it and listing the valid ones.
     ...(v.platform !== undefined ? { placements: parsePlacements(v.platform) } : {}),
     ...nextFromOptions(v['next-from'], v.manifest, v.map),
   };
+}
+
+/** --storage and --keep-remote: only with --farm, an s3:// URL; --keep-remote leaves no file to pre-flight. */
+function farmStorageOptions(
+  farm: string | undefined,
+  storage: string | undefined,
+  keepRemote: boolean | undefined,
+  platform: string | undefined,
+): { storage?: string; keepRemote?: boolean } {
+  if (storage === undefined) {
+    if (keepRemote) throw new UsageError('--keep-remote goes with --storage s3://bucket/prefix.');
+    return {};
+  }
+  if (!farm) throw new UsageError("--storage goes with --farm <url>: the bucket the farm's workers share.");
+  if (!storage.startsWith('s3://')) throw new UsageError(`--storage must be s3://bucket/prefix (got "${storage}").`);
+  try {
+    parseStorageUrl(storage);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (keepRemote && platform !== undefined) {
+    throw new UsageError('--keep-remote cannot go with --platform: pre-flight checks the videos in --out.');
+  }
+  return { storage, ...(keepRemote ? { keepRemote: true } : {}) };
 }
 
 function notifyUrlOption(raw: string): string {
@@ -210,11 +249,17 @@ export function planInputFor(
   return { mode: 'auto', clips: scanned.files.map(clipOf), clipsPerOutput: options.clipsPerOutput, ...common };
 }
 
-async function farmRenderer(url: string, io: CliIo, signing: FarmSigningMaterial | null) {
+async function farmRenderer(options: MixCliOptions, io: CliIo, signing: FarmSigningMaterial | null) {
   const { createFarmRenderer } = await import('../farm/submitter.ts');
   const { farmJobSigner } = await import('../farm/trust/signer.ts');
+  const { openStorage } = await import('../storage/index.ts');
   const signer = farmJobSigner(signing);
-  return createFarmRenderer({ url, log: (line) => io.stderr.write(`${line}\n`), signer: () => signer });
+  return createFarmRenderer({
+    url: options.farm!,
+    log: (line) => io.stderr.write(`${line}\n`),
+    signer: () => signer,
+    ...(options.storage ? { storage: openStorage(options.storage), keepRemote: options.keepRemote === true } : {}),
+  });
 }
 
 export interface MixReport {
@@ -225,6 +270,8 @@ export interface MixReport {
       duration: number;
       headline?: string;
       worker?: string;
+      /** --storage: the video's s3:// URL in the farm's bucket. */
+      remote?: string;
       placement?: PlacementName;
       preflight?: Preflight;
     } & Partial<AdCodes>
@@ -448,7 +495,7 @@ async function renderMix(
   );
 
   // --farm: the same mix, rendered by `vmp worker`s through Redis (same plan, progress, hooks and report).
-  const farm = options.farm ? await farmRenderer(options.farm, io, job.farmSigning ?? null) : undefined;
+  const farm = options.farm ? await farmRenderer(options, io, job.farmSigning ?? null) : undefined;
   const render = (o: Parameters<typeof mixKeepingDone>[1]) =>
     farm ? mix({ ...o, renderer: farm }) : mixKeepingDone(io, o);
   const result = await render({
@@ -507,6 +554,7 @@ async function renderMix(
           ...(headline ? { headline } : {}),
           ...(job.ads[o.index] ?? {}),
           ...(farm ? { worker: farm.workerOf(o.path) } : {}),
+          ...(farm?.remoteOf(o.path) ? { remote: farm.remoteOf(o.path)! } : {}),
           ...(combinationOf.get(o.index)?.placement
             ? { placement: combinationOf.get(o.index)!.placement!, adId: adIdOfOutput(o.index)! }
             : {}),
@@ -537,7 +585,8 @@ function writeReport(options: MixCliOptions, io: CliIo, report: MixReport): void
   if (options.json) {
     io.stdout.write(`${JSON.stringify(report)}\n`);
   } else {
-    for (const o of report.outputs) io.stdout.write(`${o.path}\n`);
+    // --keep-remote: the videos are in the bucket only.
+    for (const o of report.outputs) io.stdout.write(`${options.keepRemote && o.remote ? o.remote : o.path}\n`);
     io.stderr.write(
       `Made ${report.outputs.length} video${report.outputs.length === 1 ? '' : 's'} in ${options.out}` +
         `${report.skipped.length ? `; skipped ${report.skipped.length} file${report.skipped.length === 1 ? '' : 's'}` : ''}` +

@@ -42,6 +42,20 @@ describe('vmp worker arguments', () => {
   });
 });
 
+describe('vmp worker --storage (no shared folder)', () => {
+  it('needs no --root with a bucket, and refuses anything but s3://bucket/prefix', () => {
+    const options = parseWorkerArgs(['--farm', 'redis://x', '--storage', 's3://vmp-farm/agency'], {});
+    expect(options.roots).toEqual([]);
+    expect(options.storage?.url).toBe('s3://vmp-farm/agency');
+    expect(() => parseWorkerArgs(['--farm', 'redis://x', '--storage', '/mnt/share'], {})).toThrow(
+      /--storage must be s3:\/\/bucket\/prefix/,
+    );
+    expect(() => parseWorkerArgs(['--farm', 'redis://x', '--storage', 's3://A_B/x'], {})).toThrow(
+      /is not a bucket name/,
+    );
+  });
+});
+
 describe('vmp worker as documented', () => {
   /** Every `vmp worker …` command line printed in the README and in --help, as arguments. */
   const documented = (text: string) =>
@@ -57,6 +71,9 @@ describe('vmp worker as documented', () => {
     const examples = lines.filter((l) => !isSynopsis(l));
     expect(examples.length).toBeGreaterThanOrEqual(3);
     for (const line of examples) expect(() => parseWorkerArgs(line.split(/\s+/), {}), line).not.toThrow();
-    for (const line of lines.filter(isSynopsis)) expect(line).toMatch(/--root (DIR|<dir>)(?!\])/);
+    // Each synopsis names what the worker reads clips through: a shared folder (--root) or a bucket (--storage).
+    for (const line of lines.filter(isSynopsis)) {
+      expect(line).toMatch(/--root (DIR|<dir>)(?!\])|--storage s3:\/\/[^\s\]]+(?!\])/);
+    }
   });
 });

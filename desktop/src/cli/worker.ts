@@ -6,18 +6,22 @@ import { FarmUrlError, farmConnection } from '../farm/connection.ts';
 import { type PathMapping, parsePathMapping } from '../farm/paths.ts';
 import { workerTrustedKeys } from '../farm/trust/keys.ts';
 import { startFarmWorker } from '../farm/worker.ts';
+import { openStorage } from '../storage/index.ts';
+import type { ObjectStorage } from '../storage/types.ts';
 import { type CliCommand, EXIT_OK, parseOrUsage, UsageError } from './command.ts';
 import { defaultCacheDir } from './mix.ts';
 
 const USAGE = `Usage: vmp worker --farm redis://host:port --root <dir> [options]
+       vmp worker --farm redis://host:port --storage s3://bucket/prefix [options]
 
   Takes render batches from the farm's queue (sent by "vmp mix --farm") and renders them with this machine's
-  FFmpeg, reading clips and writing videos through the shared folder (--root, or a --path-map target). Runs until
-  stopped.
+  FFmpeg, reading clips and writing videos through the shared folder (--root, or a --path-map target), or,
+  with --storage, through a bucket: no shared folder at all. Runs until stopped.
 
   Examples:
     vmp worker --farm redis://farm:6379 --root /mnt/share
     vmp worker --farm redis://:s3cret@farm:6379 --path-map /Volumes/Share=/mnt/share --cache-dir /mnt/share/.vmp-cache
+    AWS_ENDPOINT_URL=http://minio:9000 vmp worker --farm redis://farm:6379 --storage s3://vmp-farm/agency
 
   --farm <url>           the farm's Redis: redis://[user:password@]host[:port][/db], rediss:// for TLS
                          (a password here shows in "ps": prefer --farm-url-file or $VMP_FARM_URL)
@@ -27,7 +31,14 @@ const USAGE = `Usage: vmp worker --farm redis://host:port --root <dir> [options]
                          (e.g. --path-map /Volumes/Share=/mnt/share)
   --root <dir>           only read and write under this folder; repeatable (default: the --path-map targets)
   --cache-dir <dir>      normalised clips cache; in the shared folder, each clip is normalised once per farm
-                         (default: $VMP_CACHE_DIR or the user cache folder)
+                         (default: $VMP_CACHE_DIR or the user cache folder). With --storage it also holds the
+                         downloaded clips (farm-clips/) and the outputs until they are uploaded (farm-out/)
+  --storage <url>        take jobs submitted with "vmp mix --farm URL --storage <url>" (the same URL):
+                         s3://bucket/prefix; clips are downloaded from it (each checked against its content hash),
+                         outputs uploaded to <prefix>/runs/<run>/outputs/, normalised clips shared in
+                         <prefix>/cache/ (a clip is normalised once per farm). No --root needed. Endpoint, region
+                         and credentials from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
+                         or AWS_PROFILE (path-style addressing with AWS_ENDPOINT_URL; never printed)
   --queue <name>         queue name (default: $VMP_FARM_QUEUE or vmp-render)
   --grace S              on SIGTERM/Ctrl-C, seconds to finish the current batches before handing them
                          back to the queue (default 30; a second signal quits at once)
@@ -43,6 +54,7 @@ export interface WorkerCliOptions {
   pathMap: PathMapping[];
   roots: string[];
   cacheDir: string;
+  storage?: ObjectStorage;
   queue?: string;
   graceSeconds: number;
   trustedKeys: Jwks;
@@ -63,6 +75,7 @@ function parseRaw(args: string[]) {
       grace: { type: 'string' },
       'farm-url-file': { type: 'string' },
       'trust-keys': { type: 'string' },
+      storage: { type: 'string' },
     },
   });
 }
@@ -123,9 +136,20 @@ export function parseWorkerArgs(args: string[], env: NodeJS.ProcessEnv = process
     throw new UsageError((error as Error).message);
   }
   const roots = (v.root?.length ? v.root : pathMap.map((m) => m.to)).map((r) => resolve(r));
-  if (roots.length === 0) {
+  let storage: ObjectStorage | undefined;
+  if (v.storage !== undefined) {
+    if (!v.storage.startsWith('s3://')) {
+      throw new UsageError(`--storage must be s3://bucket/prefix (got "${v.storage}").`);
+    }
+    try {
+      storage = openStorage(v.storage, env);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  if (roots.length === 0 && !storage) {
     throw new UsageError(
-      'Give the shared folder this worker may use: --root <dir> or --path-map A=B (its target becomes the root).',
+      'Give the shared folder this worker may use: --root <dir> or --path-map A=B (its target becomes the root), or the bucket: --storage s3://bucket/prefix.',
     );
   }
   return {
@@ -135,6 +159,7 @@ export function parseWorkerArgs(args: string[], env: NodeJS.ProcessEnv = process
     pathMap,
     roots,
     cacheDir: v['cache-dir'] ? resolve(v['cache-dir']) : defaultCacheDir(env),
+    ...(storage ? { storage } : {}),
     ...(v.queue ? { queue: v.queue } : {}),
     graceSeconds: wholeNumber('grace', v.grace, 0, 86_400, 30),
   };

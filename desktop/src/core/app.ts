@@ -5,6 +5,7 @@ import type { AreaHandlers, CoreContext } from './context.ts';
 import { SETTINGS_KEY } from './context.ts';
 import { publicSettings } from './farm-setting.ts';
 import { resolveAppSettings } from './settings.ts';
+import { checkFarmStorageUrl } from './share.ts';
 
 /** app.* and dialog.*: what the app is, its settings, and the native pickers. */
 export function appHandlers(ctx: CoreContext): AreaHandlers<'app'> & AreaHandlers<'dialog'> {
@@ -38,8 +39,15 @@ export function appHandlers(ctx: CoreContext): AreaHandlers<'app'> & AreaHandler
       const farmUrl =
         patch.farmUrl === undefined ? current.farmUrl : await ctx.farm.update(patch.farmUrl, current.farmUrl);
       const notifyUrl = patch.notifyUrl ? checkNotifyUrl(patch.notifyUrl) : patch.notifyUrl === '' ? null : undefined;
+      const farmStorageUrl = checkFarmStorageUrl(patch.farmStorageUrl);
       const next = resolveAppSettings(
-        { ...current, ...patch, farmUrl, ...(notifyUrl === undefined ? {} : { notifyUrl }) },
+        {
+          ...current,
+          ...patch,
+          farmUrl,
+          ...(notifyUrl === undefined ? {} : { notifyUrl }),
+          ...(farmStorageUrl === undefined ? {} : { farmStorageUrl }),
+        },
         ctx.defaults,
       );
       store.settings.set(SETTINGS_KEY, next);

@@ -127,6 +127,7 @@ export function createContext(options: CoreOptions): CoreContext {
   const renderer = chooseRenderer({
     local,
     farmUrl: () => farm.connectUrl(settings().farmUrl),
+    farmStorageUrl: () => settings().farmStorageUrl ?? null,
     farmSigner: async () => farmJobSigner((await options.credits?.farmSigningMaterial?.()) ?? null),
     // The queue view shows "Rendering on host:pid" from these events.
     onWorker: (path, worker) => {

@@ -13,6 +13,7 @@ import { licensingModule } from './licensing.ts';
 import { mediaFiles, outputHandlers } from './outputs.ts';
 import type { Platform } from './platform.ts';
 import { projectHandlers } from './projects.ts';
+import { shareHandlers } from './share.ts';
 
 export type { CoreOptions, CreditsPort } from './context.ts';
 export { DEFAULT_GROUPS } from './projects.ts';
@@ -47,6 +48,7 @@ export function createCore(options: CoreOptions): Core {
     ...jobHandlers(ctx),
     ...outputHandlers(ctx),
     ...resultHandlers(ctx),
+    ...shareHandlers(ctx),
     ...licensing.handlers,
   };
   licensing.attach(ctx);

@@ -13,6 +13,8 @@ export interface RendererChoiceOptions {
   local: QueueRenderer;
   /** The "Render farm" setting, read at each batch: a change applies to the next batch without a restart. */
   farmUrl: () => Promise<string | null>;
+  /** The farm's bucket (s3://…; farm/remote): jobs go through it instead of a shared folder. Read with farmUrl. */
+  farmStorageUrl?: () => string | null;
   /** Signs each farm job as this machine's (farm/trust); default: unlicensed. */
   farmSigner?: () => Promise<FarmJobSigner>;
   /**
@@ -27,13 +29,21 @@ export interface RendererChoiceOptions {
  * again when the URL changes); the queue's progress, retries, cancel and credits stay on this machine.
  */
 export function chooseRenderer(options: RendererChoiceOptions): QueueRenderer {
-  let farm: { url: string; renderer: FarmRenderer } | undefined;
-  const farmFor = (url: string): FarmRenderer => {
-    if (farm?.url !== url) {
+  let farm: { url: string; storage: string | null; renderer: FarmRenderer } | undefined;
+  const farmFor = async (url: string): Promise<FarmRenderer> => {
+    const storage = options.farmStorageUrl?.() ?? null;
+    // The S3 client loads only when a bucket is set.
+    const { openStorage } = storage ? await import('../storage/index.ts') : { openStorage: undefined };
+    if (farm?.url !== url || farm.storage !== storage) {
       void farm?.renderer.close();
       farm = {
         url,
-        renderer: createFarmRenderer({ url, ...(options.farmSigner ? { signer: options.farmSigner } : {}) }),
+        storage,
+        renderer: createFarmRenderer({
+          url,
+          ...(options.farmSigner ? { signer: options.farmSigner } : {}),
+          ...(storage && openStorage ? { storage: openStorage(storage, process.env, 'farmStorageUrl') } : {}),
+        }),
       };
     }
     return farm.renderer;
@@ -46,7 +56,7 @@ export function chooseRenderer(options: RendererChoiceOptions): QueueRenderer {
       for (const spec of specs) options.onWorker?.(finalPathOf(spec), null);
       return options.local.renderBatch(specs, opts);
     }
-    const renderer = farmFor(url);
+    const renderer = await farmFor(url);
     try {
       const result = await renderer.renderBatch(specs, {
         ...opts,

@@ -23,6 +23,15 @@ export const FarmBatch = z
     specs: z.array(RenderSpec).min(1),
     /** Who submitted: credits and licences stay with that machine. */
     submitter: z.string(),
+    /** Farm without a shared folder (farm/remote): the bucket, and the files the specs name, by content hash. */
+    storage: z
+      .object({
+        /** s3://bucket/prefix: the worker's --storage must name the same. Never credentials. */
+        url: z.string().min(1),
+        /** Every clip and music file the specs name (submitter's path), kept in the bucket under its hash. */
+        files: z.array(z.object({ path: z.string().min(1), hash: z.string() })).min(1),
+      })
+      .optional(),
   })
   .refine((b) => b.specs.every((s) => s.outDir === b.outDir && s.createdAt === b.createdAt), {
     message: "Every spec of a batch names the batch's output folder and creation time.",

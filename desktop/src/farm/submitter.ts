@@ -4,10 +4,13 @@ import { AppError, ValidationError } from '@vmp/shared/errors';
 import { CancelledError } from '../engine/errors.ts';
 import { finalPathOf } from '../engine/render/spec.ts';
 import type { BatchOptions, OutputSpec, Renderer } from '../engine/render/types.ts';
+import type { ObjectStorage } from '../storage/types.ts';
 import { farmBatches } from './batches.ts';
 import { farmConnection } from './connection.ts';
 import { followBatches } from './follow.ts';
 import { workerName } from './payload.ts';
+import { RemoteOutputs } from './remote/outputs.ts';
+import { filesOfSpecs, uploadFiles } from './remote/upload.ts';
 import { type FarmOutputResult, FarmRunTracker } from './run-tracker.ts';
 import { farmSettings } from './settings.ts';
 import { type FarmJobSigner, sealJob, unlicensedSigner } from './trust/envelope.ts';
@@ -25,6 +28,12 @@ export interface FarmRendererOptions {
    * (workers put the watermark on every output).
    */
   signer?: () => FarmJobSigner | Promise<FarmJobSigner>;
+  /**
+   * A farm without a shared folder (farm/remote): clips go to this bucket once (by content hash), workers put the
+   * outputs there, and each is downloaded to its path as it finishes (unless `keepRemote`).
+   */
+  storage?: ObjectStorage;
+  keepRemote?: boolean;
 }
 
 /**
@@ -46,10 +55,14 @@ export interface FarmRenderer extends Renderer {
   ): Promise<{ outputs: FarmOutputResult[]; failed: { index: number; error: Error }[]; cancelled: number[] }>;
   /** "host:pid" of the worker that made the output at `path` (in a batch this renderer submitted). */
   workerOf(path: string): string | undefined;
+  /** With storage: the output's s3:// URL in the bucket. */
+  remoteOf(path: string): string | undefined;
 }
 
 export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
   const workers = new Map<string, string>();
+  const remotes = new Map<string, string>();
+  const { storage } = options;
   const env = options.env ?? process.env;
   const settings = farmSettings(env);
   // Checked now, so a bad URL fails before any work.
@@ -66,6 +79,18 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
     const log = options.log ?? (() => undefined);
     const runId = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
     const submitter = workerName(hostname(), process.pid);
+    const outputDone = (result: FarmOutputResult) => {
+      workers.set(result.path, result.worker);
+      opts.onOutputDone?.(result);
+    };
+    const remote = storage
+      ? new RemoteOutputs(storage, runId, {
+          keepRemote: options.keepRemote === true,
+          log,
+          onDone: outputDone,
+          onFailed: (index, error) => opts.onOutputFailed?.(index, error),
+        })
+      : undefined;
     const tracker = new FarmRunTracker(
       specs.map((spec) => {
         const byId = new Map(spec.sources.map((s) => [s.id, s.path]));
@@ -78,10 +103,7 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
       }),
       {
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-        onOutputDone: (result) => {
-          workers.set(result.path, result.worker);
-          opts.onOutputDone?.(result);
-        },
+        onOutputDone: (result) => (remote ? remote.arrived(result) : outputDone(result)),
         ...(opts.onOutputFailed ? { onOutputFailed: opts.onOutputFailed } : {}),
         ...(opts.onOutputWorker ? { onOutputWorker: opts.onOutputWorker } : {}),
       },
@@ -90,12 +112,26 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
       throw new ValidationError('A farm batch needs distinct combination indexes (one render call per project).');
     }
 
+    const files = storage ? await filesOfSpecs(specs) : [];
+    if (storage) await uploadFiles(storage, files, log, signal);
     const batches = farmBatches(specs, {
       runId,
       submitter,
       batchSize: options.batchSize ?? settings.batchSize,
       createdAt: new Date().toISOString(),
     });
+    if (storage) {
+      const hashOf = new Map(files.map((f) => [f.path, f.hash]));
+      for (const { data } of batches) {
+        const paths = new Set(
+          data.specs.flatMap((s) => [
+            ...s.sources.map((c) => c.path),
+            ...(s.settings.audio.musicPath ? [s.settings.audio.musicPath] : []),
+          ]),
+        );
+        data.storage = { url: storage.url, files: [...paths].map((path) => ({ path, hash: hashOf.get(path)! })) };
+      }
+    }
     if (batches.length > 0) {
       const signing = await signer();
       await followBatches(batches, tracker, {
@@ -109,12 +145,23 @@ export function createFarmRenderer(options: FarmRendererOptions): FarmRenderer {
         seal: (data) => sealJob(data, signing),
       });
     }
-    return tracker.results();
+    if (!remote) return tracker.results();
+    await remote.settled();
+    for (const [path, url] of remote.urls) remotes.set(path, url);
+    const { outputs, failed, cancelled } = tracker.results();
+    return {
+      cancelled,
+      outputs: outputs.filter((o) => !remote.failed.has(o.index)),
+      failed: [...failed, ...[...remote.failed].map(([index, error]) => ({ index, error }))].sort(
+        (a, b) => a.index - b.index,
+      ),
+    };
   }
 
   return {
     renderBatch,
     workerOf: (path) => workers.get(path),
+    remoteOf: (path) => remotes.get(path),
     async renderOutput(spec, opts = {}) {
       const { outputs, failed } = await renderBatch([spec], opts);
       if (outputs[0]) return outputs[0];

@@ -1,5 +1,5 @@
+import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { rm, rmdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Jwks } from '@vmp/shared/http';
@@ -8,17 +8,23 @@ import { CancelledError } from '../engine/errors.ts';
 import { outputSeed } from '../engine/render/naming.ts';
 import { createRenderer } from '../engine/render/renderer.ts';
 import type { OutputResult, OutputSpec, Renderer } from '../engine/render/types.ts';
-import { localiseBatch } from './batch-paths.ts';
+import type { ObjectStorage } from '../storage/types.ts';
+import { type LocalBatch, localiseBatch } from './batch-paths.ts';
 import { farmConnection, redactUrl } from './connection.ts';
 import type { PathMapping } from './paths.ts';
 import { type FarmBatchResult, type FarmOutputDone, FarmProgress, workerName } from './payload.ts';
-import { finishedOutputDuration, publishOutput, STAGING_FOLDER, stagingDir } from './publish.ts';
+import { type OutputPlace, sharedFolderPlace } from './place.ts';
+import { stagingDir } from './publish.ts';
+import { bucketPlace } from './remote/bucket-place.ts';
+import { FarmStorageMismatchError } from './remote/errors.ts';
+import { localiseRemoteBatch } from './remote/fetch.ts';
+import { runOutputsPrefix } from './remote/keys.ts';
+import { intermediatesOf, pullIntermediates, pushIntermediates } from './remote/normalise-cache.ts';
 import { farmSettings } from './settings.ts';
 import { acceptFarmJob } from './trust/accept.ts';
 import { FarmJobRefusedError } from './trust/errors.ts';
 import { BUILT_IN_LEASE_KEYS } from './trust/keys.ts';
 import { createSourceVerifier, type SourceVerifier } from './trust/sources.ts';
-import { makeStagingDir } from './trust/staging.ts';
 
 export interface FarmWorkerOptions {
   url: string;
@@ -26,9 +32,14 @@ export interface FarmWorkerOptions {
   /** Batches at once; also the FFmpeg processes at once. */
   concurrency: number;
   pathMap: readonly PathMapping[];
-  /** Shared roots (resolved): every path a job names must lie under one. */
+  /** Shared roots (resolved): every path a job names must lie under one. None: bucket jobs only (`storage`). */
   roots: readonly string[];
   cacheDir: string;
+  /**
+   * The farm's bucket (farm/remote): jobs submitted with --storage read their clips from it and put their outputs
+   * in it; clips are kept in `cacheDir`/farm-clips, the normalise cache is shared through it.
+   */
+  storage?: ObjectStorage;
   log: (line: string) => void;
   env?: NodeJS.ProcessEnv;
   /** Licensing-server keys leases are checked with (farm/trust/keys.ts): decides who renders without watermark. */
@@ -60,7 +71,8 @@ async function processBatch(
 ): Promise<FarmBatchResult> {
   const { renderer, options, name } = context;
   let batch: Awaited<ReturnType<typeof acceptFarmJob>>['batch'];
-  let local: Awaited<ReturnType<typeof localiseBatch>>;
+  let local: LocalBatch;
+  let place: OutputPlace;
   try {
     // Signature, strict schema and licence first; then paths, then the clips' own hashes: nothing is written before.
     const accepted = await acceptFarmJob(job.data, options.trustedKeys ?? BUILT_IN_LEASE_KEYS);
@@ -71,7 +83,23 @@ async function processBatch(
         ? `${name}: job ${job.id} signed by licensed machine ${trust.machine} (licence ${trust.licence})`
         : `${name}: job ${job.id} unlicensed (${trust.why}): its outputs carry the watermark`,
     );
-    local = await localiseBatch(batch, { pathMap: options.pathMap, roots: options.roots, worker: name });
+    if (batch.storage || options.roots.length === 0) {
+      if (!options.storage) {
+        throw new FarmStorageMismatchError(
+          `Job ${job.id} keeps its clips in ${batch.storage?.url}; worker ${name} has no --storage. Start it with --storage ${batch.storage?.url}.`,
+        );
+      }
+      local = await localiseRemoteBatch(batch, {
+        storage: options.storage,
+        clipDir: join(options.cacheDir, 'farm-clips'),
+        outDir: join(options.cacheDir, 'farm-out', `${job.id ?? 'job'}-${randomBytes(4).toString('hex')}`),
+        worker: name,
+      });
+      place = bucketPlace(local, options.storage, batch.runId);
+    } else {
+      local = await localiseBatch(batch, { pathMap: options.pathMap, roots: options.roots, worker: name });
+      place = sharedFolderPlace(local, options.roots);
+    }
     const verified = new Map<number, OutputSpec>();
     for (const [index, spec] of local.specs) {
       verified.set(index, { ...spec, sources: await context.sources.verify(spec.sources, signal) });
@@ -105,7 +133,7 @@ async function processBatch(
   for (const spec of local.specs.values()) {
     const { index } = spec.combination;
     const final = local.finals.get(index)!;
-    const madeSeconds = await finishedOutputDuration(final, mark(index));
+    const madeSeconds = await place.finished(index, mark(index));
     if (madeSeconds !== null) {
       // Who made it, if that attempt said so before it stopped.
       const before = earlier.get(index);
@@ -121,7 +149,7 @@ async function processBatch(
   }
   options.log(
     `${name}: job ${job.id} (attempt ${job.attemptsMade + 1}): rendering ${todo.length} output(s)` +
-      `${done.size ? `, ${done.size} already made` : ''} into ${local.outDir}`,
+      `${done.size ? `, ${done.size} already made` : ''} into ${batch.storage ? `${options.storage!.url}/${runOutputsPrefix(batch.runId)}` : local.outDir}`,
   );
   void sendProgress(true);
 
@@ -129,9 +157,9 @@ async function processBatch(
   const publishErrors: { index: number; error: Error }[] = [];
   const onOutputDone = (result: OutputResult) => {
     publishing = publishing.then(async () => {
-      const final = local.finals.get(result.index)!;
+      const final = place.where(result.index);
       try {
-        const outcome = await publishOutput(result.path, final, mark(result.index));
+        const outcome = await place.publish(result.path, result.index, mark(result.index));
         done.set(result.index, { index: result.index, duration: result.duration, seed: result.seed, worker: name });
         fractions[result.index] = 1;
         // Recorded in Redis before anything else happens, so a retry can say who made it.
@@ -144,8 +172,16 @@ async function processBatch(
   };
 
   let failed: { index: number; error: Error }[] = [];
+  // Bucket jobs: intermediates another worker made are fetched, the ones made here shared afterwards.
+  const intermediates = options.storage && batch.storage && todo.length > 0 ? intermediatesOf(todo) : [];
+  const toShare =
+    intermediates.length > 0
+      ? await pullIntermediates(options.storage!, options.cacheDir, intermediates, (line) =>
+          options.log(`${name}: ${line}`),
+        )
+      : [];
   if (todo.length > 0) {
-    await makeStagingDir(local.outDir, staging, options.roots);
+    await place.makeStaging(staging);
     try {
       const result = await renderer.renderBatch(todo, {
         signal,
@@ -168,9 +204,17 @@ async function processBatch(
       throw error;
     } finally {
       await publishing;
-      await rm(staging, { recursive: true, force: true });
-      await rmdir(join(local.outDir, STAGING_FOLDER)).catch(() => undefined); // only if no other attempt uses it
+      await place.cleanup(staging);
     }
+    if (toShare.length > 0) {
+      const shared = await pushIntermediates(options.storage!, options.cacheDir, toShare).catch((error: Error) => {
+        options.log(`${name}: could not share normalised clips in ${options.storage!.url}: ${error.message}`);
+        return 0;
+      });
+      if (shared) options.log(`${name}: shared ${shared} normalised clip(s) in ${options.storage!.url}/cache/`);
+    }
+  } else if (batch.storage) {
+    await place.cleanup(staging);
   }
   failed = [...failed, ...publishErrors];
   await sendProgress(true);
@@ -234,7 +278,8 @@ export async function startFarmWorker(options: FarmWorkerOptions): Promise<FarmW
   await worker.waitUntilReady();
   options.log(
     `${name}: waiting for render batches on ${redactUrl(options.url)} (queue ${options.queue ?? timings.queue}, ` +
-      `concurrency ${options.concurrency}, roots ${options.roots.join(', ')})`,
+      `concurrency ${options.concurrency}${options.roots.length ? `, roots ${options.roots.join(', ')}` : ''}` +
+      `${options.storage ? `, storage ${options.storage.url}` : ''})`,
   );
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -8,6 +8,8 @@ export interface TestS3 {
   endpoint: string;
   /** AWS variables that point the SDK at this server (s3rver's fixed test credentials). */
   env: NodeJS.ProcessEnv;
+  /** Every object created (PUT, POST, copy), in order: "bucket/key", as the server saw it. */
+  readonly created: string[];
   close(): Promise<void>;
 }
 
@@ -21,10 +23,20 @@ export async function startTestS3(buckets: string[]): Promise<TestS3> {
     directory,
     configureBuckets: buckets.map((name) => ({ name })),
   });
+  const created: string[] = [];
+  server.on(
+    'event',
+    (event: { Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[] }) => {
+      for (const r of event.Records) {
+        if (r.eventName.startsWith('ObjectCreated')) created.push(`${r.s3.bucket.name}/${r.s3.object.key}`);
+      }
+    },
+  );
   const { port } = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
+    created,
     env: {
       AWS_ENDPOINT_URL: endpoint,
       AWS_REGION: 'us-east-1',

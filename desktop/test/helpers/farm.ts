@@ -36,6 +36,11 @@ export function startVmp(args: string[], env: NodeJS.ProcessEnv): VmpProcess {
     env: { ...process.env, FORCE_COLOR: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return watchProcess(child);
+}
+
+/** A child process (stdio piped) with its output collected and waitFor on its stderr. */
+export function watchProcess(child: ChildProcess): VmpProcess {
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];

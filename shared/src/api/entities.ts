@@ -144,6 +144,11 @@ export const AppSettings = z.object({
    * null: on this computer. The core checks the URL and never sends its password back (shown as ***).
    */
   farmUrl: z.string().nullable(),
+  /**
+   * The render farm's bucket (s3://bucket/prefix; endpoint and credentials from the AWS variables): with a farm URL,
+   * farm jobs go through it instead of a shared folder; also where the gallery's share links point. null/absent: none.
+   */
+  farmStorageUrl: z.string().nullable().optional(),
   /** Webhook told when a job ends (JSON summary; Slack's `{text}` for hooks.slack.com); null/absent: none. */
   notifyUrl: z.string().nullable().optional(),
 });

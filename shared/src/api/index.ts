@@ -5,4 +5,5 @@ export * from './licensing.ts';
 export * from './methods.ts';
 export * from './results.ts';
 export * from './settings-merge.ts';
+export * from './share.ts';
 export * from './transport.ts';

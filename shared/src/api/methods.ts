@@ -18,6 +18,7 @@ import {
 } from './entities.ts';
 import { CreditsStatus, LicenseStatus, SyncStatus } from './licensing.ts';
 import { resultsMethods } from './results.ts';
+import { shareMethods } from './share.ts';
 
 const Id = z.string().min(1).max(64);
 const ProjectRef = z.object({ projectId: Id });
@@ -230,6 +231,7 @@ export const apiMethods = {
   ),
 
   ...resultsMethods,
+  ...shareMethods,
 
   'dialog.pickClips': method(None, z.array(AbsolutePath), 'Native file picker (Electron only).'),
   'dialog.pickFolder': method(None, AbsolutePath.nullable(), 'Native folder picker (Electron only).'),

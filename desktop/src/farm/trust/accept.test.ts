@@ -79,6 +79,15 @@ describe('acceptFarmJob', () => {
     expect(u.batch.specs[0]!.combination).toEqual(batch().specs[0]!.combination);
   });
 
+  it('accepts a bucket job whose files are its clips, by the same hashes', async () => {
+    const job = {
+      ...batch(),
+      storage: { url: 's3://vmp-farm/a', files: [{ path: '/share/clips/a.mp4', hash: HASH }] },
+    };
+    const a = await acceptFarmJob(await sealJob(job, await licensed()), server.jwks);
+    expect(a.batch.storage).toEqual(job.storage);
+  });
+
   const spec = ['specs', 0];
   const video = [...spec, 'sources', 0, 'info', 'video'];
   const hostile: [string, (string | number)[], unknown, RegExp][] = [
@@ -104,6 +113,25 @@ describe('acceptFarmJob', () => {
     ['a NUL in a caption', [...spec, 'sources', 0, 'captions', 0, 'text'], 'a\u0000b', /captions\.0\.text/],
     ['an unknown audio mode', [...spec, 'settings', 'audio', 'mode'], 'pipe', /audio\.mode/],
     ['a relative music path', [...spec, 'settings', 'audio', 'musicPath'], '../music.mp3', /musicPath/],
+    // Bucket jobs (farm/remote): the files a worker downloads are named by the same hashes as the clips.
+    [
+      "a bucket file whose hash is not its clip's",
+      ['storage'],
+      { url: 's3://vmp-farm/a', files: [{ path: '/share/clips/a.mp4', hash: 'b2'.repeat(32) }] },
+      /storage/,
+    ],
+    [
+      'credentials in the bucket URL',
+      ['storage'],
+      { url: 's3://AKIA:secret@vmp-farm/a', files: [{ path: '/share/clips/a.mp4', hash: HASH }] },
+      /storage\.url/,
+    ],
+    [
+      'a traversal in a bucket file hash',
+      ['storage'],
+      { url: 's3://vmp-farm/a', files: [{ path: '/share/clips/a.mp4', hash: '../../cache/x' }] },
+      /storage\.files\.0\.hash/,
+    ],
   ];
   /** Sets `value` at `path` inside a batch (what an attacker edits in the job). */
   function patched(path: (string | number)[], value: unknown): unknown {

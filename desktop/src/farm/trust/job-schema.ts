@@ -156,9 +156,35 @@ export const StrictFarmBatch = z
     createdAt: z.iso.datetime(),
     specs: z.array(StrictRenderSpec).min(1).max(10_000),
     submitter: text(300),
+    storage: z
+      .strictObject({
+        url: text(1100).regex(/^(s3|file):\/\/[^@\s]+$/, 'must be an s3:// or file:// URL without credentials'),
+        files: z
+          .array(
+            z.strictObject({
+              path: SubmittedPath,
+              hash: z.string().regex(CONTENT_HASH_PATTERN, 'must be a content hash (64 hex digits)'),
+            }),
+          )
+          .min(1)
+          .max(10_000),
+      })
+      .optional(),
   })
   .refine((b) => b.specs.every((s) => s.outDir === b.outDir && s.createdAt === b.createdAt), {
     message: "every spec must name the batch's output folder and creation time",
     path: ['specs'],
-  });
+  })
+  .refine(
+    (b) => {
+      if (!b.storage) return true;
+      const files = new Map(b.storage.files.map((f) => [f.path, f.hash]));
+      return b.specs.every(
+        (s) =>
+          s.sources.every((c) => files.get(c.path) === c.hash) &&
+          (!s.settings.audio.musicPath || files.has(s.settings.audio.musicPath)),
+      );
+    },
+    { message: 'every clip and music file must be among the storage files, with the same hash', path: ['storage'] },
+  );
 export type StrictFarmBatch = z.infer<typeof StrictFarmBatch>;

@@ -12,6 +12,7 @@ import { OUTPUT_PAGE, outputAt, pagesFor } from '../stores/reducers.ts';
 import { useUi } from '../stores/ui.ts';
 import { Icon } from './Icon.tsx';
 import { Modal } from './Modal.tsx';
+import { ShareLinkButton } from './ShareLinkButton.tsx';
 
 const JOB_STATUS: Record<Job['status'], string> = {
   queued: 'Queued',
@@ -323,6 +324,7 @@ export function OutputCard({ output, height }: { output: Output; height: number 
               <Icon name="folder" size={13} />
             </button>
           ) : null}
+          {done ? <ShareLinkButton outputId={output.id} name={name} /> : null}
         </div>
         {output.status === 'processing' || output.status === 'pending' ? (
           <span className="progress thin" aria-hidden="true">

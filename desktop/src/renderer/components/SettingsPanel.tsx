@@ -4,6 +4,7 @@ import { useApp } from '../stores/app.ts';
 import { attempt } from '../stores/toasts.ts';
 import { useWorkspace } from '../stores/workspace.ts';
 import { FarmSetting } from './FarmSetting.tsx';
+import { FarmStorageSetting } from './FarmStorageSetting.tsx';
 import { CommitField, Segmented, Slider } from './fields.tsx';
 import { Icon } from './Icon.tsx';
 import { NotifySetting } from './NotifySetting.tsx';
@@ -264,6 +265,7 @@ export function SettingsPanel() {
         )}
 
         <FarmSetting />
+        <FarmStorageSetting />
         <NotifySetting />
       </div>
     </aside>
