@@ -49,6 +49,24 @@ export function docHash(doc: ProjectDoc): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
+/** JSON with every object's keys sorted: the same for two documents whose fields were written in another order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Two documents with the same content (when they were touched aside), whatever order their fields are in. */
+export function sameContent(a: ProjectDoc, b: ProjectDoc): boolean {
+  const { modifiedAt: _a, ...x } = a;
+  const { modifiedAt: _b, ...y } = b;
+  return canonical(x) === canonical(y);
+}
+
 /** Keyed by the server's project id (the id on the machine that created it); `local_id` is this machine's. */
 interface Row {
   project_id: string;
@@ -260,7 +278,7 @@ export class ProjectSync {
       }
       theirs = parsed.data as ProjectDoc;
       // Both machines made the same change (e.g. codes given to the same synced clips): nothing to choose between.
-      if (dirty && docHash(local!) === docHash(theirs)) dirty = false;
+      if (dirty && sameContent(local!, theirs)) dirty = false;
     }
     this.clearRejected(id);
     if (dirty) {
