@@ -1,53 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { ApiEvent, SyncConflict, SyncStatus } from '@vmp/shared/api';
 import { AppError } from '@vmp/shared/errors';
-import {
-  MAX_PROJECT_BYTES,
-  type SyncedCode,
-  type SyncedImport,
-  SyncedProjectDoc,
-  VersionConflictError,
-} from '@vmp/shared/http';
+import { MAX_PROJECT_BYTES, SyncedProjectDoc, VersionConflictError } from '@vmp/shared/http';
 import { OfflineError } from './client.ts';
 import type { CreditLedger } from './ledger.ts';
+import { docHash, type ProjectDoc, type ProjectSyncPort, sameContent } from './project-doc.ts';
 import type { Licensing } from './service.ts';
 import { ProjectSyncClient, type PulledChange } from './sync-client.ts';
 
-/** What a project looks like on the server: no paths, no media; clips by content hash. */
-export interface ProjectDoc {
-  schema: 1;
-  name: string;
-  mode: 'manual' | 'auto';
-  settings: Record<string, unknown>;
-  /** `captions`: the clip's burned-in cues, absent when it has none (so older documents hash the same). */
-  clips: Array<{ hash: string; name: string; size: number; info: unknown; captions?: unknown[] }>;
-  /** `headlines`: the group's headline variants, absent when it has none. */
-  groups: Array<{ name: string; clips: string[]; headlines?: string[] }>;
-  rules: Array<[string, string]>;
-  /** Component codes (clips by hash, headlines by text, retired codes alone); absent when the project has none. */
-  codes?: SyncedCode[];
-  /** adNames of the ads the project rendered (on any machine), so reports match on every machine; absent: none. */
-  ads?: string[];
-  /** Imported ad reports with their rows, oldest first; absent when none. */
-  results?: SyncedImport[];
-  /** Epoch ms of the last local change; not part of the content hash. */
-  modifiedAt: number;
-}
-
-/** The app's side of sync, implemented by the core over its store. */
-export interface ProjectSyncPort {
-  listProjectIds(): string[];
-  exportDoc(projectId: string): ProjectDoc | null;
-  /** Replaces the project's name, mode, settings, clips, groups and rules, or creates it (null); returns its id. */
-  importDoc(projectId: string | null, doc: ProjectDoc): string;
-  deleteProject(projectId: string): void;
-}
-
-/** Content hash of a document, ignoring when it was touched. */
-export function docHash(doc: ProjectDoc): string {
-  const { modifiedAt: _ignored, ...content } = doc;
-  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
-}
+export { docHash, type ProjectDoc, type ProjectSyncPort, sameContent } from './project-doc.ts';
 
 /** Keyed by the server's project id (the id on the machine that created it); `local_id` is this machine's. */
 interface Row {
@@ -260,7 +220,7 @@ export class ProjectSync {
       }
       theirs = parsed.data as ProjectDoc;
       // Both machines made the same change (e.g. codes given to the same synced clips): nothing to choose between.
-      if (dirty && docHash(local!) === docHash(theirs)) dirty = false;
+      if (dirty && sameContent(local!, theirs)) dirty = false;
     }
     this.clearRejected(id);
     if (dirty) {

@@ -158,4 +158,16 @@ describe('results sync between two machines', () => {
     expect(after.lastError).toBeNull();
     expect(after.projects.find((p) => p.projectId === huge.id)?.state).toBe('synced');
   }, 120_000);
+
+  it('the same change made on both machines is no conflict', async () => {
+    await call(desk, 'sync.now', {});
+    const mine = (await call(laptop, 'projects.list', {})).find((p) => p.name === 'Small')!;
+    const theirs = (await call(desk, 'projects.list', {})).find((p) => p.name === 'Small')!;
+    await call(laptop, 'projects.update', { projectId: mine.id, name: 'Small (renamed)' });
+    await call(desk, 'projects.update', { projectId: theirs.id, name: 'Small (renamed)' });
+    await call(laptop, 'sync.now', {});
+    const status = await call(desk, 'sync.now', {});
+    expect(status.conflicts).toEqual([]);
+    expect(status.projects.find((p) => p.projectId === theirs.id)?.state).toBe('synced');
+  }, 60_000);
 });
