@@ -168,15 +168,13 @@ describe('migrations', () => {
     const old = Store.open(join(dir, 'data'), { migrationsDir: first });
     // No groups: the 0000 schema has no groups.headlines for today's insert.
     const project = newProject(old, []);
-    const jobId = old.jobs.create({
-      projectId: project.id,
-      settings: RenderSettings.parse({}),
-      seed: 1,
-      plan: {},
-      outputDir: '/o/job',
-      outputs: [],
-    });
     // Rows as that release wrote them (today's store would name columns later migrations add).
+    const jobId = 'j0';
+    old.opened.sqlite
+      .prepare(
+        "INSERT INTO jobs (id, project_id, status, settings, seed, plan, output_dir, total, created_at) VALUES (?, ?, 'queued', ?, 1, '{}', '/o/job', 2, 0)",
+      )
+      .run(jobId, project.id, JSON.stringify(RenderSettings.parse({})));
     const insert = old.opened.sqlite.prepare(
       "INSERT INTO outputs (id, job_id, project_id, idx, clip_ids, status, path, duration, updated_at) VALUES (?, ?, ?, ?, '[]', ?, ?, 1, 0)",
     );
@@ -195,6 +193,10 @@ describe('migrations', () => {
     upgraded.outputs.recordWorker('/o/job/1.mp4', 'render-2:4242');
     upgraded.outputs.recordWorker('/o/job/0.mp4', 'render-2:4242'); // completed: left as it is
     expect(upgraded.outputs.list({ jobId }).items.map((o) => o.worker)).toEqual([null, 'render-2:4242']);
+    // 0006: older jobs owe no checks and carry no report; their outputs no pre-flight.
+    expect(upgraded.jobs.get(jobId).nearDuplicates).toBeUndefined();
+    expect(upgraded.jobs.owingChecks()).toEqual([]);
+    expect(upgraded.outputs.get('o0').preflight).toBeUndefined();
     upgraded.close();
   });
 });
