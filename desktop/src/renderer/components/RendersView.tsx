@@ -4,6 +4,7 @@ import type { OutputFormat } from '@vmp/shared/media';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { render } from '../actions.ts';
 import { api } from '../api/client.ts';
+import { filesOf } from '../lib/files.ts';
 import { formatCount, formatDuration, formatEta, formatPercent, formatRelativeTime, plural } from '../lib/format.ts';
 import { useApp } from '../stores/app.ts';
 import { useJobs } from '../stores/jobs.ts';
@@ -31,7 +32,7 @@ const OUTPUT_STATUS: Record<Output['status'], string> = {
 
 export function RendersView() {
   const jobs = useJobs((s) => s.jobs);
-  const count = usePlan((s) => s.preview?.count ?? 0);
+  const count = usePlan((s) => filesOf(s.preview));
   if (jobs.length === 0) {
     return (
       <div className="empty-state compact">
