@@ -13,6 +13,8 @@ import { OUTPUT_PAGE, outputAt, pagesFor } from '../stores/reducers.ts';
 import { useUi } from '../stores/ui.ts';
 import { Icon } from './Icon.tsx';
 import { Modal } from './Modal.tsx';
+import { NearDuplicates } from './NearDuplicates.tsx';
+import { PreflightBadge } from './PreflightBadge.tsx';
 
 const JOB_STATUS: Record<Job['status'], string> = {
   queued: 'Queued',
@@ -54,10 +56,16 @@ export function RendersView() {
     <div className="renders">
       <QueueBar />
       <JobList jobs={jobs} />
+      <SelectedNearDuplicates />
       <Gallery />
       <Player />
     </div>
   );
+}
+
+function SelectedNearDuplicates() {
+  const job = useJobs((s) => s.jobs.find((j) => j.id === s.selectedJobId));
+  return job ? <NearDuplicates job={job} /> : null;
 }
 
 function QueueBar() {
@@ -100,7 +108,9 @@ function JobList({ jobs }: { jobs: Job[] }) {
             >
               <span className="job-head">
                 <span className="job-title">
-                  {plural(job.total, 'output')} · {job.settings.format} · {job.settings.strategy}
+                  {plural(job.total, 'output')} ·{' '}
+                  {job.settings.placements.length ? job.settings.placements.join(', ') : job.settings.format} ·{' '}
+                  {job.settings.strategy}
                 </span>
                 <span className={`pill pill-${job.status}`}>{JOB_STATUS[job.status]}</span>
               </span>
@@ -325,6 +335,11 @@ export function OutputCard({ output, height }: { output: Output; height: number 
             </button>
           ) : null}
         </div>
+        {output.preflight ? (
+          <div className="output-preflight">
+            <PreflightBadge preflight={output.preflight} name={name} />
+          </div>
+        ) : null}
         {output.status === 'processing' || output.status === 'pending' ? (
           <span className="progress thin" aria-hidden="true">
             <span className="progress-fill" style={{ width: `${output.progress * 100}%` }} />
