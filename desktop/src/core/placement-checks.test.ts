@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../test/fixtures/media.ts';
 import { call, withTestCore } from '../../test/helpers/core.ts';
 import { EventLog } from '../../test/helpers/events.ts';
+import { adsOfManifest, readManifestFile } from '../results/manifest-file.ts';
 
 // The app's queue on a real SQLite file with the real engine (FFmpeg, its worker threads): a job made for
 // placements checks every output before it completes, and the job ends with a near-duplicate report and a manifest.
@@ -104,6 +105,11 @@ describe('a job made for placements', () => {
     // An ad's placements share its adId.
     expect(manifest.outputs[0]!.adId).toBe(manifest.outputs[1]!.adId);
     expect(manifest.outputs[0]!.adId).not.toBe(manifest.outputs[2]!.adId);
+    // What `vmp results --manifest` reads from it: one ad per combination, with its components.
+    const manifestPath = join(job.outputDir, 'manifest.json');
+    const ads = adsOfManifest(await readManifestFile(manifestPath), manifestPath);
+    expect(ads.map((a) => a.adName).sort()).toEqual([...new Set(manifest.outputs.map((o) => o.adName))].sort());
+    expect(ads).toHaveLength(2);
     const csv = readFileSync(join(job.outputDir, 'manifest.csv'), 'utf8').split('\r\n');
     expect(csv[0]).toContain('ad_name,ad_id,Hook,Body,Call to action,placement,preflight');
   }, 300_000);
