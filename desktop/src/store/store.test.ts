@@ -121,6 +121,34 @@ describe('Store', () => {
     store.close();
   });
 
+  it('keeps a job made for placements open until its checks are stored; a retry makes older checks stale', () => {
+    const store = Store.open(tempDir());
+    const project = newProject(store);
+    const jobId = store.jobs.create({
+      projectId: project.id,
+      settings: RenderSettings.parse({ placements: ['reels'] }),
+      seed: 7,
+      plan: {},
+      outputDir: '/tmp/out/placed',
+      outputs: [0, 1].map((index) => ({ index, clipIds: ['x'], path: `/tmp/out/placed/${index}.mp4`, duration: 1 })),
+    });
+    for (const o of store.outputs.withStatus('pending', jobId)) store.outputs.update(o.id, { status: 'completed' });
+    store.jobs.refreshStatus(jobId, false);
+    expect(store.jobs.get(jobId)).toMatchObject({ status: 'running', completed: 2, nearDuplicates: null });
+    expect(store.jobs.owingChecks()).toEqual([jobId]);
+    // Outputs retried while the first checks ran: those checks no longer close the job.
+    store.jobs.reopenChecks(jobId);
+    const pair = { placement: 'reels', a: '0.mp4', b: '1.mp4', distance: 0.5 };
+    expect(store.jobs.finishChecks(jobId, 1, { total: 1, pairs: [pair] })).toBe(false);
+    store.jobs.refreshStatus(jobId, false);
+    expect(store.jobs.get(jobId).status).toBe('running');
+    expect(store.jobs.finishChecks(jobId, 2, { total: 3, pairs: [pair] })).toBe(true);
+    store.jobs.refreshStatus(jobId, false);
+    expect(store.jobs.get(jobId)).toMatchObject({ status: 'completed', nearDuplicates: [pair], nearDuplicateCount: 3 });
+    expect(store.jobs.owingChecks()).toEqual([]);
+    store.close();
+  });
+
   it('writes a big job from a second connection (as a worker thread does) in one go, seen by the app at once', () => {
     const store = Store.open(tempDir());
     const project = newProject(store);
