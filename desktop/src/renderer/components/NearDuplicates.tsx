@@ -15,7 +15,9 @@ export function NearDuplicates({ job }: { job: Job }) {
         <h2 id={`nd-${job.id}`}>Near-duplicates</h2>
         <span className="muted">
           {pairs === null
-            ? 'Checking outputs…'
+            ? job.completed + job.failed + job.cancelled < job.total
+              ? 'Made once every output is rendered and checked.'
+              : 'Comparing the openings of the outputs…'
             : total === 0
               ? 'No two outputs of one placement open alike.'
               : `${plural(total, 'pair')} whose first 3 s look alike${total > pairs.length ? ` (closest ${formatCount(pairs.length)} shown)` : ''}`}
