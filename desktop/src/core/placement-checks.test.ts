@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiEvent } from '@vmp/shared/api';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,9 @@ import { makeClip } from '../../test/fixtures/media.ts';
 import { call, withTestCore } from '../../test/helpers/core.ts';
 import { EventLog } from '../../test/helpers/events.ts';
 import { adsOfManifest, readManifestFile } from '../results/manifest-file.ts';
+import { connectDb, DB_FILE_NAME } from '../store/db.ts';
+import { createCore } from './core.ts';
+import { hostPlatform } from './platform.ts';
 
 // The app's queue on a real SQLite file with the real engine (FFmpeg, its worker threads): a job made for
 // placements checks every output before it completes, and the job ends with a near-duplicate report and a manifest.
@@ -113,4 +116,46 @@ describe('a job made for placements', () => {
     const csv = readFileSync(join(job.outputDir, 'manifest.csv'), 'utf8').split('\r\n');
     expect(csv[0]).toContain('ad_name,ad_id,Hook,Body,Call to action,placement,preflight');
   }, 300_000);
+
+  it('checks at the next start a job that finished rendering before the app stopped', async () => {
+    const { root, core } = testCore();
+    const { items: before } = await call(core, 'outputs.list', { status: 'completed' });
+    const jobId = before[0]!.jobId;
+    const { outputDir } = await call(core, 'jobs.get', { jobId });
+    await core.close();
+    // As a crash after the renders leaves it: checks owed, one output never checked, no report, no manifest.
+    const db = connectDb(join(root, 'data', DB_FILE_NAME));
+    db.sqlite
+      .prepare(
+        "update jobs set status = 'running', finished_at = null, checks_owed = 1, near_duplicates = null where id = ?",
+      )
+      .run(jobId);
+    db.sqlite.prepare('update outputs set preflight = null, opening = null where job_id = ? and idx = 0').run(jobId);
+    db.close();
+    rmSync(join(outputDir, 'manifest.json'));
+
+    const again = createCore({
+      dataDir: join(root, 'data'),
+      defaultOutputDir: join(root, 'out'),
+      platform: hostPlatform({ PATH: '' }, 'linux'),
+    });
+    try {
+      await until(async () => (await call(again, 'jobs.get', { jobId })).status === 'completed', 'checked again');
+      const job = await call(again, 'jobs.get', { jobId });
+      expect(job.nearDuplicates?.map((p) => p.placement)).toEqual(['feed-1x1', 'reels']);
+      const { items } = await call(again, 'outputs.list', { jobId });
+      expect(items.find((o) => o.index === 0)!.preflight).toEqual(before.find((o) => o.index === 0)!.preflight);
+      expect(existsSync(join(outputDir, 'manifest.json'))).toBe(true);
+    } finally {
+      await again.close();
+    }
+  }, 300_000);
 });
+
+async function until(check: () => Promise<boolean>, label: string): Promise<void> {
+  const deadline = Date.now() + 240_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out: ${label}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
