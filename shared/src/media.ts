@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PlacementName } from './placement-names.ts';
 
 /** Output aspect formats and their canvas sizes. One place: the engine, the UI and the CLI read this. */
 export const OUTPUT_FORMATS = {
@@ -101,7 +102,7 @@ export const RenderSettings = z.object({
    * Placements (shared/placements.ts): each combination is rendered once per placement, in its canvas and safe
    * zone; empty: one output per combination in `format`.
    */
-  placements: z.array(z.enum(['tiktok', 'reels', 'shorts', 'feed-4x5', 'feed-1x1', 'youtube-16x9'])).default([]),
+  placements: z.array(PlacementName).default([]),
   fit: FitMode.default('cover'),
   strategy: Strategy.default('fast'),
   fps: z.number().int().min(1).max(120).default(30),
@@ -205,7 +206,7 @@ export const Combination = z.object({
   /** Headline shown over each clip (same positions as clipIds; null: none). Absent: no headlines. */
   headlines: z.array(z.string().nullable()).optional(),
   /** The placement this output is made for (its canvas, fps and safe zone); absent: the settings' plain format. */
-  placement: z.enum(['tiktok', 'reels', 'shorts', 'feed-4x5', 'feed-1x1', 'youtube-16x9']).optional(),
+  placement: PlacementName.optional(),
   /** With placements: the index of the planned combination this output is one placement of (its ad). */
   ad: z.number().int().nonnegative().optional(),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from './media.ts';
+import { PLACEMENT_NAMES, PlacementName } from './placement-names.ts';
 
 /**
  * Where an ad runs, with what that platform accepts. One module: the CLI, the app, the farm and the pre-flight check
@@ -61,9 +62,7 @@ export interface Placement {
   safeZone: SafeZone;
 }
 
-export const PLACEMENT_NAMES = ['tiktok', 'reels', 'shorts', 'feed-4x5', 'feed-1x1', 'youtube-16x9'] as const;
-export const PlacementName = z.enum(PLACEMENT_NAMES);
-export type PlacementName = z.infer<typeof PlacementName>;
+export { PLACEMENT_NAMES, PlacementName } from './placement-names.ts';
 
 export const DELIVERY_ENCODING: Encoding = {
   videoCodec: 'h264',

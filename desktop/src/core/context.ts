@@ -143,6 +143,11 @@ export function createContext(options: CoreOptions): CoreContext {
     renderer,
     emit: hub.emit,
     concurrency: settings().concurrency,
+    // Pre-flight of outputs made for placements, in the engine's worker threads beside the renders.
+    checks: {
+      output: (spec) => local.compute('checkRendered', spec),
+      job: (dbFile, jobId) => local.compute('finishJobChecks', dbFile, jobId),
+    },
     ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
     hooks: {
       outputCompleted: (output) => {

@@ -5,6 +5,8 @@ import { FfmpegPool, type PoolOptions } from '../engine/pool/pool.ts';
 import { writeManifest } from '../engine/render/manifest.ts';
 import { thumbnail } from '../engine/thumbnails/thumbnail.ts';
 import { analyseClip } from '../engine/validate/analyse.ts';
+import { checkRendered } from '../queue/check-output.ts';
+import { finishJobChecks } from '../queue/job-checks.ts';
 import { draftJob, writeJob } from '../queue/job-draft.ts';
 
 /**
@@ -21,6 +23,8 @@ export const cpuTasks = {
   analyseClip,
   thumbnail,
   writeManifest,
+  checkRendered,
+  finishJobChecks,
 } as const;
 
 export type CpuTasks = typeof cpuTasks;

@@ -134,6 +134,8 @@ export function jobHandlers(ctx: CoreContext): AreaHandlers<'plan'> & AreaHandle
           count: plan.count,
           combinations: plan.combinations.slice(0, limit),
           totalDuration: plan.totalDuration,
+          // Files, as the credits count them: the "Render N" buttons show this.
+          files: placements ? plan.count * placements : plan.count,
           creditCost: placements ? creditCost(plan.count * placements) : plan.creditCost,
           warnings: [
             ...warnings,
@@ -152,6 +154,7 @@ export function jobHandlers(ctx: CoreContext): AreaHandlers<'plan'> & AreaHandle
           count: 0,
           combinations: [],
           totalDuration: 0,
+          files: 0,
           creditCost: 0,
           warnings: [...warnings, error.message],
         };

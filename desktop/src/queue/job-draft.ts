@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { Combination, RenderSettings } from '@vmp/shared';
+import type { Combination, PlacementName, RenderSettings } from '@vmp/shared';
+import type { AdCodes } from '../engine/codes/ad.ts';
 import type { PlanInput } from '../engine/plan/planner.ts';
 import { planOutputs } from '../engine/plan-outputs.ts';
 import { fixedOutputs } from '../results/next-mix.ts';
@@ -13,6 +14,9 @@ interface DraftOutput {
   fileName: string;
   duration: number;
   headlines?: (string | null)[];
+  placement?: PlacementName;
+  ad?: number;
+  codes?: AdCodes;
 }
 
 /** A planned job, small enough to hand the main thread: it never holds the outputs as objects. */
@@ -35,7 +39,7 @@ export function draftJob(
   /** These combinations instead of planning (the next batch from results, results/next-mix.ts). */
   fixed?: Combination[],
 ): JobDraft {
-  const { plan, fileNames } = fixed ? fixedOutputs(input, naming, fixed) : planOutputs(input, naming);
+  const { plan, fileNames, ads } = fixed ? fixedOutputs(input, naming, fixed) : planOutputs(input, naming);
   const clipIds = new Set<string>();
   const outputs: DraftOutput[] = plan.combinations.map((c, i) => {
     for (const id of c.clipIds) clipIds.add(id);
@@ -45,6 +49,9 @@ export function draftJob(
       fileName: fileNames[i]!,
       duration: c.clipIds.reduce((sum, id) => sum + (durations[id] ?? 0), 0),
       ...(c.headlines ? { headlines: c.headlines } : {}),
+      ...(c.placement ? { placement: c.placement } : {}),
+      ...(c.ad !== undefined ? { ad: c.ad } : {}),
+      ...(ads[i] ? { codes: ads[i] } : {}),
     };
   });
   return { count: plan.count, clipIds: [...clipIds], outputs: new TextEncoder().encode(JSON.stringify(outputs)) };
@@ -55,8 +62,8 @@ export interface JobToWrite {
   settings: RenderSettings;
   seed: number;
   outputDir: string;
-  /** The snapshot without headlines: they come from the draft's outputs. */
-  snapshot: Omit<JobPlanSnapshot, 'headlines'>;
+  /** The snapshot without what each output brings (headlines, placements, ads, codes): from the draft's outputs. */
+  snapshot: Omit<JobPlanSnapshot, 'headlines' | 'placements' | 'ads' | 'codes'>;
   /** JobDraft.outputs. */
   outputs: Uint8Array;
 }
@@ -67,8 +74,24 @@ export interface JobToWrite {
  */
 export function writeJob(dbFile: string, job: JobToWrite): string {
   const drafts = JSON.parse(new TextDecoder().decode(job.outputs)) as DraftOutput[];
-  const headlines = Object.fromEntries(drafts.flatMap((o) => (o.headlines ? [[o.index, o.headlines]] : [])));
-  const plan: JobPlanSnapshot = { ...job.snapshot, ...(Object.keys(headlines).length ? { headlines } : {}) };
+  const byIndex = <T>(pick: (o: DraftOutput) => T | undefined): Record<number, T> | undefined => {
+    const entries = drafts.flatMap((o) => {
+      const value = pick(o);
+      return value === undefined ? [] : [[o.index, value] as const];
+    });
+    return entries.length ? Object.fromEntries(entries) : undefined;
+  };
+  const headlines = byIndex((o) => o.headlines);
+  const placements = byIndex((o) => o.placement);
+  const ads = byIndex((o) => o.ad);
+  const codes = byIndex((o) => o.codes);
+  const plan: JobPlanSnapshot = {
+    ...job.snapshot,
+    ...(headlines ? { headlines } : {}),
+    ...(placements ? { placements } : {}),
+    ...(ads ? { ads } : {}),
+    ...(codes ? { codes } : {}),
+  };
   return writeJobToFile(dbFile, {
     projectId: job.projectId,
     settings: job.settings,

@@ -1,5 +1,6 @@
 import type { ApiEvent, Output } from '@vmp/shared/api';
 import { removePartOf } from '../engine/render/part-file.ts';
+import type { OutputPatch } from '../store/outputs.ts';
 import type { Store } from '../store/store.ts';
 import { afterFailure } from './backoff.ts';
 import type { Running } from './batch.ts';
@@ -36,13 +37,15 @@ export class OutputOutcomes {
     this.o.jobs.refresh(output.jobId, false);
   }
 
-  completed(output: Output, duration: number): void {
+  /** `checked`: what its pre-flight found (outputs made for a placement). */
+  completed(output: Output, duration: number, checked: Pick<OutputPatch, 'preflight' | 'opening'> = {}): void {
     // A complete file is kept even if a cancel or stop raced with its last moment.
     const done = this.o.store.outputs.transition(output.id, ['processing', 'cancelled', 'pending'], {
       status: 'completed',
       progress: 1,
       error: null,
       duration,
+      ...checked,
     });
     if (!done) return;
     this.o.emit({ type: 'output.updated', output: done });

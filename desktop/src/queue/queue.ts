@@ -7,6 +7,7 @@ import type { JobRow } from '../store/rows.ts';
 import type { Store } from '../store/store.ts';
 import { BACKOFF_BASE_MS, MAX_ATTEMPTS } from './backoff.ts';
 import { type Batch, type Running, renderBatchOf } from './batch.ts';
+import { inlineChecks, QueueChecker, type QueueChecks } from './checker.ts';
 import { JobReporter } from './job-reporter.ts';
 import { OutputOutcomes } from './outcomes.ts';
 import { recoverOutputs } from './recovery.ts';
@@ -39,6 +40,8 @@ export interface QueueOptions {
   progressIntervalMs?: number;
   now?: () => number;
   hooks?: QueueHooks;
+  /** Where outputs made for placements are checked (queue/checker.ts); default: on this thread. */
+  checks?: QueueChecks;
 }
 
 const PAUSED_KEY = 'queue.paused';
@@ -59,6 +62,7 @@ export class RenderQueue {
   private readonly throttle: KeyedThrottle;
   private readonly jobs: JobReporter;
   private readonly outcomes: OutputOutcomes;
+  private readonly checker: QueueChecker;
   private readonly running = new Map<string, Running>();
   private readonly batches = new Set<Batch>();
   private concurrency: number;
@@ -87,6 +91,16 @@ export class RenderQueue {
       now: this.now,
       ...(outputCompleted ? { outputCompleted } : {}),
     });
+    this.checker = new QueueChecker({
+      store: this.store,
+      emit: this.emit,
+      checks: options.checks ?? inlineChecks,
+      jobChanged: (jobId) => {
+        this.refreshJob(jobId, true);
+        this.emitQueue();
+      },
+      settled: () => this.checkIdle(),
+    });
     this.paused = this.store.settings.get<boolean>(PAUSED_KEY) ?? false;
   }
 
@@ -95,6 +109,8 @@ export class RenderQueue {
     if (this.started) return;
     this.recover();
     this.started = true;
+    // Jobs that finished rendering before a restart but were not yet checked.
+    for (const id of this.store.jobs.owingChecks()) this.checker.maybeFinish(id);
     this.pump();
   }
 
@@ -160,6 +176,7 @@ export class RenderQueue {
     const result = cancelled ?? this.store.outputs.get(outputId);
     this.emit({ type: 'output.updated', output: result });
     this.refreshJob(result.jobId, true);
+    this.checker.maybeFinish(result.jobId);
     this.emitQueue();
     this.pump();
     return result;
@@ -175,6 +192,7 @@ export class RenderQueue {
     }
     if (changed > wereProcessing.length) this.emit({ type: 'outputs.changed', jobId });
     this.refreshJob(jobId, true);
+    this.checker.maybeFinish(jobId);
     this.emitQueue();
     this.pump();
   }
@@ -187,11 +205,13 @@ export class RenderQueue {
     for (const jobId of jobIds) this.cancelJob(jobId);
     const ids = new Set(jobIds);
     await Promise.allSettled([...this.batches].filter((b) => ids.has(b.jobId)).map((b) => b.done));
+    await this.checker.whenSettled(ids);
   }
 
   retryOutput(outputId: string): Output {
     const output = this.store.outputs.get(outputId);
     this.store.outputs.assertStatus(output, ['failed', 'cancelled'], 'retried');
+    this.store.jobs.reopenChecks(output.jobId);
     const queued = this.outcomes.requeue(output);
     this.refreshJob(output.jobId, true);
     this.pump();
@@ -200,6 +220,7 @@ export class RenderQueue {
 
   retryFailed(jobId: string): void {
     this.store.jobs.row(jobId);
+    this.store.jobs.reopenChecks(jobId);
     if (this.store.outputs.requeueClosed(jobId) > 0) this.emit({ type: 'outputs.changed', jobId });
     this.refreshJob(jobId, true);
     this.pump();
@@ -225,6 +246,7 @@ export class RenderQueue {
       return batch.done;
     });
     await Promise.allSettled(settling);
+    await this.checker.whenSettled();
   }
 
   /** Resolves when nothing runs and nothing is waiting to run (or the queue is paused). For tests and the CLI. */
@@ -234,7 +256,11 @@ export class RenderQueue {
   }
 
   private isIdle(): boolean {
-    return this.running.size === 0 && (this.paused || !this.started || this.store.outputs.count('pending') === 0);
+    return (
+      this.running.size === 0 &&
+      !this.checker.busy &&
+      (this.paused || !this.started || this.store.outputs.count('pending') === 0)
+    );
   }
 
   private checkIdle(): void {
@@ -296,12 +322,26 @@ export class RenderQueue {
     return true;
   }
 
-  private runBatch(job: JobRow, entries: Running[], batch: Batch): Promise<void> {
-    return renderBatchOf(this.renderer.renderBatch, job, entries, batch, {
+  /**
+   * Renders the batch; an output made for a placement is checked as soon as its file is done (while its batch mates
+   * render) and completes with its pre-flight, so no output shows Done unchecked. The batch ends with its checks.
+   */
+  private async runBatch(job: JobRow, entries: Running[], batch: Batch): Promise<void> {
+    const checks: Promise<void>[] = [];
+    await renderBatchOf(this.renderer.renderBatch, job, entries, batch, {
       progress: (entry, fraction) => this.outcomes.progress(entry.output, fraction),
-      completed: (entry, duration) => this.outcomes.completed(entry.output, duration),
+      completed: (entry, duration) => {
+        if (!this.checker.needsCheck(job, entry.output)) return this.outcomes.completed(entry.output, duration);
+        checks.push(
+          this.checker.check(job, entry.output).then((found) => {
+            // Stopped meanwhile (shutdown): the output is pending again and its file is checked when next rendered.
+            if (!batch.controller.signal.aborted) this.outcomes.completed(entry.output, duration, found);
+          }),
+        );
+      },
       unfinished: (entry, error) => this.outcomes.unfinished(entry, error),
     });
+    await Promise.all(checks);
   }
 
   /** Never throws: the rows may be gone (project deleted), and nothing may reject unhandled here. */
@@ -312,6 +352,7 @@ export class RenderQueue {
       this.outcomes.attemptEnded(output);
     }
     this.refreshJob(batch.jobId, true);
+    this.checker.maybeFinish(batch.jobId);
     this.emitQueue();
     if (this.started) this.pump();
     else this.checkIdle();

@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
-import { RenderSettings } from '@vmp/shared';
+import { type PlacementName, RenderSettings } from '@vmp/shared';
 import type { Output } from '@vmp/shared/api';
+import type { AdCodes } from '../engine/codes/ad.ts';
 import { renderSpecs } from '../engine/render/spec.ts';
 import type { OutputSpec, RenderSource } from '../engine/render/types.ts';
 import type { JobRow } from '../store/rows.ts';
@@ -12,6 +13,12 @@ export interface JobPlanSnapshot {
   creditCost: number;
   /** Headlines of each output by output index (as Combination.headlines); absent: the plan has none. */
   headlines?: Record<number, (string | null)[]>;
+  /** Made for placements: each output's placement by output index (Combination.placement). */
+  placements?: Record<number, PlacementName>;
+  /** Made for placements: the planned combination (its ad) of each output by output index (Combination.ad). */
+  ads?: Record<number, number>;
+  /** Component codes, adName and adId of each output by output index (engine/codes), for the manifest. */
+  codes?: Record<number, AdCodes>;
 }
 
 /**
@@ -29,6 +36,8 @@ export function buildOutputSpecs(job: JobRow, outputs: readonly Output[]): Outpu
           index: output.index,
           clipIds: output.clipIds,
           ...(plan.headlines?.[output.index] ? { headlines: plan.headlines[output.index] } : {}),
+          ...(plan.placements?.[output.index] ? { placement: plan.placements[output.index] } : {}),
+          ...(plan.ads?.[output.index] !== undefined ? { ad: plan.ads[output.index] } : {}),
         },
       ],
       fileNames: [basename(output.path ?? `${output.index}.mp4`)],

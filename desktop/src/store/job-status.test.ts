@@ -23,4 +23,9 @@ describe('deriveJobStatus', () => {
     expect(deriveJobStatus(counts({ pending: 2, processing: 1 }), true)).toBe('running');
     expect(deriveJobStatus(counts({ pending: 2, completed: 1 }), true)).toBe('paused');
   });
+  it('keeps a finished job running while its outputs are still being checked (pre-flight, near-duplicates)', () => {
+    expect(deriveJobStatus(counts({ completed: 3 }), false, true)).toBe('running');
+    expect(deriveJobStatus(counts({ completed: 2, failed: 1 }), true, true)).toBe('running');
+    expect(deriveJobStatus(counts({ pending: 3 }), false, true)).toBe('queued');
+  });
 });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { RenderSettings } from '@vmp/shared';
+import { RenderSettings } from '@vmp/shared';
 import type { Job } from '@vmp/shared/api';
-import { count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { NotFoundError } from './errors.ts';
 import { deriveJobStatus } from './job-status.ts';
 import { now, type RepoContext } from './repo.ts';
-import { type OutputCounts, toJob } from './rows.ts';
+import { type OutputCounts, type StoredNearDuplicates, toJob } from './rows.ts';
 import * as t from './schema.ts';
 
 export interface NewJob {
@@ -45,6 +45,8 @@ export class JobsRepo {
           total: input.outputs.length,
           createdAt: at,
           finishedAt: null,
+          // Made for placements: every file is checked before the job is done. (Left out otherwise, as before.)
+          ...(input.settings.placements?.length ? { checksOwed: 1 } : {}),
         })
         .run();
       this.insertOutputs(id, input.projectId, input.outputs, at);
@@ -126,7 +128,7 @@ export class JobsRepo {
   refreshStatus(jobId: string, queuePaused: boolean): { changed: boolean; counts: OutputCounts } {
     const row = this.row(jobId);
     const counts = this.outputCounts(jobId);
-    const status = deriveJobStatus(counts, queuePaused);
+    const status = deriveJobStatus(counts, queuePaused, (row.checksOwed ?? 0) > 0);
     if (status === row.status) return { changed: false, counts };
     const finished = status === 'completed' || status === 'failed' || status === 'cancelled';
     this.ctx.db
@@ -135,5 +137,40 @@ export class JobsRepo {
       .where(eq(t.jobs.id, jobId))
       .run();
     return { changed: true, counts };
+  }
+
+  /** Jobs whose checks are owed (the queue finishes those whose outputs are all settled). */
+  owingChecks(): string[] {
+    return this.ctx.db
+      .select({ id: t.jobs.id })
+      .from(t.jobs)
+      .where(sql`${t.jobs.checksOwed} > 0`)
+      .all()
+      .map((r) => r.id);
+  }
+
+  /** Outputs of a job made for placements go back to the queue: its checks are owed again (a new generation). */
+  reopenChecks(jobId: string): void {
+    const row = this.row(jobId);
+    if (!RenderSettings.safeParse(row.settings).data?.placements.length) return;
+    this.ctx.db
+      .update(t.jobs)
+      .set({ checksOwed: sql`coalesce(${t.jobs.checksOwed}, 0) + 1`, nearDuplicates: null })
+      .where(eq(t.jobs.id, jobId))
+      .run();
+  }
+
+  /**
+   * Stores the near-duplicate report and clears the debt, unless outputs were retried since the checks began
+   * (`generation` no longer current): then the job is checked again when it next finishes. True when stored.
+   */
+  finishChecks(jobId: string, generation: number, report: StoredNearDuplicates): boolean {
+    return (
+      this.ctx.db
+        .update(t.jobs)
+        .set({ checksOwed: 0, nearDuplicates: report })
+        .where(and(eq(t.jobs.id, jobId), eq(t.jobs.checksOwed, generation)))
+        .run().changes > 0
+    );
   }
 }

@@ -1,3 +1,4 @@
+import type { Preflight } from '@vmp/shared';
 import type { Output, OutputStatus } from '@vmp/shared/api';
 import { and, asc, count, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { ConflictError, NotFoundError } from './errors.ts';
@@ -14,7 +15,13 @@ export interface OutputFilter {
 }
 
 export type OutputPatch = Partial<
-  Pick<Output, 'status' | 'attempts' | 'error' | 'progress' | 'duration'> & { notBefore: number; worker: string | null }
+  Pick<Output, 'status' | 'attempts' | 'error' | 'progress' | 'duration'> & {
+    notBefore: number;
+    worker: string | null;
+    preflight: Preflight | null;
+    /** dHashes (hex) of the file's opening. */
+    opening: string[] | null;
+  }
 >;
 
 /** One row per video a job makes; the queue moves them between states. */
@@ -50,6 +57,11 @@ export class OutputsRepo {
       .all()
       .map((r) => toOutput(r.outputs));
     return { items, total };
+  }
+
+  /** A job's rows as stored (the pre-flight's hashes included), in index order. */
+  rowsOf(jobId: string) {
+    return this.ctx.db.select().from(t.outputs).where(eq(t.outputs.jobId, jobId)).orderBy(asc(t.outputs.index)).all();
   }
 
   withStatus(status: OutputStatus, jobId?: string): Output[] {
@@ -147,7 +159,7 @@ export class OutputsRepo {
   requeueClosed(jobId: string): number {
     return this.ctx.sqlite
       .prepare(
-        "update outputs set status = 'pending', attempts = 0, error = null, progress = 0, not_before = 0, updated_at = ? where job_id = ? and status in ('failed', 'cancelled')",
+        "update outputs set status = 'pending', attempts = 0, error = null, progress = 0, not_before = 0, preflight = null, opening = null, updated_at = ? where job_id = ? and status in ('failed', 'cancelled')",
       )
       .run(now(), jobId).changes;
   }

@@ -1,5 +1,13 @@
-import { CaptionCue, ClipProblem, MediaInfo, RenderSettings } from '@vmp/shared';
-import type { Clip, Group, Job, Output, Project, Rule } from '@vmp/shared/api';
+import { CaptionCue, ClipProblem, MediaInfo, NearDuplicate, Preflight, RenderSettings } from '@vmp/shared';
+import {
+  type Clip,
+  type Group,
+  type Job,
+  NEAR_DUPLICATE_LIST,
+  type Output,
+  type Project,
+  type Rule,
+} from '@vmp/shared/api';
 import { z } from 'zod';
 import type * as schema from './schema.ts';
 
@@ -16,6 +24,9 @@ const Problems = z.array(ClipProblem);
 const Cues = z.array(CaptionCue);
 const Ids = z.array(z.string());
 const Texts = z.array(z.string());
+/** jobs.near_duplicates: the closest pairs (at most NEAR_DUPLICATE_LIST) and how many the report found. */
+export const StoredNearDuplicates = z.object({ total: z.number().int().nonnegative(), pairs: z.array(NearDuplicate) });
+export type StoredNearDuplicates = z.infer<typeof StoredNearDuplicates>;
 
 export function toProject(row: ProjectRow): Project {
   return {
@@ -77,6 +88,7 @@ export function toOutput(row: OutputRow): Output {
     path: row.path,
     duration: row.duration,
     worker: row.worker,
+    ...(row.preflight == null ? {} : { preflight: Preflight.nullable().catch(null).parse(row.preflight) }),
     updatedAt: row.updatedAt,
   };
 }
@@ -109,5 +121,13 @@ export function toJob(row: JobRow, counts: OutputCounts, etaSeconds: number | nu
     etaSeconds,
     createdAt: row.createdAt,
     finishedAt: row.finishedAt,
+    ...nearDuplicatesOf(row),
   };
+}
+
+/** Jobs made for placements carry their report (null while owed); others nothing. */
+function nearDuplicatesOf(row: JobRow): Pick<Job, 'nearDuplicates' | 'nearDuplicateCount'> {
+  if (row.nearDuplicates == null) return row.checksOwed ? { nearDuplicates: null } : {};
+  const stored = StoredNearDuplicates.catch({ total: 0, pairs: [] }).parse(row.nearDuplicates);
+  return { nearDuplicates: stored.pairs.slice(0, NEAR_DUPLICATE_LIST), nearDuplicateCount: stored.total };
 }

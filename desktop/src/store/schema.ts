@@ -100,6 +100,13 @@ export const jobs = sqliteTable(
     total: integer('total').notNull(),
     createdAt: integer('created_at').notNull(),
     finishedAt: integer('finished_at'),
+    /**
+     * Pre-flight owed (jobs made for placements): null or 0 none; otherwise a generation, raised when outputs are retried, so
+     * checks that finish after a retry do not close the job. The job is not done while it is set.
+     */
+    checksOwed: integer('checks_owed'),
+    /** The near-duplicate report once the job's outputs were checked (rows.ts StoredNearDuplicates). */
+    nearDuplicates: text('near_duplicates', { mode: 'json' }),
   },
   (t) => [index('jobs_project').on(t.projectId, t.createdAt)],
 );
@@ -123,6 +130,10 @@ export const outputs = sqliteTable(
     duration: real('duration'),
     /** Render-farm worker ("host:pid") that made the file; null: this computer. */
     worker: text('worker'),
+    /** Made for a placement: the pre-flight of the finished file (Preflight). */
+    preflight: text('preflight', { mode: 'json' }),
+    /** dHashes (hex) of the file's opening, for the job's near-duplicate report (engine/similarity). */
+    opening: text('opening', { mode: 'json' }),
     /** Epoch ms before which a retried output waits (exponential backoff). */
     notBefore: integer('not_before').notNull().default(0),
     updatedAt: integer('updated_at').notNull(),

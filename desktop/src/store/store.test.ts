@@ -121,6 +121,34 @@ describe('Store', () => {
     store.close();
   });
 
+  it('keeps a job made for placements open until its checks are stored; a retry makes older checks stale', () => {
+    const store = Store.open(tempDir());
+    const project = newProject(store);
+    const jobId = store.jobs.create({
+      projectId: project.id,
+      settings: RenderSettings.parse({ placements: ['reels'] }),
+      seed: 7,
+      plan: {},
+      outputDir: '/tmp/out/placed',
+      outputs: [0, 1].map((index) => ({ index, clipIds: ['x'], path: `/tmp/out/placed/${index}.mp4`, duration: 1 })),
+    });
+    for (const o of store.outputs.withStatus('pending', jobId)) store.outputs.update(o.id, { status: 'completed' });
+    store.jobs.refreshStatus(jobId, false);
+    expect(store.jobs.get(jobId)).toMatchObject({ status: 'running', completed: 2, nearDuplicates: null });
+    expect(store.jobs.owingChecks()).toEqual([jobId]);
+    // Outputs retried while the first checks ran: those checks no longer close the job.
+    store.jobs.reopenChecks(jobId);
+    const pair = { placement: 'reels', a: '0.mp4', b: '1.mp4', distance: 0.5 };
+    expect(store.jobs.finishChecks(jobId, 1, { total: 1, pairs: [pair] })).toBe(false);
+    store.jobs.refreshStatus(jobId, false);
+    expect(store.jobs.get(jobId).status).toBe('running');
+    expect(store.jobs.finishChecks(jobId, 2, { total: 3, pairs: [pair] })).toBe(true);
+    store.jobs.refreshStatus(jobId, false);
+    expect(store.jobs.get(jobId)).toMatchObject({ status: 'completed', nearDuplicates: [pair], nearDuplicateCount: 3 });
+    expect(store.jobs.owingChecks()).toEqual([]);
+    store.close();
+  });
+
   it('writes a big job from a second connection (as a worker thread does) in one go, seen by the app at once', () => {
     const store = Store.open(tempDir());
     const project = newProject(store);
@@ -168,15 +196,13 @@ describe('migrations', () => {
     const old = Store.open(join(dir, 'data'), { migrationsDir: first });
     // No groups: the 0000 schema has no groups.headlines for today's insert.
     const project = newProject(old, []);
-    const jobId = old.jobs.create({
-      projectId: project.id,
-      settings: RenderSettings.parse({}),
-      seed: 1,
-      plan: {},
-      outputDir: '/o/job',
-      outputs: [],
-    });
     // Rows as that release wrote them (today's store would name columns later migrations add).
+    const jobId = 'j0';
+    old.opened.sqlite
+      .prepare(
+        "INSERT INTO jobs (id, project_id, status, settings, seed, plan, output_dir, total, created_at) VALUES (?, ?, 'queued', ?, 1, '{}', '/o/job', 2, 0)",
+      )
+      .run(jobId, project.id, JSON.stringify(RenderSettings.parse({})));
     const insert = old.opened.sqlite.prepare(
       "INSERT INTO outputs (id, job_id, project_id, idx, clip_ids, status, path, duration, updated_at) VALUES (?, ?, ?, ?, '[]', ?, ?, 1, 0)",
     );
@@ -195,6 +221,10 @@ describe('migrations', () => {
     upgraded.outputs.recordWorker('/o/job/1.mp4', 'render-2:4242');
     upgraded.outputs.recordWorker('/o/job/0.mp4', 'render-2:4242'); // completed: left as it is
     expect(upgraded.outputs.list({ jobId }).items.map((o) => o.worker)).toEqual([null, 'render-2:4242']);
+    // 0006: older jobs owe no checks and carry no report; their outputs no pre-flight.
+    expect(upgraded.jobs.get(jobId).nearDuplicates).toBeUndefined();
+    expect(upgraded.jobs.owingChecks()).toEqual([]);
+    expect(upgraded.outputs.get('o0').preflight).toBeUndefined();
     upgraded.close();
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CaptionCue, ClipProblem, MediaInfo, MixMode, PlanSummary, RenderSettings } from '../media.ts';
+import { NearDuplicate, Preflight } from '../placements.ts';
 
 const Id = z.string().min(1).max(64);
 /** Epoch milliseconds. */
@@ -95,8 +96,18 @@ export const Job = z.object({
   etaSeconds: z.number().nonnegative().nullable(),
   createdAt: Timestamp,
   finishedAt: Timestamp.nullable(),
+  /**
+   * Made for placements: pairs of outputs of one placement whose first 3 s look alike (engine/similarity), closest
+   * first, at most NEAR_DUPLICATE_LIST of them; null until the job's outputs are all checked. Absent: plain formats.
+   */
+  nearDuplicates: z.array(NearDuplicate).nullable().optional(),
+  /** How many pairs the report found (the list may hold fewer). */
+  nearDuplicateCount: z.number().int().nonnegative().optional(),
 });
 export type Job = z.infer<typeof Job>;
+
+/** Near-duplicate pairs a Job carries at most (the closest). */
+export const NEAR_DUPLICATE_LIST = 100;
 
 export const Output = z.object({
   id: Id,
@@ -113,6 +124,8 @@ export const Output = z.object({
   duration: z.number().nonnegative().nullable(),
   /** Render-farm worker ("host:pid") that made it; null/absent: rendered on this computer. */
   worker: z.string().nullable().optional(),
+  /** Made for a placement: the file checked against it once rendered (engine/preflight); null until then. */
+  preflight: Preflight.nullable().optional(),
   updatedAt: Timestamp,
 });
 export type Output = z.infer<typeof Output>;
@@ -121,6 +134,8 @@ export type Output = z.infer<typeof Output>;
 export const PlanPreview = PlanSummary.extend({
   /** Things the user should know before rendering (skipped clips, capped count, ...). */
   warnings: z.array(z.string()),
+  /** Files the render makes: `count` × placements (one per combination without placements); one credit each. */
+  files: z.number().int().nonnegative().optional(),
 });
 export type PlanPreview = z.infer<typeof PlanPreview>;
 

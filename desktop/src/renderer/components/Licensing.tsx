@@ -6,6 +6,7 @@ import { formatCount } from '../lib/format.ts';
 import { useApp } from '../stores/app.ts';
 import { useLicensing } from '../stores/licensing.ts';
 import { attempt } from '../stores/toasts.ts';
+import { useWorkspace } from '../stores/workspace.ts';
 import { Icon } from './Icon.tsx';
 import { Modal } from './Modal.tsx';
 
@@ -246,22 +247,27 @@ export function ShortfallDialog() {
   );
 }
 
+function placementsPerCombination(): number {
+  return Math.max(1, useWorkspace.getState().detail?.project.settings.placements.length ?? 0);
+}
+
 /** "Render N" sets the output count to what the balance pays, then renders; "Buy credits" opens Checkout. */
 export function ShortfallActions({ available, onDone }: { needed: number; available: number; onDone?: () => void }) {
   const renderAffordable = async () => {
     const screen = useApp.getState().screen;
     if (screen.name !== 'project' || available < 1) return;
-    const ok = await attempt(() =>
-      api().call('projects.update', { projectId: screen.projectId, settings: { count: available } }),
-    );
+    // The balance pays files; with placements each combination is one file per placement.
+    const count = Math.floor(available / placementsPerCombination());
+    if (count < 1) return;
+    const ok = await attempt(() => api().call('projects.update', { projectId: screen.projectId, settings: { count } }));
     onDone?.();
     if (ok) await render();
   };
   return (
     <>
-      {available > 0 ? (
+      {available >= placementsPerCombination() ? (
         <button type="button" className="button" onClick={() => void renderAffordable()}>
-          Render {formatCount(available)}
+          Render {formatCount(Math.floor(available / placementsPerCombination()) * placementsPerCombination())}
         </button>
       ) : null}
       <button

@@ -1,4 +1,5 @@
 import { importClips, render } from '../actions.ts';
+import { filesOf } from '../lib/files.ts';
 import { formatCount, formatDuration } from '../lib/format.ts';
 import { affordability, useLicensing } from '../stores/licensing.ts';
 import { usePlan } from '../stores/plan.ts';
@@ -60,7 +61,7 @@ export function PlanPreviewView() {
     <div className={loading ? 'preview is-loading' : 'preview'} data-testid="plan-preview">
       <div className="stats">
         <Stat label="Possible combinations" value={formatCount(preview.possible)} />
-        <Stat label="Will render" value={formatCount(preview.count)} accent />
+        <Stat label="Will render" value={formatCount(filesOf(preview))} accent />
         <Stat
           label="Total duration"
           value={formatDuration(preview.totalDuration)}
@@ -133,7 +134,9 @@ export function PlanPreviewView() {
       <CreditsLine cost={preview.creditCost} credits={credits} />
       <div className="preview-footer">
         <button type="button" className="button primary" onClick={() => void render()}>
-          <Icon name="render" /> Render {formatCount(preview.count)} output{preview.count === 1 ? '' : 's'}
+          <Icon name="render" /> Render {formatCount(filesOf(preview))}{' '}
+          {filesOf(preview) === preview.count ? 'output' : 'file'}
+          {filesOf(preview) === 1 ? '' : 's'}
         </button>
       </div>
     </div>

@@ -4,6 +4,7 @@ import type { OutputFormat } from '@vmp/shared/media';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { render } from '../actions.ts';
 import { api } from '../api/client.ts';
+import { filesOf } from '../lib/files.ts';
 import { formatCount, formatDuration, formatEta, formatPercent, formatRelativeTime, plural } from '../lib/format.ts';
 import { useApp } from '../stores/app.ts';
 import { useJobs } from '../stores/jobs.ts';
@@ -12,6 +13,8 @@ import { OUTPUT_PAGE, outputAt, pagesFor } from '../stores/reducers.ts';
 import { useUi } from '../stores/ui.ts';
 import { Icon } from './Icon.tsx';
 import { Modal } from './Modal.tsx';
+import { NearDuplicates } from './NearDuplicates.tsx';
+import { PreflightBadge } from './PreflightBadge.tsx';
 import { ShareLinkButton } from './ShareLinkButton.tsx';
 
 const JOB_STATUS: Record<Job['status'], string> = {
@@ -32,7 +35,7 @@ const OUTPUT_STATUS: Record<Output['status'], string> = {
 
 export function RendersView() {
   const jobs = useJobs((s) => s.jobs);
-  const count = usePlan((s) => s.preview?.count ?? 0);
+  const count = usePlan((s) => filesOf(s.preview));
   if (jobs.length === 0) {
     return (
       <div className="empty-state compact">
@@ -54,10 +57,16 @@ export function RendersView() {
     <div className="renders">
       <QueueBar />
       <JobList jobs={jobs} />
+      <SelectedNearDuplicates />
       <Gallery />
       <Player />
     </div>
   );
+}
+
+function SelectedNearDuplicates() {
+  const job = useJobs((s) => s.jobs.find((j) => j.id === s.selectedJobId));
+  return job ? <NearDuplicates job={job} /> : null;
 }
 
 function QueueBar() {
@@ -100,7 +109,9 @@ function JobList({ jobs }: { jobs: Job[] }) {
             >
               <span className="job-head">
                 <span className="job-title">
-                  {plural(job.total, 'output')} · {job.settings.format} · {job.settings.strategy}
+                  {plural(job.total, 'output')} ·{' '}
+                  {job.settings.placements.length ? job.settings.placements.join(', ') : job.settings.format} ·{' '}
+                  {job.settings.strategy}
                 </span>
                 <span className={`pill pill-${job.status}`}>{JOB_STATUS[job.status]}</span>
               </span>
@@ -326,6 +337,11 @@ export function OutputCard({ output, height }: { output: Output; height: number 
           ) : null}
           {done ? <ShareLinkButton outputId={output.id} name={name} /> : null}
         </div>
+        {output.preflight ? (
+          <div className="output-preflight">
+            <PreflightBadge preflight={output.preflight} name={name} />
+          </div>
+        ) : null}
         {output.status === 'processing' || output.status === 'pending' ? (
           <span className="progress thin" aria-hidden="true">
             <span className="progress-fill" style={{ width: `${output.progress * 100}%` }} />

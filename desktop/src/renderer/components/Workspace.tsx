@@ -1,6 +1,7 @@
 import type { MixMode } from '@vmp/shared/media';
 import { useEffect, useRef, useState } from 'react';
 import { FILE_INPUT_ID, render } from '../actions.ts';
+import { filesOf } from '../lib/files.ts';
 import { formatCount, formatPercent, plural } from '../lib/format.ts';
 import { useApp } from '../stores/app.ts';
 import { askProjectRename } from '../stores/dialog.ts';
@@ -225,7 +226,8 @@ function WorkspaceHeader() {
     if (name) await useWorkspace.getState().updateProject({ name });
   };
   const setMode = (mode: MixMode) => void useWorkspace.getState().updateProject({ mode });
-  const canRender = !!preview && preview.count > 0;
+  const files = filesOf(preview);
+  const canRender = files > 0;
   return (
     <div className="workspace-header">
       <button
@@ -268,7 +270,7 @@ function WorkspaceHeader() {
               <strong>{formatCount(preview.possible)}</strong> possible
             </span>
             <span>
-              <strong>{formatCount(preview.count)}</strong> to render
+              <strong>{formatCount(files)}</strong> to render
             </span>
             <CreditsSummary cost={preview.creditCost} />
           </>
@@ -283,7 +285,7 @@ function WorkspaceHeader() {
         onClick={() => void render()}
         title={`Render (${modKey()}Enter)`}
       >
-        <Icon name="render" /> Render {preview && preview.count > 0 ? formatCount(preview.count) : ''}
+        <Icon name="render" /> Render {files > 0 ? formatCount(files) : ''}
       </button>
     </div>
   );

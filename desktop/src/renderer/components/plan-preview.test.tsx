@@ -37,4 +37,23 @@ describe('plan preview', () => {
     expect(rows[0]!.textContent).toContain('STOP SCROLLING');
     expect(rows[1]!.textContent).not.toContain('STOP SCROLLING');
   });
+
+  it('counts files on its Render button: combinations × placements, as the credits do', () => {
+    useWorkspace.setState({
+      detail: { project: { id: 'p', mode: 'manual' }, clips: [], groups: [], rules: [] },
+    } as unknown as { detail: ProjectDetail });
+    const preview = {
+      possible: '4',
+      count: 2,
+      files: 6,
+      totalDuration: 4,
+      creditCost: 6,
+      seed: 1,
+      warnings: ['2 combinations × 3 placements = 6 files.'],
+      combinations: [],
+    } as unknown as PlanPreview;
+    usePlan.setState({ preview, loading: false, error: null });
+    render(<PlanPreviewView />);
+    expect(screen.getByRole('button', { name: /^Render/ }).textContent).toBe(' Render 6 files');
+  });
 });
