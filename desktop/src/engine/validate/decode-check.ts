@@ -103,10 +103,14 @@ export interface StillRequest {
   outputArgs: (inputIndex: number) => string[];
 }
 
-/** Seconds of input read from a start point: enough for a few pictures at any frame rate we accept. */
+/**
+ * Seconds of input read from a start point: about five pictures at the clip's frame rate, at least a quarter second.
+ * Enough for the 3 start pictures and the still; fewer start pictures (an odd frame rate, video starting late)
+ * only sends the verdict to the separate runs. Every extra picture in the window is decoded for nothing.
+ */
 function window(info: MediaInfo): number {
   const fps = info.video?.fps;
-  return Math.max(1, fps && Number.isFinite(fps) && fps > 0 ? (START_FRAMES + 2) / fps : 0);
+  return Math.max(0.25, fps && Number.isFinite(fps) && fps > 0 ? (START_FRAMES + 2) / fps : 0);
 }
 
 /**
