@@ -121,7 +121,11 @@ export async function paths(outputs = 64): Promise<void> {
   const folder = join(work, 'project');
   const groups = await makeFolder(folder);
   const dataDir = join(work, 'app');
-  await rm(dataDir, { recursive: true, force: true });
+  // A new database and outputs each run; the cache (intermediates, loudness, analysis) is kept: it is warmed below
+  // either way, and a cold job costs minutes here.
+  for (const entry of await readdir(dataDir).catch(() => [] as string[])) {
+    if (entry !== 'cache') await rm(join(dataDir, entry), { recursive: true, force: true });
+  }
   const cacheDir = join(dataDir, 'cache');
   const commandLog = join(work, 'app-commands.log');
   await rm(commandLog, { force: true });
