@@ -27,6 +27,8 @@ const { values: opts } = parseArgs({
     phases: { type: 'string', default: 'preview,queue,cancel,retry,delete,import' },
     // Clips the import phase imports (the other phases use the first 200 paths either way).
     'import-clips': { type: 'string', default: '200' },
+    // Only the host's import (for a CPU profile of the main thread): no engine-level lines before it.
+    'host-only': { type: 'boolean', default: false },
   },
 });
 const phases = new Set(opts.phases.split(','));
@@ -203,7 +205,7 @@ async function main(): Promise<void> {
           .join(', ')}`,
       );
       const toImport = files.slice(0, Number(opts['import-clips']));
-      await importCost(toImport, join(work, 'import-cost'));
+      if (!opts['host-only']) await importCost(toImport, join(work, 'import-cost'));
       const imports = await call(core, 'projects.create', { name: 'Import 200', mode: 'auto' });
       const commandsBefore = commandCount();
       const cpuStart = cpuMs();
