@@ -160,7 +160,11 @@ export async function checkDecodesOnce(
       else if (info.duration - 0.5 > 0) outcome = 'tail';
     }
   } catch (error) {
-    if (!(error instanceof FfmpegFailedError)) throw error;
+    if (!(error instanceof FfmpegFailedError)) {
+      // Cancelled: no half-written still is left beside the cache.
+      if (still) await rm(still.output, { force: true });
+      throw error;
+    }
   } finally {
     await rm(startCrc, { force: true });
   }
