@@ -29,12 +29,15 @@ export interface AppBench {
 /** A manual project of three groups (one per source group), `count` outputs, imported and analysed. */
 export async function appBench(options: {
   dataDir: string;
-  groups: RenderSource[][];
+  groups: Pick<RenderSource, 'path'>[][];
   count: number;
   concurrency: number;
+  /** Where the core logs every FFmpeg/ffprobe command, one a line (processes per output). */
+  commandLog?: string;
 }): Promise<AppBench> {
   const core = createCore({
     dataDir: options.dataDir,
+    ...(options.commandLog ? { commandLog: options.commandLog } : {}),
     defaultOutputDir: join(options.dataDir, 'out'),
     platform: hostPlatform({ PATH: '' }, 'linux'),
   });

@@ -7,19 +7,29 @@
 // projects.delete of its project (same targets; the issue's bar for these is 60 ms). A subscriber serialises every
 // event, as a connected window's transport does, so per-output events cost what they cost in the host.
 // Option: --phases preview,queue,cancel,retry,delete,import (default: all; cancel, retry and delete need queue).
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { MediaInfo } from '@vmp/shared';
 import { createCore } from '../../desktop/src/core/core.ts';
 import { hostPlatform } from '../../desktop/src/core/platform.ts';
+import { runFfmpeg } from '../../desktop/src/engine/ffmpeg/run.ts';
 import { makeClip } from '../../desktop/test/fixtures/media.ts';
 import { call } from './app-queue.ts';
+import { importCost } from './import-cost.ts';
 import { cpuMs } from './report.ts';
 
 const { values: opts } = parseArgs({
-  options: { phases: { type: 'string', default: 'preview,queue,cancel,retry,delete,import' } },
+  options: {
+    phases: { type: 'string', default: 'preview,queue,cancel,retry,delete,import' },
+    // Clips the import phase imports (the other phases use the first 200 paths either way).
+    'import-clips': { type: 'string', default: '200' },
+    // Only the host's import (for a CPU profile of the main thread): no engine-level lines before it.
+    'host-only': { type: 'boolean', default: false },
+  },
 });
 const phases = new Set(opts.phases.split(','));
 const work = resolve('bench-work', 'loop');
@@ -29,6 +39,14 @@ const P99_TARGET_MS = 20;
 const BIG_JOB_MAX_MS = 60;
 
 const ms = (ns: number) => ns / 1e6;
+
+function commandCount(): number {
+  try {
+    return readFileSync(join(work, 'commands.log'), 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+}
 
 /** Runs `fn` with the event-loop delay histogram on; prints max and p99 against the targets. */
 async function stalls(name: string, fn: () => Promise<unknown>, maxTarget = MAX_TARGET_MS): Promise<boolean> {
@@ -62,23 +80,29 @@ async function stalls(name: string, fn: () => Promise<unknown>, maxTarget = MAX_
 
 async function main(): Promise<void> {
   await rm(work, { recursive: true, force: true });
+  const commandLog = join(work, 'commands.log');
   const media = join(work, 'media');
-  // 10 distinct small clips, each copied 20 times: 200 files to import.
+  // 10 small clips of 3 s (320×240, H.264 + AAC), each remuxed 20 times with its own title: 200 files whose content
+  // keys all differ, so every import makes its own still (a copy would share the first one's).
   const originals: string[] = [];
   for (let i = 0; i < 10; i++) {
-    originals.push(await makeClip(media, `orig-${i}`, { duration: 0.5, color: ['red', 'blue', 'green'][i % 3]! }));
+    originals.push(await makeClip(media, `orig-${i}`, { duration: 3, color: ['red', 'blue', 'green'][i % 3]! }));
   }
   const files: string[] = [];
+  await mkdir(join(media, 'copies'), { recursive: true });
   for (let i = 0; i < 200; i++) {
     const file = join(media, 'copies', `clip-${String(i).padStart(3, '0')}.mp4`);
-    await mkdir(join(media, 'copies'), { recursive: true });
-    await copyFile(originals[i % 10]!, file);
+    if (phases.has('import')) {
+      await runFfmpeg(['-i', originals[i % 10]!, '-map', '0', '-c', 'copy', '-metadata', `title=clip ${i}`, file]);
+    } else await copyFile(originals[i % 10]!, file);
     files.push(file);
   }
 
   const core = createCore({
     dataDir: join(work, 'data'),
     defaultOutputDir: join(work, 'out'),
+    // Every FFmpeg/ffprobe command the core runs, one a line: the import's processes per clip.
+    commandLog: commandLog,
     platform: hostPlatform({ PATH: '' }, 'linux'),
   });
   core.queue.pause();
@@ -175,13 +199,34 @@ async function main(): Promise<void> {
     }
 
     async function importPhase(): Promise<boolean> {
+      console.log(
+        `import: load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(', ')}`,
+      );
+      const toImport = files.slice(0, Number(opts['import-clips']));
+      if (!opts['host-only']) await importCost(toImport, join(work, 'import-cost'));
       const imports = await call(core, 'projects.create', { name: 'Import 200', mode: 'auto' });
-      return stalls('import 200 clips (until every clip is analysed)', async () => {
-        // clips.import answers once every clip it added has been analysed.
-        const { clips } = await call(core, 'clips.import', { projectId: imports.id, paths: files });
-        const left = clips.filter((c) => c.status === 'analysing');
-        if (clips.length !== files.length || left.length > 0) throw new Error('import: not every clip was analysed');
-      });
+      const commandsBefore = commandCount();
+      const cpuStart = cpuMs();
+      const ok = await stalls(
+        `import ${toImport.length} clips through the host (until every clip is analysed)`,
+        async () => {
+          // clips.import answers once every clip it added has been analysed.
+          const { clips } = await call(core, 'clips.import', { projectId: imports.id, paths: toImport });
+          const left = clips.filter((c) => c.status === 'analysing' || c.status === 'problem');
+          if (clips.length !== toImport.length || left.length > 0)
+            throw new Error('import: not every clip was analysed');
+        },
+      );
+      const cpu = ((cpuMs() ?? Number.NaN) - (cpuStart ?? Number.NaN)) / 1000 / toImport.length;
+      const processes = (commandCount() - commandsBefore) / toImport.length;
+      console.log(
+        `  host import: ${cpu.toFixed(3)} CPU-s per clip (worker threads and FFmpeg children included), ${processes.toFixed(2)} FFmpeg/ffprobe processes per clip; load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(', ')}`,
+      );
+      return ok;
     }
   } finally {
     await core.close();

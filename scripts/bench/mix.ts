@@ -33,6 +33,7 @@ const { values: opts } = parseArgs({
     scale: { type: 'string', default: '1' },
     aac: { type: 'boolean', default: false },
     warm: { type: 'boolean', default: false },
+    paths: { type: 'boolean', default: false },
   },
 });
 const OUTPUTS = Number(opts.outputs);
@@ -259,6 +260,7 @@ async function sweep(
   }
 }
 
-if (opts.moonshot && opts.aac) await (await import('./moonshot-aac.ts')).aacCoders();
+if (opts.paths) await (await import('./paths.ts')).paths(OUTPUTS);
+else if (opts.moonshot && opts.aac) await (await import('./moonshot-aac.ts')).aacCoders();
 else if (opts.moonshot) await (await import('./moonshot.ts')).moonshot(Number(opts.scale), opts.warm);
 else await main();

@@ -21,11 +21,12 @@ function clipStatus(problems: ClipProblem[]): Clip['status'] {
 async function analyseStored(ctx: CoreContext, clip: Clip, path: string): Promise<Clip> {
   const { engine, store } = ctx;
   const stats = statSync(path, { throwIfNoEntry: false });
-  const analysis = await engine.analyse(path, { maxBytes: ctx.settings().maxClipBytes });
-  let thumbnail: string | null = null;
-  if (analysis.info?.video && analysis.hash && analysis.problems.length === 0) {
+  // The still comes out of the analysis's own FFmpeg run (one ffprobe and one FFmpeg per clip), keyed by content:
+  // the same clip in two projects (or re-imported) shares one still.
+  const analysis = await engine.analyse(path, { maxBytes: ctx.settings().maxClipBytes, thumbsDir: ctx.thumbsDir });
+  let thumbnail = analysis.thumbnail ?? null;
+  if (analysis.thumbnail === undefined && analysis.info?.video && analysis.hash && analysis.problems.length === 0) {
     try {
-      // Keyed by content: the same clip in two projects (or re-imported) shares one still.
       const options = {
         cacheDir: ctx.thumbsDir,
         key: analysis.hash,

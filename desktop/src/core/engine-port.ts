@@ -12,6 +12,8 @@ export interface Analysis {
   hash: string | null;
   info: MediaInfo | null;
   problems: ClipProblem[];
+  /** The still, when `thumbsDir` was given: made in the analysis's own FFmpeg run (null: none could be made). */
+  thumbnail?: string | null;
 }
 
 /** The renderer the core runs its queue on, and the CPU tasks (core/cpu-tasks.ts) in the same worker threads. */
@@ -19,7 +21,7 @@ export type EngineRenderer = Pick<Renderer, 'renderBatch' | 'setConcurrency' | '
 
 /** What the core needs from the engine, in one port: the real engine in the app, the same in tests. */
 export interface EnginePort {
-  analyse(path: string, options: { maxBytes: number }): Promise<Analysis>;
+  analyse(path: string, options: { maxBytes: number; thumbsDir?: string }): Promise<Analysis>;
   hash(path: string): Promise<string>;
   /** A JPEG still of a video, cached in `cacheDir` under `key` (a content key, or an output's id); returns its path. */
   thumbnail(
@@ -42,9 +44,11 @@ let status: Promise<AppInfo['ffmpeg']> | undefined;
  */
 export function realEngine(compute: ComputeFn): EnginePort {
   return {
-    async analyse(path, { maxBytes }) {
-      const result = await compute('analyseClip', path, { limits: { maxBytes, minDuration: 0.2 } });
-      return { size: result.size, hash: result.hash, info: result.info, problems: result.problems };
+    async analyse(path, { maxBytes, thumbsDir }) {
+      const thumbnail = thumbsDir ? { thumbnail: { cacheDir: thumbsDir } } : {};
+      const result = await compute('analyseClip', path, { limits: { maxBytes, minDuration: 0.2 }, ...thumbnail });
+      const { size, hash, info, problems } = result;
+      return { size, hash, info, problems, ...(thumbsDir ? { thumbnail: result.thumbnail ?? null } : {}) };
     },
     hash: (path) => compute('contentKey', path),
     // The analysis's probe result goes along, so the still costs one FFmpeg run and no second ffprobe.

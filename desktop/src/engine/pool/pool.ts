@@ -124,8 +124,21 @@ export class FfmpegPool<Tasks extends TaskTable = TaskTable> {
     ...args: Parameters<Tasks[N]>
   ): Promise<Awaited<ReturnType<Tasks[N]>>> {
     if (this.closed) throw new CancelledError('The render engine is shutting down.');
-    const task: CpuTask = { kind: 'cpu', name, args };
-    const result = (await this.pool.run(task)) as CpuResult;
+    let result: CpuResult;
+    if (this.onCommand) {
+      const { port1, port2 } = new MessageChannel();
+      port1.on('message', (message: WorkerMessage) => {
+        if (message.type === 'command') this.onCommand?.(message.command);
+      });
+      const task: CpuTask = { kind: 'cpu', name, args, port: port2 };
+      try {
+        result = (await this.pool.run(task, { transferList: [port2] })) as CpuResult;
+      } finally {
+        port1.close();
+      }
+    } else {
+      result = (await this.pool.run({ kind: 'cpu', name, args } satisfies CpuTask)) as CpuResult;
+    }
     if (result.ok) return result.value as Awaited<ReturnType<Tasks[N]>>;
     throw new AppError(result.code, result.message, {
       ...(result.status !== undefined ? { status: result.status } : {}),

@@ -20,6 +20,8 @@ export interface CpuTask {
   kind: 'cpu';
   name: string;
   args: unknown[];
+  /** Where the FFmpeg/ffprobe commands the task runs are posted (`command` messages), when the pool logs them. */
+  port?: MessagePort;
 }
 
 export type CpuResult =

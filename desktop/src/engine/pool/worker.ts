@@ -12,6 +12,12 @@ import {
 } from './protocol.ts';
 
 async function runCpuTask(tasks: TaskTable, task: CpuTask): Promise<CpuResult> {
+  const { port } = task;
+  // One task per worker at a time (as for FFmpeg tasks): the analysis's probes and checks reach the pool's log too.
+  setCommandLogger((command) => {
+    if (process.env.VMP_LOG_FFMPEG) process.stderr.write(`[ffmpeg] ${command}\n`);
+    port?.postMessage({ type: 'command', command } satisfies WorkerMessage);
+  });
   try {
     const fn = tasks[task.name];
     if (!fn) return { ok: false, code: 'INTERNAL_ERROR', message: `This worker has no task "${task.name}".` };
@@ -21,6 +27,8 @@ async function runCpuTask(tasks: TaskTable, task: CpuTask): Promise<CpuResult> {
       return { ok: false, code: error.code, message: error.message, status: error.status, details: error.details };
     }
     return { ok: false, code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    port?.close();
   }
 }
 

@@ -5,6 +5,13 @@ import { anySignal, failure, type Prepared, prepare } from './prepare.ts';
 import type { BatchOptions, BatchResult, OutputPhase, OutputResult, OutputSpec } from './types.ts';
 
 /**
+ * Smallest move of an output's progress (0-1) reported within a phase. FFmpeg reports twice a second, and an assembly
+ * process of 8 outputs reported all 8 each time; in the app every report is an SQLite update and an event on the
+ * main thread (scripts/bench/README.md, "App path = CLI path"). 5 % steps still move a bar visibly.
+ */
+export const PROGRESS_STEP = 0.05;
+
+/**
  * The book-keeping of one `renderBatch` call: which outputs are in it, which are done, failed or cancelled by their
  * own signal, and the progress callbacks. Exactly one outcome per output reaches the caller.
  */
@@ -15,6 +22,7 @@ export class BatchRun {
   /** The outputs that could be prepared and were not cancelled before starting, in the given order. */
   readonly items: Prepared[] = [];
   private readonly ownSignal = new Map<Prepared, AbortSignal>();
+  private readonly reported = new Map<number, { phase: OutputPhase; fraction: number }>();
 
   constructor(
     specs: readonly OutputSpec[],
@@ -73,8 +81,15 @@ export class BatchRun {
     this.opts.onOutputDone?.(result);
   }
 
+  /** Reports progress; within a phase only moves of PROGRESS_STEP or more (a move back, and 1, always). */
   report(index: number, phase: OutputPhase, fraction: number): void {
-    this.opts.onProgress?.({ index, phase, fraction: Math.max(0, Math.min(1, fraction)) });
+    const value = Math.max(0, Math.min(1, fraction));
+    const last = this.reported.get(index);
+    if (last && last.phase === phase && value < 1 && value >= last.fraction && value - last.fraction < PROGRESS_STEP) {
+      return;
+    }
+    this.reported.set(index, { phase, fraction: value });
+    this.opts.onProgress?.({ index, phase, fraction: value });
   }
 
   /** The batch's signal and, if given, the outputs' own: aborts when any of them does. */

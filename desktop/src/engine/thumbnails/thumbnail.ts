@@ -43,13 +43,19 @@ export function thumbnailArgs(
   width = THUMBNAIL_WIDTH,
   video?: MediaInfo['video'],
 ): string[] {
+  return ['-ss', seconds.toFixed(3), '-i', input, ...thumbnailOutputArgs(0, output, width, video)];
+}
+
+/** The output half of thumbnailArgs, for a run that reads the clip as input `inputIndex` (the import's one run). */
+export function thumbnailOutputArgs(
+  inputIndex: number,
+  output: string,
+  width = THUMBNAIL_WIDTH,
+  video?: MediaInfo['video'],
+): string[] {
   return [
-    '-ss',
-    seconds.toFixed(3),
-    '-i',
-    input,
     '-map',
-    '0:v:0',
+    `${inputIndex}:v:0`,
     '-frames:v',
     '1',
     '-vf',
@@ -63,9 +69,14 @@ export function thumbnailArgs(
   ];
 }
 
+/** A temporary name beside `target`: written there and renamed, so a reader never sees half a JPEG. */
+export function thumbnailTempPath(target: string): string {
+  return `${target}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
 const inFlight = new Map<string, Promise<string>>();
 
-async function exists(path: string): Promise<boolean> {
+export async function exists(path: string): Promise<boolean> {
   try {
     await access(path);
     return true;
@@ -80,7 +91,7 @@ async function render(path: string, target: string, options: ThumbnailOptions): 
   const info = options.info ?? (await probeFile(path, { signal: options.signal }));
   const duration = options.duration ?? info.duration;
   // Write beside the target and rename, so a reader never sees half a JPEG and a crash leaves no bad cache entry.
-  const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = thumbnailTempPath(target);
   const width = options.width ?? THUMBNAIL_WIDTH;
   try {
     const label = `Making a thumbnail of ${basename(path)}`;

@@ -1,98 +1,22 @@
-import { open, stat as statFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat as statFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ClipProblem, MediaInfo } from '@vmp/shared';
 import { isHdr } from '../colour/colour.ts';
 import { availableFilters } from '../colour/filters.ts';
-import { CancelledError, FfmpegFailedError, FfmpegNotFoundError } from '../errors.ts';
-import { runFfmpeg } from '../ffmpeg/run.ts';
+import { CancelledError, FfmpegNotFoundError } from '../errors.ts';
 import { contentKey } from '../hash/content-key.ts';
 import { probeFile } from '../probe/probe.ts';
 import {
-  DEFAULT_LIMITS,
-  type DecodeCheck,
-  type ProbeResult,
-  type ValidationLimits,
-  validateMedia,
-} from './validate.ts';
-
-// Demuxer/decoder complaints that mean "the data stops before the file says it does".
-const TRUNCATION =
-  /partial file|ended prematurely|Invalid NAL unit size|Truncating packet|moov atom not found|corrupt/i;
-
-function countFrames(framecrc: Buffer): number {
-  return framecrc
-    .toString('utf8')
-    .split('\n')
-    .filter((line) => line.trim() && !line.startsWith('#')).length;
-}
-
-/** Up to this long, a file whose end cannot be reached by seeking is decoded whole (at hundreds of frames a second). */
-export const FULL_DECODE_MAX_SECONDS = 120;
-
-interface CheckRun {
-  what: string;
-  args: string[];
-  /** What is counted: decoded pictures, or (demuxing only) packets read. */
-  counts?: 'packets';
-}
-
-/** The run that reaches the last half second of a file whose seek landed nowhere (no index, no keyframe near the end). */
-export function unseekableTailRun(path: string, info: MediaInfo, fullDecodeMaxSeconds: number): CheckRun {
-  const tailStart = Math.max(0, info.duration - 0.5).toFixed(3);
-  if (info.duration <= fullDecodeMaxSeconds) {
-    // Decode from the start (the only keyframe may be there) and keep the pictures of the last half second.
-    const select = `select=gte(t\\,${tailStart})`;
-    return { what: 'end', args: ['-i', path, '-map', '0:v:0', '-vf', select, '-f', 'framecrc', '-'] };
-  }
-  // Too long to decode at import: read the last half second's packets (initial non-keyframes included) instead. Weaker,
-  // but such streams (MPEG-TS) take their duration from the timestamps at the end of the data, so it cannot lie.
-  return {
-    what: 'end',
-    args: ['-ss', tailStart, '-i', path, '-map', '0:v:0', '-c', 'copy', '-copyinkf', '-f', 'framecrc', '-'],
-    counts: 'packets',
-  };
-}
-
-/**
- * Decodes a few frames at the start and the last half second of the video. A file cut short (an interrupted copy,
- * a half-downloaded MP4 with its index up front) still probes fine but fails here: no frames, or the demuxer
- * reports reading past the end. A stream that cannot seek (an OBS-style MPEG-TS with a single keyframe) gives no
- * picture after a seek: its end is checked again without one (see unseekableTailRun).
- */
-export async function checkDecodes(
-  path: string,
-  info: MediaInfo,
-  options: { signal?: AbortSignal; fullDecodeMaxSeconds?: number } = {},
-): Promise<DecodeCheck> {
-  const tailStart = Math.max(0, info.duration - 0.5);
-  const runs: CheckRun[] = [
-    { what: 'start', args: ['-i', path, '-map', '0:v:0', '-frames:v', '3', '-f', 'framecrc', '-'] },
-    { what: 'end', args: ['-ss', tailStart.toFixed(3), '-i', path, '-map', '0:v:0', '-f', 'framecrc', '-'] },
-  ];
-  for (let i = 0; i < runs.length; i++) {
-    const run = runs[i]!;
-    try {
-      const { stdout, stderr } = await runFfmpeg(run.args, {
-        signal: options.signal,
-        label: `Checking ${basename(path)} decodes (${run.what}${i > 1 ? ', without seeking' : ''})`,
-        captureStdout: true,
-      });
-      const truncation = TRUNCATION.exec(stderr);
-      if (truncation) return { ok: false, detail: `${truncation[0]} near the ${run.what}` };
-      if (countFrames(stdout) > 0) continue;
-      if (i === 1 && tailStart > 0) {
-        runs.push(unseekableTailRun(path, info, options.fullDecodeMaxSeconds ?? FULL_DECODE_MAX_SECONDS));
-        continue;
-      }
-      const nothing = run.counts === 'packets' ? 'no data could be read' : 'no picture could be decoded';
-      return { ok: false, detail: `${nothing} near the ${run.what}` };
-    } catch (error) {
-      if (error instanceof FfmpegFailedError) return { ok: false, detail: error.message };
-      throw error;
-    }
-  }
-  return { ok: true };
-}
+  exists,
+  THUMBNAIL_WIDTH,
+  thumbnail,
+  thumbnailOutputArgs,
+  thumbnailPath,
+  thumbnailTempPath,
+  thumbnailTime,
+} from '../thumbnails/thumbnail.ts';
+import { checkDecodesOnce } from './decode-check.ts';
+import { DEFAULT_LIMITS, type ProbeResult, type ValidationLimits, validateMedia } from './validate.ts';
 
 async function readHeader(path: string): Promise<Uint8Array | undefined> {
   try {
@@ -109,11 +33,18 @@ async function readHeader(path: string): Promise<Uint8Array | undefined> {
   }
 }
 
+export { checkDecodes } from './decode-check.ts';
+
 export interface AnalyseOptions {
   limits?: ValidationLimits;
   signal?: AbortSignal;
   /** Decode a few frames at both ends (default true). Off for a quick rescan. */
   decodeCheck?: boolean;
+  /**
+   * Also make the clip's still (engine/thumbnails), cached in `cacheDir` by content key: in the decode check's
+   * FFmpeg run when there is one, so an import costs one ffprobe and one FFmpeg per clip.
+   */
+  thumbnail?: { cacheDir: string; width?: number };
 }
 
 export interface ClipAnalysis {
@@ -124,6 +55,8 @@ export interface ClipAnalysis {
   hash: string | null;
   info: MediaInfo | null;
   problems: ClipProblem[];
+  /** The still's path when `thumbnail` was asked for and the clip is usable; null when none could be made. */
+  thumbnail?: string | null;
 }
 
 /**
@@ -165,9 +98,59 @@ export async function analyseClip(path: string, options: AnalyseOptions = {}): P
   const header = info ? undefined : await readHeader(path);
   const filters = isHdr(info?.video) ? await availableFilters() : undefined;
   let problems = validateMedia(path, probe, { size }, limits, { header, ...(filters ? { filters } : {}) });
+  let still: string | null | undefined;
   if (info && problems.length === 0 && options.decodeCheck !== false) {
-    const decode = await checkDecodes(path, info, { signal: options.signal });
+    const plan = options.thumbnail && hash && info.video ? await stillRequest(info, hash, options.thumbnail) : null;
+    const make = plan && 'still' in plan ? { still: plan.still } : {};
+    const { decode, stillWritten } = await checkDecodesOnce(path, info, { signal: options.signal, ...make });
     problems = validateMedia(path, probe, { size }, limits, { decode, ...(filters ? { filters } : {}) });
+    if (plan && 'cached' in plan) still = plan.cached;
+    else if (plan && stillWritten) still = await adopt(plan.still.output, plan.target);
   }
-  return { path, size, hash, info, problems };
+  if (options.thumbnail) {
+    if (!info?.video || !hash || problems.length > 0) still = null;
+    else if (still === undefined) still = await separateStill(path, info, hash, options);
+  }
+  return { path, size, hash, info, problems, ...(options.thumbnail ? { thumbnail: still ?? null } : {}) };
+}
+
+type StillPlan =
+  | { cached: string }
+  | { target: string; still: { seconds: number; output: string; outputArgs: (input: number) => string[] } };
+
+/** The cached still, or what the check's run should add to make it (written beside the target, then renamed). */
+async function stillRequest(
+  info: MediaInfo,
+  hash: string,
+  want: { cacheDir: string; width?: number },
+): Promise<StillPlan> {
+  const width = want.width ?? THUMBNAIL_WIDTH;
+  const target = thumbnailPath(want.cacheDir, hash, width);
+  if (await exists(target)) return { cached: target };
+  await mkdir(want.cacheDir, { recursive: true });
+  const output = thumbnailTempPath(target);
+  const outputArgs = (input: number) => thumbnailOutputArgs(input, output, width, info.video);
+  return { target, still: { seconds: thumbnailTime(info.duration), output, outputArgs } };
+}
+
+async function adopt(temp: string, target: string): Promise<string | null> {
+  try {
+    await rename(temp, target);
+    return target;
+  } catch {
+    await rm(temp, { force: true });
+    return null;
+  }
+}
+
+/** The still by its own run(s), as before the one-run check: no decode check, or its run could not make it. */
+async function separateStill(path: string, info: MediaInfo, hash: string, options: AnalyseOptions) {
+  const want = options.thumbnail!;
+  try {
+    return await thumbnail(path, { cacheDir: want.cacheDir, hash, info, signal: options.signal, width: want.width });
+  } catch (error) {
+    if (error instanceof CancelledError) throw error;
+    // A clip without a thumbnail still mixes; the UI shows a placeholder.
+    return null;
+  }
 }
