@@ -7,7 +7,7 @@ const ALLOWED = [
   /^\.{1,2}\//,
   /^@vmp\/shared\/(api|errors|media|placements)$/,
   /^react$/,
-  /^react-dom\/client$/,
+  /^react-dom(\/client)?$/,
   /^zustand$/,
   /^@tanstack\/react-virtual$/,
   /^recharts$/,
