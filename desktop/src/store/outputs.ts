@@ -46,8 +46,9 @@ export class OutputsRepo {
       filter.status ? eq(t.outputs.status, filter.status) : undefined,
     );
     const total = db.select({ n: count() }).from(t.outputs).where(where).get()?.n ?? 0;
+    // Only the outputs' columns: a job's plan can be megabytes (per-output codes) and is not wanted here.
     const items = db
-      .select()
+      .select({ outputs: t.outputs })
       .from(t.outputs)
       .innerJoin(t.jobs, eq(t.jobs.id, t.outputs.jobId))
       .where(where)
