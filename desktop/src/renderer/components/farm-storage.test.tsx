@@ -17,6 +17,7 @@ import { setApi } from '../api/client.ts';
 import { useShareStorage } from '../lib/share-storage.ts';
 import { useToasts } from '../stores/toasts.ts';
 import { FarmStorageSetting } from './FarmStorageSetting.tsx';
+import { commitField } from './field.testing.ts';
 import { OutputCard } from './RendersView.tsx';
 
 const SLOW = { timeout: 20_000 };
@@ -53,16 +54,6 @@ afterAll(async () => {
   process.env = savedEnv;
   rmSync(root, { recursive: true, force: true });
 });
-
-async function commit(input: HTMLElement, value: string) {
-  await act(async () => {
-    fireEvent.change(input, { target: { value } });
-  });
-  await waitFor(() => expect((input as HTMLInputElement).value).toBe(value));
-  await act(async () => {
-    fireEvent.blur(input);
-  });
-}
 
 function download(url: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -110,10 +101,10 @@ describe('Render farm storage setting and Share link', () => {
     render(<FarmStorageSetting />);
     const input = await screen.findByLabelText('Render farm storage', {}, SLOW);
     await act(async () => {});
-    await commit(input, 'https://bucket.example/x');
+    await commitField(input, 'https://bucket.example/x');
     const alert = await screen.findByRole('alert', {}, SLOW);
     expect(alert.textContent).toMatch(/farmStorageUrl must be s3:\/\/bucket\/prefix/);
-    await commit(input, 's3://vmp-links/agency');
+    await commitField(input, 's3://vmp-links/agency');
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull(), SLOW);
     expect((await core['app.getSettings']({})).farmStorageUrl).toBe('s3://vmp-links/agency');
     expect(useShareStorage.getState().url).toBe('s3://vmp-links/agency');

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import type { Output } from '@vmp/shared/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../core/core.ts';
@@ -12,6 +12,7 @@ import { hostPlatform } from '../../core/platform.ts';
 import { clientFromBridge } from '../../preload/bridge.ts';
 import { setApi } from '../api/client.ts';
 import { FarmSetting } from './FarmSetting.tsx';
+import { commitField } from './field.testing.ts';
 import { OutputCard } from './RendersView.tsx';
 
 // Two cores shared by many engineers: the core's answers can take seconds.
@@ -43,17 +44,6 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function commit(input: HTMLElement, value: string) {
-  // Typing, then leaving the field: two steps, so the field has re-rendered with the draft before the blur.
-  await act(async () => {
-    fireEvent.change(input, { target: { value } });
-  });
-  await waitFor(() => expect((input as HTMLInputElement).value).toBe(value));
-  await act(async () => {
-    fireEvent.blur(input);
-  });
-}
-
 describe('Render farm setting', () => {
   it('shows the core’s error for a bad URL, saves a good one with the password hidden, and clears it', async () => {
     render(<FarmSetting />);
@@ -62,24 +52,24 @@ describe('Render farm setting', () => {
     expect((input as HTMLInputElement).value).toBe('');
     expect(screen.getByText('Empty: outputs render on this computer.')).toBeTruthy();
 
-    await commit(input, 'http://:hunter2@farm:6379');
+    await commitField(input, 'http://:hunter2@farm:6379');
     const alert = await screen.findByRole('alert', {}, SLOW);
     expect(alert.textContent).toMatch(/^Render farm address must start with redis:\/\/ or rediss:\/\//);
     expect(alert.textContent).not.toContain('hunter2'); // the field keeps what the user typed, to correct it
     expect((await core['app.getSettings']({})).farmUrl).toBeNull();
     // Cleared again (what is stored): the old error goes with the text it was about.
-    await commit(input, '');
+    await commitField(input, '');
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull(), SLOW);
-    await commit(input, 'http://farm:6379');
+    await commitField(input, 'http://farm:6379');
     await screen.findByRole('alert', {}, SLOW);
 
-    await commit(input, 'redis://:hunter2@farm.local:6379');
+    await commitField(input, 'redis://:hunter2@farm.local:6379');
     await waitFor(() => expect((input as HTMLInputElement).value).toBe('redis://:***@farm.local:6379'), SLOW);
     expect(screen.queryByRole('alert')).toBeNull();
     expect(document.body.innerHTML).not.toContain('hunter2');
     expect((await core['app.getSettings']({})).farmUrl).toBe('redis://:***@farm.local:6379');
 
-    await commit(input, '');
+    await commitField(input, '');
     await waitFor(() => expect((input as HTMLInputElement).value).toBe(''), SLOW);
     expect((await core['app.getSettings']({})).farmUrl).toBeNull();
   });

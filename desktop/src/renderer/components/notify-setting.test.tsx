@@ -3,13 +3,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { type Core, createCore } from '../../core/core.ts';
 import { dispatch, resultMessage } from '../../core/dispatch.ts';
 import { hostPlatform } from '../../core/platform.ts';
 import { clientFromBridge } from '../../preload/bridge.ts';
 import { setApi } from '../api/client.ts';
+import { commitField } from './field.testing.ts';
 import { NotifySetting } from './NotifySetting.tsx';
 
 const SLOW = { timeout: 15_000 };
@@ -43,24 +44,14 @@ async function storedUrl() {
   return result.ok ? (result.output as { notifyUrl?: string | null }).notifyUrl : 'error';
 }
 
-async function commit(input: HTMLElement, value: string) {
-  await act(async () => {
-    fireEvent.change(input, { target: { value } });
-  });
-  await waitFor(() => expect((input as HTMLInputElement).value).toBe(value));
-  await act(async () => {
-    fireEvent.blur(input);
-  });
-}
-
 it('shows the core’s error for a bad URL, saves a good one, and clears it', async () => {
   render(<NotifySetting />);
   const input = await screen.findByLabelText('Notify when done', {}, SLOW);
-  await commit(input, 'ftp://example.com/hook');
+  await commitField(input, 'ftp://example.com/hook');
   expect((await screen.findByRole('alert', {}, SLOW)).textContent).toMatch(/notifyUrl must be an http/);
-  await commit(input, 'https://hooks.slack.com/services/T0/B0/abc');
+  await commitField(input, 'https://hooks.slack.com/services/T0/B0/abc');
   await waitFor(() => expect(screen.queryByRole('alert')).toBeNull(), SLOW);
   expect(await storedUrl()).toBe('https://hooks.slack.com/services/T0/B0/abc');
-  await commit(input, '');
+  await commitField(input, '');
   await waitFor(async () => expect(await storedUrl()).toBeNull(), SLOW);
 });

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/errors.ts';
 
-type UrlSettingKey = 'farmUrl' | 'notifyUrl' | 'farmStorageUrl';
+export type UrlSettingKey = 'farmUrl' | 'notifyUrl' | 'farmStorageUrl';
 
 /**
  * One app-wide URL setting (Render farm, Notify when done): read once, committed through app.updateSettings (empty:
