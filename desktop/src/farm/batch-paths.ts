@@ -50,6 +50,14 @@ export async function localiseBatch(
     if (music) await local(music, 'music file', 'Music file');
   }
   const outDir = await local(batch.outDir, 'output folder', 'Output folder');
+  return withLocalPaths(batch, outDir, checked);
+}
+
+/**
+ * The batch's specs with each clip and music path replaced by its local file (`local`: submitted path → local
+ * path, every one present) and outputs made in `outDir`; shared by the shared-folder and the bucket worker.
+ */
+export function withLocalPaths(batch: FarmBatch, outDir: string, local: ReadonlyMap<string, string>): LocalBatch {
   const specs = new Map<number, OutputSpec>();
   const finals = new Map<number, string>();
   for (const spec of batch.specs) {
@@ -57,9 +65,9 @@ export async function localiseBatch(
     const localSpec: OutputSpec = {
       ...spec,
       outDir,
-      sources: spec.sources.map((s) => ({ ...s, path: checked.get(s.path)! })),
+      sources: spec.sources.map((s) => ({ ...s, path: local.get(s.path)! })),
       settings: audio.musicPath
-        ? { ...spec.settings, audio: { ...audio, musicPath: checked.get(audio.musicPath)! } }
+        ? { ...spec.settings, audio: { ...audio, musicPath: local.get(audio.musicPath)! } }
         : spec.settings,
     };
     specs.set(spec.combination.index, localSpec);

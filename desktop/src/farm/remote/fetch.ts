@@ -2,10 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { contentKey } from '../../engine/hash/content-key.ts';
-import { finalPathOf } from '../../engine/render/spec.ts';
-import type { OutputSpec } from '../../engine/render/types.ts';
 import type { ObjectStorage } from '../../storage/types.ts';
-import type { LocalBatch } from '../batch-paths.ts';
+import { type LocalBatch, withLocalPaths } from '../batch-paths.ts';
 import type { FarmBatch } from '../payload.ts';
 import { FarmJobRefusedError } from '../trust/errors.ts';
 import { FarmStorageMismatchError } from './errors.ts';
@@ -79,20 +77,5 @@ export async function localiseRemoteBatch(
     local.set(file.path, await localFile(storage, options.clipDir, file, worker));
   }
   await mkdir(options.outDir, { recursive: true });
-  const specs = new Map<number, OutputSpec>();
-  const finals = new Map<number, string>();
-  for (const spec of batch.specs) {
-    const { audio } = spec.settings;
-    const localSpec: OutputSpec = {
-      ...spec,
-      outDir: options.outDir,
-      sources: spec.sources.map((s) => ({ ...s, path: local.get(s.path)! })),
-      settings: audio.musicPath
-        ? { ...spec.settings, audio: { ...audio, musicPath: local.get(audio.musicPath)! } }
-        : spec.settings,
-    };
-    specs.set(spec.combination.index, localSpec);
-    finals.set(spec.combination.index, finalPathOf(localSpec));
-  }
-  return { outDir: options.outDir, specs, finals };
+  return withLocalPaths(batch, options.outDir, local);
 }
