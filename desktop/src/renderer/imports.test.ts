@@ -18,7 +18,9 @@ function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);
     if (e.isDirectory()) return sources(path);
-    return /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) && e.name !== 'vite.config.ts' ? [path] : [];
+    return /\.tsx?$/.test(e.name) && !/\.(test|testing)\.tsx?$/.test(e.name) && e.name !== 'vite.config.ts'
+      ? [path]
+      : [];
   });
 }
 

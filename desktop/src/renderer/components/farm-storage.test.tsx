@@ -16,8 +16,8 @@ import { startTestS3, type TestS3 } from '../../storage/s3rver.test-helper.ts';
 import { setApi } from '../api/client.ts';
 import { useShareStorage } from '../lib/share-storage.ts';
 import { useToasts } from '../stores/toasts.ts';
+import { commitField } from './commit-field.testing.ts';
 import { FarmStorageSetting } from './FarmStorageSetting.tsx';
-import { commitField } from './field.testing.ts';
 import { OutputCard } from './RendersView.tsx';
 
 const SLOW = { timeout: 20_000 };

@@ -11,8 +11,8 @@ import { dispatch, resultMessage } from '../../core/dispatch.ts';
 import { hostPlatform } from '../../core/platform.ts';
 import { clientFromBridge } from '../../preload/bridge.ts';
 import { setApi } from '../api/client.ts';
+import { commitField } from './commit-field.testing.ts';
 import { FarmSetting } from './FarmSetting.tsx';
-import { commitField } from './field.testing.ts';
 import { OutputCard } from './RendersView.tsx';
 
 // Two cores shared by many engineers: the core's answers can take seconds.

@@ -10,7 +10,7 @@ import { dispatch, resultMessage } from '../../core/dispatch.ts';
 import { hostPlatform } from '../../core/platform.ts';
 import { clientFromBridge } from '../../preload/bridge.ts';
 import { setApi } from '../api/client.ts';
-import { commitField } from './field.testing.ts';
+import { commitField } from './commit-field.testing.ts';
 import { NotifySetting } from './NotifySetting.tsx';
 
 const SLOW = { timeout: 15_000 };
