@@ -1,77 +1,20 @@
 import { constants, type Stats, statSync } from 'node:fs';
-import { access, rm, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { access, stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { ClipProblem } from '@vmp/shared';
 import type { Clip } from '@vmp/shared/api';
 import { ValidationError } from '@vmp/shared/errors';
 import { mapLimit } from '../util/map-limit.ts';
 import { captionFileBeside, captionHandlers, importCaptionsInto } from './captions.ts';
+import {
+  ANALYSE_CONCURRENCY,
+  analyseStored,
+  analysisBatches,
+  clipStatus,
+  removeUnusedThumbnails,
+} from './clip-analysis.ts';
 import type { AreaHandlers, CoreContext } from './context.ts';
 import { NotFoundError } from './errors.ts';
-
-/** Clips analysed at once: one per core (each is a chain of short ffprobe/FFmpeg runs in the worker threads). */
-const ANALYSE_CONCURRENCY = Math.max(2, availableParallelism());
-
-function clipStatus(problems: ClipProblem[]): Clip['status'] {
-  return problems.length === 0 ? 'ok' : 'problem';
-}
-
-/** Analyses a clip that is in the store, saves the result and its thumbnail, emits clip.updated. */
-async function analyseStored(ctx: CoreContext, clip: Clip, path: string): Promise<Clip> {
-  const { engine, store } = ctx;
-  const stats = statSync(path, { throwIfNoEntry: false });
-  // The still comes out of the analysis's own FFmpeg run (one ffprobe and one FFmpeg per clip), keyed by content:
-  // the same clip in two projects (or re-imported) shares one still.
-  const analysis = await engine.analyse(path, { maxBytes: ctx.settings().maxClipBytes, thumbsDir: ctx.thumbsDir });
-  let thumbnail = analysis.thumbnail ?? null;
-  if (analysis.thumbnail === undefined && analysis.info?.video && analysis.hash && analysis.problems.length === 0) {
-    try {
-      const options = {
-        cacheDir: ctx.thumbsDir,
-        key: analysis.hash,
-        duration: analysis.info.duration,
-        info: analysis.info,
-      };
-      thumbnail = await engine.thumbnail(path, options);
-    } catch {
-      // A clip without a thumbnail still mixes; the UI shows a placeholder.
-    }
-  }
-  const updated = store.clips.update(clip.id, {
-    path,
-    name: basename(path),
-    hash: analysis.hash,
-    size: analysis.size,
-    mtimeMs: stats?.mtimeMs ?? null,
-    info: analysis.info,
-    problems: analysis.problems,
-    status: clipStatus(analysis.problems),
-    thumbnail,
-  });
-  ctx.hub.emit({ type: 'clip.updated', clip: updated });
-  return updated;
-}
-
-/** Deletes the stills no clip uses any more; call after removing clip records (a still is shared by content). */
-export async function removeUnusedThumbnails(ctx: CoreContext, files: readonly (string | null)[]): Promise<void> {
-  const unused = [...new Set(files)].filter((f): f is string => !!f && !ctx.store.clips.thumbnailInUse(f));
-  await Promise.all(unused.map((f) => rm(f, { force: true })));
-}
-
-/** Imports cut short by a crash or quit: analyses those clips again, in the background. */
-export function resumeInterruptedAnalyses(ctx: CoreContext): void {
-  const interrupted = ctx.store.clips.withStatus('analysing');
-  if (interrupted.length === 0) return;
-  void mapLimit(interrupted, ANALYSE_CONCURRENCY, async (clip) => {
-    try {
-      await analyseStored(ctx, clip, clip.path);
-      ctx.hub.emit({ type: 'project.changed', projectId: clip.projectId });
-    } catch {
-      // Closed meanwhile, or FFmpeg missing: the clip stays 'analysing' and is retried at the next start.
-    }
-  });
-}
 
 /** What `clips.recheck` sets for a clip whose file is gone, changed or back; null when nothing changes. */
 async function recheckOne(
@@ -213,30 +156,48 @@ export function clipHandlers(ctx: CoreContext): AreaHandlers<'clips'> {
         store.groups.setClips(groupId, [...group.clipIds, ...added.map((c) => c.id)]);
       }
       if (added.length > 0) ctx.projectChanged(projectId);
-      const clips = await mapLimit(added, ANALYSE_CONCURRENCY, async (clip) => {
+      const batches = await mapLimit(analysisBatches(added), ANALYSE_CONCURRENCY, async (batch) => {
+        let analysed: Clip[];
         try {
-          const analysed = await analyseStored(ctx, clip, clip.path);
+          analysed = await analyseStored(
+            ctx,
+            batch.map((clip) => ({ clip, path: clip.path })),
+          );
+        } catch (error) {
+          // FFmpeg missing or similar: keep the clips, say why.
+          return batch.flatMap((clip) => {
+            const problems: ClipProblem[] = [
+              { code: 'UNDECODABLE', message: `"${clip.name}" could not be analysed: ${(error as Error).message}` },
+            ];
+            try {
+              const updated = store.clips.update(clip.id, { problems, status: 'problem' });
+              hub.emit({ type: 'clip.updated', clip: updated });
+              return [updated];
+            } catch {
+              return []; // removed meanwhile
+            }
+          });
+        }
+        const withCaptions: Clip[] = [];
+        for (const clip of analysed) {
           // clip.srt / clip.vtt beside it: its cues come along. A broken file is reported, the clip still added.
           const captions = captionFileBeside(clip.path);
-          if (!captions) return analysed;
+          if (!captions) {
+            withCaptions.push(clip);
+            continue;
+          }
           try {
-            const { clip: withCaptions, warnings } = await importCaptionsInto(ctx, analysed, captions);
+            const { clip: updated, warnings } = await importCaptionsInto(ctx, clip, captions);
             for (const reason of warnings) skipped.push({ path: captions, reason });
-            return withCaptions;
+            withCaptions.push(updated);
           } catch (error) {
             skipped.push({ path: captions, reason: (error as Error).message });
-            return analysed;
+            withCaptions.push(clip);
           }
-        } catch (error) {
-          // FFmpeg missing or similar: keep the clip, say why.
-          const problems: ClipProblem[] = [
-            { code: 'UNDECODABLE', message: `"${clip.name}" could not be analysed: ${(error as Error).message}` },
-          ];
-          const updated = store.clips.update(clip.id, { problems, status: 'problem' });
-          hub.emit({ type: 'clip.updated', clip: updated });
-          return updated;
         }
+        return withCaptions;
       });
+      const clips = batches.flat();
       if (added.length > 0) ctx.projectChanged(projectId);
       return { clips, skipped };
     },
@@ -267,7 +228,8 @@ export function clipHandlers(ctx: CoreContext): AreaHandlers<'clips'> {
       if (other && other.id !== clipId) {
         throw new ValidationError(`path: ${path} is already clip "${other.name}" in this project.`, { field: 'path' });
       }
-      const updated = await analyseStored(ctx, clip, path);
+      const [updated] = await analyseStored(ctx, [{ clip, path }]);
+      if (!updated) throw new NotFoundError(`Clip ${clipId} does not exist (it was removed while relinking).`);
       ctx.projectChanged(clip.projectId);
       return updated;
     },

@@ -37,7 +37,7 @@ describe("the app's CPU tasks in the FFmpeg pool's threads", () => {
       const key = await pool.compute('contentKey', clip);
       expect(key).toBe(await contentKey(clip));
       const limits = { maxBytes: 1e9, minDuration: 0.2 };
-      expect(await pool.compute('analyseClip', clip, { limits })).toEqual(await analyseClip(clip, { limits }));
+      expect(await pool.compute('analyseClips', [clip], { limits })).toEqual([await analyseClip(clip, { limits })]);
       const still = await pool.compute('thumbnail', clip, { cacheDir: join(root, 'thumbs'), hash: key, duration: 0.5 });
       expect(still).toMatch(/\.jpg$/);
       const missing = await pool.compute('contentKey', join(root, 'nope.mp4')).catch((e: unknown) => e);

@@ -4,7 +4,7 @@ import { summarisePlan } from '../engine/plan/planner.ts';
 import { FfmpegPool, type PoolOptions } from '../engine/pool/pool.ts';
 import { writeManifest } from '../engine/render/manifest.ts';
 import { thumbnail } from '../engine/thumbnails/thumbnail.ts';
-import { analyseClip } from '../engine/validate/analyse.ts';
+import { analyseClips } from '../engine/validate/analyse.ts';
 import { checkRendered } from '../queue/check-output.ts';
 import { finishJobChecks } from '../queue/job-checks.ts';
 import { draftJob, writeJob } from '../queue/job-draft.ts';
@@ -20,7 +20,7 @@ export const cpuTasks = {
   draftJob,
   writeJob,
   contentKey,
-  analyseClip,
+  analyseClips,
   thumbnail,
   writeManifest,
   checkRendered,

@@ -21,7 +21,8 @@ export type EngineRenderer = Pick<Renderer, 'renderBatch' | 'setConcurrency' | '
 
 /** What the core needs from the engine, in one port: the real engine in the app, the same in tests. */
 export interface EnginePort {
-  analyse(path: string, options: { maxBytes: number; thumbsDir?: string }): Promise<Analysis>;
+  /** Analyses files together (one FFmpeg run checks them all, see engine/validate); results in their order. */
+  analyse(paths: readonly string[], options: { maxBytes: number; thumbsDir?: string }): Promise<Analysis[]>;
   hash(path: string): Promise<string>;
   /** A JPEG still of a video, cached in `cacheDir` under `key` (a content key, or an output's id); returns its path. */
   thumbnail(
@@ -44,11 +45,16 @@ let status: Promise<AppInfo['ffmpeg']> | undefined;
  */
 export function realEngine(compute: ComputeFn): EnginePort {
   return {
-    async analyse(path, { maxBytes, thumbsDir }) {
+    async analyse(paths, { maxBytes, thumbsDir }) {
       const thumbnail = thumbsDir ? { thumbnail: { cacheDir: thumbsDir } } : {};
-      const result = await compute('analyseClip', path, { limits: { maxBytes, minDuration: 0.2 }, ...thumbnail });
-      const { size, hash, info, problems } = result;
-      return { size, hash, info, problems, ...(thumbsDir ? { thumbnail: result.thumbnail ?? null } : {}) };
+      const results = await compute('analyseClips', paths, { limits: { maxBytes, minDuration: 0.2 }, ...thumbnail });
+      return results.map(({ size, hash, info, problems, thumbnail: still }) => ({
+        size,
+        hash,
+        info,
+        problems,
+        ...(thumbsDir ? { thumbnail: still ?? null } : {}),
+      }));
     },
     hash: (path) => compute('contentKey', path),
     // The analysis's probe result goes along, so the still costs one FFmpeg run and no second ffprobe.

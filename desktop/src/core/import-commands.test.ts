@@ -14,8 +14,8 @@ describe("an import's FFmpeg commands", () => {
     const pool = createCpuPool({ concurrency: 1, onCommand: (command) => commands.push(command) });
     try {
       const clip = await makeClip(join(root, 'media'), 'clip', { duration: 0.5 });
-      const result = await pool.compute('analyseClip', clip, { thumbnail: { cacheDir: join(root, 'thumbs') } });
-      expect(result.problems).toEqual([]);
+      const [result] = await pool.compute('analyseClips', [clip], { thumbnail: { cacheDir: join(root, 'thumbs') } });
+      expect(result?.problems).toEqual([]);
       const tools = commands.map((c) => c.split(' ')[0]!.split('/').pop());
       expect(tools).toEqual(['ffprobe', 'ffmpeg']);
       expect(commands[1]).toContain(clip);

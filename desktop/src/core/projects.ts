@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { RenderSettings } from '@vmp/shared';
 import { mergeRenderSettings } from '@vmp/shared/api';
 import { sanitizeFileName } from '../engine/render/naming.ts';
-import { removeUnusedThumbnails } from './clips.ts';
+import { removeUnusedThumbnails } from './clip-analysis.ts';
 import { type AreaHandlers, type CoreContext, projectDetail } from './context.ts';
 
 export const DEFAULT_GROUPS = ['Hook', 'Body', 'Call to action'];

@@ -20,13 +20,13 @@ export class CodesRepo {
   add(projectId: string, records: readonly CodeRecord[]): void {
     if (records.length === 0) return;
     const at = now();
+    // Multi-row statements: one per 500 records (an import of 200 clips adds 200 codes while the app waits).
     this.ctx.transaction(() => {
-      for (const r of records) {
-        this.ctx.db
-          .insert(t.componentCodes)
-          .values({ projectId, prefix: r.prefix, key: r.key, code: r.code, createdAt: at })
-          .onConflictDoNothing()
-          .run();
+      for (let i = 0; i < records.length; i += 500) {
+        const rows = records
+          .slice(i, i + 500)
+          .map((r) => ({ projectId, prefix: r.prefix, key: r.key, code: r.code, createdAt: at }));
+        this.ctx.db.insert(t.componentCodes).values(rows).onConflictDoNothing().run();
       }
     });
   }

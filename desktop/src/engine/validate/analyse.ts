@@ -15,7 +15,7 @@ import {
   thumbnailTempPath,
   thumbnailTime,
 } from '../thumbnails/thumbnail.ts';
-import { checkDecodesOnce } from './decode-check.ts';
+import { checkDecodesBatch } from './decode-check.ts';
 import { DEFAULT_LIMITS, type ProbeResult, type ValidationLimits, validateMedia } from './validate.ts';
 
 async function readHeader(path: string): Promise<Uint8Array | undefined> {
@@ -59,11 +59,22 @@ export interface ClipAnalysis {
   thumbnail?: string | null;
 }
 
+/** A clip probed and validated, waiting for its decode check (in a batch's one FFmpeg run). */
+interface Pending {
+  path: string;
+  size: number;
+  hash: string | null;
+  probe: ProbeResult;
+  info: MediaInfo;
+  filters: { filters?: Awaited<ReturnType<typeof availableFilters>> };
+  plan: StillPlan | null;
+}
+
 /**
- * Stats, hashes, probes and validates one file. Never throws for bad input (bad input comes back as problems);
- * only cancellation and a missing FFmpeg (a broken setup, not a bad clip) are thrown.
+ * Stats, hashes, probes and validates one file: the analysis itself when nothing is left to check, or what the
+ * decode check needs. Never throws for bad input (bad input comes back as problems).
  */
-export async function analyseClip(path: string, options: AnalyseOptions = {}): Promise<ClipAnalysis> {
+async function prepare(path: string, options: AnalyseOptions): Promise<ClipAnalysis | Pending> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   let size = 0;
   try {
@@ -96,22 +107,61 @@ export async function analyseClip(path: string, options: AnalyseOptions = {}): P
   }
   const info = probe instanceof Error ? null : probe;
   const header = info ? undefined : await readHeader(path);
-  const filters = isHdr(info?.video) ? await availableFilters() : undefined;
-  let problems = validateMedia(path, probe, { size }, limits, { header, ...(filters ? { filters } : {}) });
-  let still: string | null | undefined;
+  const found = isHdr(info?.video) ? await availableFilters() : undefined;
+  const filters: Pending['filters'] = found ? { filters: found } : {};
+  const problems = validateMedia(path, probe, { size }, limits, { header, ...filters });
   if (info && problems.length === 0 && options.decodeCheck !== false) {
     const plan = options.thumbnail && hash && info.video ? await stillRequest(info, hash, options.thumbnail) : null;
-    const make = plan && 'still' in plan ? { still: plan.still } : {};
-    const { decode, stillWritten } = await checkDecodesOnce(path, info, { signal: options.signal, ...make });
-    problems = validateMedia(path, probe, { size }, limits, { decode, ...(filters ? { filters } : {}) });
-    if (plan && 'cached' in plan) still = plan.cached;
-    else if (plan && stillWritten) still = await adopt(plan.still.output, plan.target);
+    return { path, size, hash, probe, info, filters, plan };
   }
-  if (options.thumbnail) {
-    if (!info?.video || !hash || problems.length > 0) still = null;
-    else if (still === undefined) still = await separateStill(path, info, hash, options);
+  return finish({ path, size, hash, info, problems }, undefined, options);
+}
+
+/** The still by its own run when it is wanted and none came from the check (or there was no check). */
+async function finish(
+  analysis: ClipAnalysis,
+  still: string | null | undefined,
+  options: AnalyseOptions,
+): Promise<ClipAnalysis> {
+  if (!options.thumbnail) return analysis;
+  const { path, info, hash, problems } = analysis;
+  let made = still;
+  if (!info?.video || !hash || problems.length > 0) made = null;
+  else if (made === undefined) made = await separateStill(path, info, hash, options);
+  return { ...analysis, thumbnail: made ?? null };
+}
+
+/**
+ * Stats, hashes, probes and validates files, then checks that every clean one decodes at both ends in one FFmpeg
+ * run for them all (its still made in the same run): a batch of n clips costs n ffprobes and one FFmpeg. Never
+ * throws for bad input (bad input comes back as problems); only cancellation and a missing FFmpeg (a broken setup,
+ * not a bad clip) are thrown. Results in the order of `paths`.
+ */
+export async function analyseClips(paths: readonly string[], options: AnalyseOptions = {}): Promise<ClipAnalysis[]> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const prepared: (ClipAnalysis | Pending)[] = [];
+  for (const path of paths) prepared.push(await prepare(path, options));
+  const pending = prepared.filter((p): p is Pending => 'probe' in p);
+  const checks = await checkDecodesBatch(
+    pending.map(({ path, info, plan }) => ({ path, info, ...(plan && 'still' in plan ? { still: plan.still } : {}) })),
+    { signal: options.signal },
+  );
+  const checked = new Map<Pending, ClipAnalysis>();
+  for (const [i, p] of pending.entries()) {
+    const { decode, stillWritten } = checks[i]!;
+    const problems = validateMedia(p.path, p.probe, { size: p.size }, limits, { decode, ...p.filters });
+    let still: string | null | undefined;
+    if (p.plan && 'cached' in p.plan) still = p.plan.cached;
+    else if (p.plan && stillWritten) still = await adopt(p.plan.still.output, p.plan.target);
+    const analysis = { path: p.path, size: p.size, hash: p.hash, info: p.info, problems };
+    checked.set(p, await finish(analysis, still, options));
   }
-  return { path, size, hash, info, problems, ...(options.thumbnail ? { thumbnail: still ?? null } : {}) };
+  return prepared.map((p) => ('probe' in p ? checked.get(p)! : p));
+}
+
+/** analyseClips of one file. */
+export async function analyseClip(path: string, options: AnalyseOptions = {}): Promise<ClipAnalysis> {
+  return (await analyseClips([path], options))[0]!;
 }
 
 type StillPlan =

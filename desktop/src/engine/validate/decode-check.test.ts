@@ -8,7 +8,7 @@ import { contentKey } from '../hash/content-key.ts';
 import { probeFile } from '../probe/probe.ts';
 import { thumbnail } from '../thumbnails/thumbnail.ts';
 import { analyseClip } from './analyse.ts';
-import { checkDecodes, checkDecodesSeparately } from './decode-check.ts';
+import { checkDecodes, checkDecodesBatch, checkDecodesSeparately } from './decode-check.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -83,6 +83,20 @@ describe('the decode check in one FFmpeg run', () => {
         }
       }
     }
+    // All of them in one batch (one FFmpeg run, then clip by clip when it is spoiled): the same verdicts again.
+    const probed = [];
+    for (const file of files) {
+      const info = await probeFile(file).catch(() => null);
+      if (info) probed.push({ path: file, info });
+    }
+    const batch = await checkDecodesBatch(probed);
+    for (const [i, { path, info }] of probed.entries()) {
+      expect(batch[i]!.decode).toEqual(await checkDecodesSeparately(path, info));
+    }
+    const good = probed.filter((p) => [whole, faststart, webm].includes(p.path));
+    const commands = recordCommands();
+    expect((await checkDecodesBatch(good)).map((r) => r.decode.ok)).toEqual([true, true, true]);
+    expect(tools(commands)).toEqual(['ffmpeg']);
     // Both kinds of verdict were compared (good files pass; cut-offs and a 100 s claim fail).
     expect(verdicts.some((v) => v.endsWith('true'))).toBe(true);
     expect(verdicts.some((v) => v.endsWith('false'))).toBe(true);

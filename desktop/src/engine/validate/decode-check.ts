@@ -113,22 +113,47 @@ function window(info: MediaInfo): number {
   return Math.max(0.25, fps && Number.isFinite(fps) && fps > 0 ? (START_FRAMES + 2) / fps : 0);
 }
 
-/**
- * The one FFmpeg run of an import: the clip opened as two or three inputs (its start; a seek to its last half second;
- * optionally a seek to the still's time), each as the separate runs would read it, so one process start-up instead of
- * three. Input `-t` bounds what the start and still inputs read: FFmpeg keeps decoding an input whose only output
- * has finished while other outputs still run.
- */
-export function oneRunArgs(path: string, info: MediaInfo, startCrc: string, still?: StillRequest): string[] {
-  const tailStart = Math.max(0, info.duration - 0.5);
-  const span = window(info).toFixed(3);
-  const args = ['-t', span, '-i', path, '-ss', tailStart.toFixed(3), '-i', path];
-  if (still) args.push('-ss', still.seconds.toFixed(3), '-t', span, '-i', path);
-  args.push('-map', '0:v:0', '-frames:v', String(START_FRAMES), '-f', 'framecrc', startCrc);
-  args.push('-map', '1:v:0', '-f', 'framecrc', '-');
-  if (still) args.push(...still.outputArgs(2));
-  return args;
+/** One clip of a batch check: the clip, its probe, and optionally the still to make in the same run. */
+export interface CheckItem {
+  path: string;
+  info: MediaInfo;
+  still?: StillRequest & { output: string };
 }
+
+/** Where one clip's two check outputs go (framecrc files, read back after the run). */
+interface CheckFiles {
+  startCrc: string;
+  endCrc: string;
+}
+
+/**
+ * The one FFmpeg run of an import, for one clip or several: each clip opened as two or three inputs (its start; a
+ * seek to its last half second; optionally a seek to the still's time), each as the separate runs would read it, so
+ * one process start-up for all of them. Input `-t` bounds what the start and still inputs read: FFmpeg keeps decoding
+ * an input whose only output has finished while other outputs still run.
+ */
+export function batchRunArgs(items: readonly CheckItem[], files: readonly CheckFiles[]): string[] {
+  const inputs: string[] = [];
+  const outputs: string[] = [];
+  let next = 0;
+  items.forEach(({ path, info, still }, i) => {
+    const tailStart = Math.max(0, info.duration - 0.5);
+    const span = window(info).toFixed(3);
+    const first = next;
+    inputs.push('-t', span, '-i', path, '-ss', tailStart.toFixed(3), '-i', path);
+    next += 2;
+    if (still) {
+      inputs.push('-ss', still.seconds.toFixed(3), '-t', span, '-i', path);
+      next++;
+    }
+    outputs.push('-map', `${first}:v:0`, '-frames:v', String(START_FRAMES), '-f', 'framecrc', files[i]!.startCrc);
+    outputs.push('-map', `${first + 1}:v:0`, '-f', 'framecrc', files[i]!.endCrc);
+    if (still) outputs.push(...still.outputArgs(first + 2));
+  });
+  return [...inputs, ...outputs];
+}
+
+type Outcome = 'ok' | 'tail' | 'unclear';
 
 /**
  * Decodes a few frames at the start and the last half second of the video. A file cut short (an interrupted copy,
@@ -136,38 +161,67 @@ export function oneRunArgs(path: string, info: MediaInfo, startCrc: string, stil
  * reports reading past the end. A stream that cannot seek (an OBS-style MPEG-TS with a single keyframe) gives no
  * picture after a seek: its end is checked again without one (see unseekableTailRun).
  *
- * One FFmpeg run (oneRunArgs) answers for a clip that is plainly fine: all three start pictures, a picture at the
- * end, no complaint, exit 0. Anything else is decided by the separate runs (checkDecodesSeparately), so a verdict
- * and its words never depend on the shortcut. `stillWritten` says whether the still was made (only when ok).
+ * One FFmpeg run (batchRunArgs) answers for every clip that is plainly fine: all three start pictures, a picture at
+ * the end, no complaint, exit 0. Anything else is decided by the separate runs (checkDecodesSeparately), so a verdict
+ * and its words never depend on the shortcut. A batch whose run fails or complains is checked again clip by clip
+ * (a complaint cannot be told apart by clip). `stillWritten` says whether each still was made (only when ok).
  */
-export async function checkDecodesOnce(
-  path: string,
-  info: MediaInfo,
-  options: DecodeCheckOptions & { still?: StillRequest & { output: string } } = {},
-): Promise<{ decode: DecodeCheck; stillWritten: boolean }> {
-  const startCrc = join(tmpdir(), `vmp-check-${randomBytes(6).toString('hex')}.crc`);
-  const still = options.still;
-  let outcome: 'ok' | 'tail' | 'unclear' = 'unclear';
+export async function checkDecodesBatch(
+  items: readonly CheckItem[],
+  options: DecodeCheckOptions = {},
+): Promise<Array<{ decode: DecodeCheck; stillWritten: boolean }>> {
+  if (items.length === 0) return [];
+  const tag = randomBytes(6).toString('hex');
+  const files = items.map((_, i) => ({
+    startCrc: join(tmpdir(), `vmp-check-${tag}-${i}-start.crc`),
+    endCrc: join(tmpdir(), `vmp-check-${tag}-${i}-end.crc`),
+  }));
+  const stills = items.flatMap((item) => (item.still ? [item.still.output] : []));
+  let outcomes: Outcome[] | 'unclear' = 'unclear';
   try {
-    const { stdout, stderr } = await runFfmpeg(oneRunArgs(path, info, startCrc, still), {
+    const names = items.length === 1 ? basename(items[0]!.path) : `${items.length} clips`;
+    const { stderr } = await runFfmpeg(batchRunArgs(items, files), {
       signal: options.signal,
-      label: `Checking ${basename(path)} decodes${still ? ' and making its thumbnail' : ''}`,
-      captureStdout: true,
+      label: `Checking ${names} decode${items.length === 1 ? 's' : ''}${stills.length > 0 ? ' and making thumbnails' : ''}`,
     });
-    const startFrames = countFrames(await readFile(startCrc, 'utf8').catch(() => ''));
-    if (!TRUNCATION.test(stderr) && startFrames >= START_FRAMES) {
-      if (countFrames(stdout) > 0) outcome = 'ok';
-      else if (info.duration - 0.5 > 0) outcome = 'tail';
+    if (!TRUNCATION.test(stderr)) {
+      outcomes = await Promise.all(
+        items.map(async ({ info }, i) => {
+          const read = (file: string) => readFile(file, 'utf8').catch(() => '');
+          if (countFrames(await read(files[i]!.startCrc)) < START_FRAMES) return 'unclear';
+          if (countFrames(await read(files[i]!.endCrc)) > 0) return 'ok';
+          return info.duration - 0.5 > 0 ? 'tail' : 'unclear';
+        }),
+      );
     }
   } catch (error) {
     if (!(error instanceof FfmpegFailedError)) {
       // Cancelled: no half-written still is left beside the cache.
-      if (still) await rm(still.output, { force: true });
+      await Promise.all(stills.map((f) => rm(f, { force: true })));
       throw error;
     }
   } finally {
-    await rm(startCrc, { force: true });
+    await Promise.all(files.flatMap((f) => [rm(f.startCrc, { force: true }), rm(f.endCrc, { force: true })]));
   }
+  if (outcomes === 'unclear' && items.length > 1) {
+    // One clip spoiled the batch (or FFmpeg refused it): each clip on its own, as if it had been alone.
+    await Promise.all(stills.map((f) => rm(f, { force: true })));
+    const each = [];
+    for (const item of items) each.push(...(await checkDecodesBatch([item], options)));
+    return each;
+  }
+  const results = [];
+  for (const [i, item] of items.entries()) {
+    results.push(await settle(item, outcomes === 'unclear' ? 'unclear' : outcomes[i]!, options));
+  }
+  return results;
+}
+
+async function settle(
+  { path, info, still }: CheckItem,
+  outcome: Outcome,
+  options: DecodeCheckOptions,
+): Promise<{ decode: DecodeCheck; stillWritten: boolean }> {
   const made = async () =>
     !!still &&
     (await access(still.output).then(
@@ -184,6 +238,16 @@ export async function checkDecodesOnce(
   }
   if (still) await rm(still.output, { force: true });
   return { decode: await checkDecodesSeparately(path, info, options), stillWritten: false };
+}
+
+/** The check of one clip (checkDecodesBatch of one). */
+export async function checkDecodesOnce(
+  path: string,
+  info: MediaInfo,
+  options: DecodeCheckOptions & { still?: StillRequest & { output: string } } = {},
+): Promise<{ decode: DecodeCheck; stillWritten: boolean }> {
+  const { still, ...rest } = options;
+  return (await checkDecodesBatch([{ path, info, ...(still ? { still } : {}) }], rest))[0]!;
 }
 
 /** checkDecodesOnce without a still. */

@@ -1,4 +1,4 @@
-export { type AnalyseOptions, analyseClip, type ClipAnalysis, checkDecodes } from './analyse.ts';
+export { type AnalyseOptions, analyseClip, analyseClips, type ClipAnalysis, checkDecodes } from './analyse.ts';
 export {
   DEFAULT_LIMITS as DEFAULT_VALIDATION_LIMITS,
   type DecodeCheck,
