@@ -6,7 +6,6 @@ import type { ClipProblem } from '@vmp/shared';
 import type { Clip } from '@vmp/shared/api';
 import { mapLimit } from '../util/map-limit.ts';
 import type { CoreContext } from './context.ts';
-import { NotFoundError } from './errors.ts';
 
 /** Clips analysed at once: one per core (each is a chain of short ffprobe/FFmpeg runs in the worker threads). */
 export const ANALYSE_CONCURRENCY = Math.max(2, availableParallelism());
@@ -36,7 +35,7 @@ export async function analyseStored(ctx: CoreContext, clips: readonly { clip: Cl
   // content: the same clip in two projects (or re-imported) shares one still.
   const paths = clips.map((c) => c.path);
   const analyses = await engine.analyse(paths, { maxBytes: ctx.settings().maxClipBytes, thumbsDir: ctx.thumbsDir });
-  const updated: Clip[] = [];
+  const patches = [];
   for (const [i, { clip, path }] of clips.entries()) {
     const analysis = analyses[i]!;
     const stats = statSync(path, { throwIfNoEntry: false });
@@ -54,27 +53,22 @@ export async function analyseStored(ctx: CoreContext, clips: readonly { clip: Cl
         // A clip without a thumbnail still mixes; the UI shows a placeholder.
       }
     }
-    let saved: Clip;
-    try {
-      saved = store.clips.update(clip.id, {
-        path,
-        name: basename(path),
-        hash: analysis.hash,
-        size: analysis.size,
-        mtimeMs: stats?.mtimeMs ?? null,
-        info: analysis.info,
-        problems: analysis.problems,
-        status: clipStatus(analysis.problems),
-        thumbnail,
-      });
-    } catch (error) {
-      // Removed while it was analysed: nothing to save; the batch's other clips still are.
-      if (error instanceof NotFoundError) continue;
-      throw error;
-    }
-    ctx.hub.emit({ type: 'clip.updated', clip: saved });
-    updated.push(saved);
+    const patch = {
+      path,
+      name: basename(path),
+      hash: analysis.hash,
+      size: analysis.size,
+      mtimeMs: stats?.mtimeMs ?? null,
+      info: analysis.info,
+      problems: analysis.problems,
+      status: clipStatus(analysis.problems),
+      thumbnail,
+    };
+    patches.push({ id: clip.id, patch });
   }
+  // A clip removed while it was analysed is not saved (nor announced); the batch's other clips are.
+  const updated = store.clips.saveAnalyses(patches);
+  for (const saved of updated) ctx.hub.emit({ type: 'clip.updated', clip: saved });
   return updated;
 }
 

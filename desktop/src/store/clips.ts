@@ -83,6 +83,61 @@ export class ClipsRepo {
     );
   }
 
+  /**
+   * Stores analyses (an import's batch) in one transaction with one prepared statement, as insertAnalysing does;
+   * a clip removed meanwhile is left out of the result.
+   */
+  saveAnalyses(
+    items: readonly {
+      id: string;
+      patch: Required<
+        Pick<NewClip, 'path' | 'name' | 'hash' | 'size' | 'mtimeMs' | 'info' | 'problems' | 'status' | 'thumbnail'>
+      >;
+    }[],
+  ): Clip[] {
+    const update = this.ctx.sqlite.prepare(
+      `UPDATE clips SET path = ?, name = ?, hash = ?, size = ?, mtime_ms = ?, info = ?, problems = ?, status = ?,
+        thumbnail = ? WHERE id = ?
+       RETURNING id, project_id, path, name, hash, size, mtime_ms, info, problems, status, thumbnail, added_at, captions`,
+    );
+    const json = (value: unknown) => (value == null ? null : JSON.stringify(value));
+    return this.ctx.transaction(() =>
+      items.flatMap(({ id, patch: p }) => {
+        const values = [
+          p.path,
+          p.name,
+          p.hash,
+          p.size,
+          p.mtimeMs,
+          json(p.info),
+          json(p.problems),
+          p.status,
+          p.thumbnail,
+        ];
+        const row = update.get(...values, id) as Record<string, string | number | null> | undefined;
+        if (!row) return [];
+        const parse = (v: string | number | null | undefined) => (typeof v === 'string' ? JSON.parse(v) : null);
+        return [
+          toClip({
+            id: row.id as string,
+            projectId: row.project_id as string,
+            path: row.path as string,
+            name: row.name as string,
+            hash: row.hash as string | null,
+            size: row.size as number,
+            mtimeMs: row.mtime_ms as number | null,
+            info: parse(row.info),
+            problems: parse(row.problems),
+            status: row.status as ClipStatus,
+            thumbnail: row.thumbnail as string | null,
+            addedAt: row.added_at as number,
+            captions: parse(row.captions),
+          }),
+        ];
+      }),
+    );
+  }
+
   get(id: string): Clip {
     return toClip(this.row(id));
   }
