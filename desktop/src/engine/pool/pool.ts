@@ -37,6 +37,8 @@ export interface FfmpegJob {
 export interface JobOptions {
   signal?: AbortSignal;
   onProgress?: (progress: FfmpegProgress) => void;
+  /** After the process succeeded, before its slot goes to the next job (which may then use what this one made). */
+  onFinished?: () => Promise<void>;
 }
 
 export interface PoolOptions {
@@ -102,14 +104,18 @@ export class FfmpegPool<Tasks extends TaskTable = TaskTable> {
     return this.waiting.length;
   }
 
-  /** Runs one FFmpeg command in a worker. Rejects with CancelledError on abort (queued jobs never start). */
-  async run(job: FfmpegJob, options: JobOptions = {}): Promise<void> {
+  /**
+   * Runs one FFmpeg command in a worker. Rejects with CancelledError on abort (queued jobs never start). `job` may
+   * be a function: it is called once a process slot is free, so the command can use what finished meanwhile.
+   */
+  async run(job: FfmpegJob | (() => Promise<FfmpegJob>), options: JobOptions = {}): Promise<void> {
     const { signal } = options;
     if (this.closed) throw new CancelledError('The render engine is shutting down.');
     if (signal?.aborted) throw new CancelledError();
     await this.acquire(signal);
     try {
-      await this.execute(job, options);
+      await this.execute(typeof job === 'function' ? await job() : job, options);
+      await options.onFinished?.();
     } finally {
       this.release();
     }

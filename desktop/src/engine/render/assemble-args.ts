@@ -36,13 +36,16 @@ export interface AssemblyItem {
   /** Audio samples of the whole output (sum of the intermediates'). */
   samples: number;
   metadata: OutputMetadata;
+  /** A finished output with this one's audio (see shared-audio.ts): its AAC stream is copied, not encoded again. */
+  audioFrom?: string;
 }
 
 /**
  * ONE FFmpeg process assembling several outputs: each output has its own concat-demuxer input, its video is stream
  * copied (no re-encode: every intermediate has the same SPS/PPS), its PCM audio is encoded to AAC once (one encoder
- * per output keeps joins sample-exact; see normalise-args.ts). Batching spreads FFmpeg's start-up over many outputs,
- * which is what dominated one-process-per-output assembly.
+ * per output keeps joins sample-exact; see normalise-args.ts), or copied from a finished output with the same audio
+ * (`audioFrom`). Batching spreads FFmpeg's start-up over many outputs, which is what dominated
+ * one-process-per-output assembly.
  */
 export function assembleArgs(
   items: readonly AssemblyItem[],
@@ -56,6 +59,17 @@ export function assembleArgs(
   for (const [k, item] of items.entries()) {
     const clipInput = next++;
     inputs.push('-f', 'concat', '-safe', '0', '-i', item.listFile);
+    if (item.audioFrom) {
+      const audioInput = next++;
+      inputs.push('-i', item.audioFrom);
+      outputs.push(
+        ...['-map', `${clipInput}:v:0`, '-map', `${audioInput}:a:0`, '-c:v', 'copy', '-c:a', 'copy'],
+        ...metadataArgs(item.metadata),
+        ...OUTPUT_CONTAINER_ARGS,
+        item.output,
+      );
+      continue;
+    }
     let musicInput: number | undefined;
     if (music) {
       musicInput = next++;
@@ -83,5 +97,5 @@ export function assembleArgs(
       item.output,
     );
   }
-  return [...inputs, '-filter_complex', graphs.join(';'), ...outputs];
+  return [...inputs, ...(graphs.length > 0 ? ['-filter_complex', graphs.join(';')] : []), ...outputs];
 }

@@ -9,12 +9,14 @@ import type { BatchRun } from './batch-run.ts';
 import type { NormaliseCache } from './cache.ts';
 import { discardPart } from './part-file.ts';
 import { metadataFor, type Prepared } from './prepare.ts';
+import { type SharedAudio, sharedAudioKey } from './shared-audio.ts';
 import type { ReadyOutput } from './strategy/index.ts';
 
 export interface AssembleContext {
   pool: Pick<FfmpegPool, 'run'>;
   cache: NormaliseCache;
   cacheDir: string;
+  sharedAudio: SharedAudio;
 }
 
 /**
@@ -49,25 +51,36 @@ export async function assemble(
     }
     const first = ready[0]!.item;
     const audio = await outputAudio(ctx.cache.loudness, first.spec.settings, run.signal);
-    const { args, durations, env } = await first.strategy.command(outputs, { cacheDir: ctx.cacheDir, audio });
+    const keys = ready.map(({ item }) => sharedAudioKey(item, audio));
+    let durations: number[] = [];
     for (const { item } of ready) run.report(item.index, 'rendering', 0.5);
     const processSignal = run.signalOf(...ready.map((r) => r.item));
     try {
-      await ctx.pool.run(
-        {
-          args,
-          label: `Rendering output${ready.length > 1 ? 's' : ''} ${ready.map((r) => r.item.index + 1).join(', ')}`,
-          ...(env ? { env } : {}),
+      // Built when a process slot is free, so outputs finished meanwhile lend their audio (shared-audio.ts).
+      const job = async () => {
+        const from = await Promise.all(keys.map((key) => ctx.sharedAudio.lookup(key)));
+        const items = outputs.map((o, k) => (from[k] ? { ...o, job: { ...o.job, audioFrom: from[k] } } : o));
+        const command = await first.strategy.command(items, { cacheDir: ctx.cacheDir, audio });
+        durations = command.durations;
+        const label = `Rendering output${ready.length > 1 ? 's' : ''} ${ready.map((r) => r.item.index + 1).join(', ')}`;
+        return { args: command.args, label, ...(command.env ? { env: command.env } : {}) };
+      };
+      // Renamed while the slot is held, so the next process built can already borrow these outputs' audio.
+      const onFinished = async () => {
+        for (const [k, { item }] of ready.entries()) {
+          await rename(item.partPath, item.finalPath);
+          await ctx.sharedAudio.remember(keys[k], item.finalPath);
+        }
+      };
+      await ctx.pool.run(job, {
+        onFinished,
+        ...(processSignal ? { signal: processSignal } : {}),
+        onProgress: (p) => {
+          for (const [k, { item }] of ready.entries()) {
+            run.report(item.index, 'rendering', 0.5 + 0.5 * Math.min(0.99, p.outTimeSeconds / (durations[k] ?? 1)));
+          }
         },
-        {
-          ...(processSignal ? { signal: processSignal } : {}),
-          onProgress: (p) => {
-            for (const [k, { item }] of ready.entries()) {
-              run.report(item.index, 'rendering', 0.5 + 0.5 * Math.min(0.99, p.outTimeSeconds / (durations[k] ?? 1)));
-            }
-          },
-        },
-      );
+      });
     } catch (error) {
       await Promise.all(ready.map(({ item }) => discardPart(item.partPath)));
       if (error instanceof CancelledError) {
@@ -75,6 +88,8 @@ export async function assemble(
         await assemble(ctx, run, ready);
         return;
       }
+      // A lent file that broke the run (changed under us) is not lent again: the retries encode their own audio.
+      for (const key of keys) ctx.sharedAudio.forget(key);
       if (ready.length > 1) {
         // Isolate: one bad output must not fail its batch mates.
         for (const one of ready) await assemble(ctx, run, [one]);
@@ -85,7 +100,6 @@ export async function assemble(
     }
     // A complete file is kept even if its output was cancelled in the last moment: the work is done.
     for (const [k, { item }] of ready.entries()) {
-      await rename(item.partPath, item.finalPath);
       run.done({
         index: item.index,
         path: item.finalPath,

@@ -6,6 +6,7 @@ import { BatchRun, normaliseChunk } from './batch-run.ts';
 import { NormaliseCache } from './cache.ts';
 import { RenderFailedError } from './errors.ts';
 import { discardPart } from './part-file.ts';
+import { SharedAudio } from './shared-audio.ts';
 import type { BatchOptions, BatchResult, OutputSpec, Renderer, RendererOptions, RenderOptions } from './types.ts';
 
 /**
@@ -34,7 +35,7 @@ export function createRenderer(options: RendererOptions): Renderer {
     });
   const cache = new NormaliseCache(options.cacheDir, (job, o) => pool.run(job, o));
   const batchSize = Math.max(1, options.assemblyBatch ?? DEFAULT_ASSEMBLY_BATCH);
-  const ctx = { pool, cache, cacheDir: options.cacheDir };
+  const ctx = { pool, cache, cacheDir: options.cacheDir, sharedAudio: new SharedAudio() };
 
   async function renderBatch(specs: readonly OutputSpec[], opts: BatchOptions = {}): Promise<BatchResult> {
     const { signal } = opts;

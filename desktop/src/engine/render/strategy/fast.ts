@@ -16,6 +16,7 @@ export const fastStrategy: RenderStrategy = {
   name: 'fast',
   batchSize: (configured) => Math.max(1, configured),
   canShareProcess: (a, b) => b.strategy === fastStrategy && audioKey(a) === audioKey(b),
+  sharesAudio: true,
   burnsTextIntoIntermediates: true,
   outputFrames: (frames) => frames,
   async command(ready, { audio }) {

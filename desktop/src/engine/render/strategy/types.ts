@@ -26,6 +26,11 @@ export interface RenderStrategy {
   batchSize(configured: number): number;
   /** Whether `b` may be rendered by the same FFmpeg process as `a`. */
   canShareProcess(a: Prepared, b: Prepared): boolean;
+  /**
+   * Its command honours `AssemblyItem.audioFrom` (copies that file's AAC), and an output's audio is the plain
+   * concatenation of its clips' (see shared-audio.ts): outputs with the same clips share one encode.
+   */
+  readonly sharesAudio: boolean;
   /** Text is burned into each clip's cached intermediate (else drawn in the output's own encode). */
   readonly burnsTextIntoIntermediates: boolean;
   /** Frames of an output whose clips make `frames` frames when simply concatenated. */

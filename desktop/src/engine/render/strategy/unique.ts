@@ -11,6 +11,8 @@ export const uniqueStrategy: RenderStrategy = {
   name: 'unique',
   batchSize: () => 1,
   canShareProcess: () => false,
+  // Speed variations change the audio's length and pitch per output.
+  sharesAudio: false,
   burnsTextIntoIntermediates: false,
   outputFrames: (frames, seed, settings) => variedFrames(frames, drawVariation(seed, settings.variations).speed),
   async command(ready, { cacheDir, audio }) {
