@@ -25,9 +25,10 @@ let project: string;
 let core: Core | undefined;
 let s3: TestS3 | undefined;
 
-/** Decoded video frames, one md5 per frame (container metadata and creation times left out). */
+/** Decoded frames (video, then audio), one md5 per frame (container metadata and creation times left out). */
 async function frames(file: string): Promise<string[]> {
-  const { stdout } = await runFfmpeg(['-i', file, '-map', '0:v:0', '-f', 'framemd5', '-'], { captureStdout: true });
+  const args = ['-i', file, '-map', '0:v:0', '-map', '0:a:0', '-f', 'framemd5', '-'];
+  const { stdout } = await runFfmpeg(args, { captureStdout: true });
   return stdout
     .toString('utf8')
     .split('\n')
@@ -118,7 +119,7 @@ async function renderWithCli(out: string, farm: false | 'shared' | 'bucket'): Pr
 }
 
 describe('parity: app queue, vmp mix, a farm worker and a farm worker through a bucket', () => {
-  it('make the same files: same names, same decoded frames, captions and headline drawn', async () => {
+  it('make the same files: same names, same decoded frames and samples, captions and headline drawn', async () => {
     const started = Date.now();
     const took = (what: string) => console.log(`parity: ${what} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const app = await renderInApp();
