@@ -1,5 +1,6 @@
 // The app's render path for `npm run bench`: a project in a real core (SQLite, queue, engine), the same sources and
 // settings as the `vmp mix` figures, rendered by starting jobs through the core API and waiting for them to finish.
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiEvent, MethodInput, MethodName, MethodOutput } from '@vmp/shared/api';
 import { type Core, createCore } from '../../desktop/src/core/core.ts';
@@ -22,7 +23,7 @@ export interface AppBench {
   core: Core;
   projectId: string;
   /** Starts a job of every planned output and resolves when it is completed (wall and CPU of that span). */
-  renderJob(): Promise<{ ms: number; cpu: number | null; value: number }>;
+  renderJob(keepEarlier?: boolean): Promise<{ ms: number; cpu: number | null; value: number }>;
   close(): Promise<void>;
 }
 
@@ -59,8 +60,11 @@ export async function appBench(options: {
   }
   await call(core, 'projects.update', { projectId, settings: { count: options.count } });
 
-  const renderJob = () =>
-    measured(async () => {
+  // `keepEarlier` false: the outputs of earlier jobs are removed first (untimed), so no output can copy the audio of an
+  // identical earlier one (engine/render/shared-audio.ts) and each job does the work a first rendering does.
+  const renderJob = async (keepEarlier = true) => {
+    if (!keepEarlier) await rm(join(options.dataDir, 'out'), { recursive: true, force: true });
+    return measured(async () => {
       let jobId = '';
       const finished = new Promise<ApiEvent>((resolve) => {
         const off = core.subscribe((e) => {
@@ -77,5 +81,6 @@ export async function appBench(options: {
       if (done.job.status !== 'completed') throw new Error(`bench job ${done.job.status}: ${done.job.failed} failed`);
       return done.job.completed;
     });
+  };
   return { core, projectId, renderJob, close: () => core.close() };
 }

@@ -154,7 +154,8 @@ export async function paths(outputs = 64): Promise<void> {
     let files: string[] = [];
     for (let round = 1; round <= 2; round++) {
       const before = { ...cpuSplit(), commands: commands() };
-      const job = await app.renderJob();
+      // The earlier jobs' files removed first: like vmp mix's fresh --out, no output borrows an earlier one's audio.
+      const job = await app.renderJob(false);
       const after = cpuSplit();
       const n = job.value;
       appLines.push({
@@ -171,6 +172,12 @@ export async function paths(outputs = 64): Promise<void> {
       files = cli.outputs;
       console.log(`  vmp mix (child process), round ${round}: per output ${show(cli.line)}`);
     }
+    // The same outputs once more with the last job's files kept: each copies the audio of its twin (what a re-render
+    // in the same session costs).
+    const again = await app.renderJob(true);
+    console.log(
+      `  app, the same outputs again, the earlier job's files kept (audio copied): per output ${f3(again.ms / 1000 / again.value)} s wall, ${f3((again.cpu ?? Number.NaN) / 1000 / again.value)} CPU-s`,
+    );
     const baseDir = join(work, 'baseline');
     await rm(baseDir, { recursive: true, force: true });
     await mkdir(baseDir, { recursive: true });
