@@ -49,7 +49,7 @@ describe('headlines per group in the app', () => {
     const job = await call(core, 'jobs.start', { projectId });
     const outputs = core.store.outputs.list({ jobId: job.id }).items;
     expect(outputs).toHaveLength(2);
-    const specs = outputs.map((o) => buildOutputSpec(core.store.jobs.row(job.id), o));
+    const specs = outputs.map((o) => buildOutputSpec(core.store.jobs.withPlan(job.id), o));
     expect(specs.map((s) => s.combination.headlines?.[0]).sort()).toEqual(['Stop scrolling', 'Wait for it']);
     expect(specs.map((s) => s.combination.headlines?.[1])).toEqual([null, null]);
     for (const s of specs) expect(s.fileName).toMatch(new RegExp(`^00\\d_${s.combination.headlines?.[0]}\\.mp4$`));

@@ -38,7 +38,7 @@ export async function finishJobChecks(dbFile: string, jobId: string): Promise<Fi
   const opened = connectDb(dbFile);
   try {
     const store = new Store(opened);
-    const job = store.jobs.row(jobId);
+    const job = store.jobs.withPlan(jobId);
     const generation = job.checksOwed;
     if (!generation) return { stored: false, checked: 0, pairs: 0, warnings: [] };
     const plan = job.plan as JobPlanSnapshot;

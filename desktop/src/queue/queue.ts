@@ -297,7 +297,7 @@ export class RenderQueue {
     const candidates = this.store.outputs.nextPending(this.batchSize, at);
     const first = candidates[0];
     if (!first) return false;
-    const job = this.store.jobs.row(first.jobId);
+    const job = this.store.jobs.withPlan(first.jobId);
     const size = strategyOf(RenderSettings.parse(job.settings)).batchSize(this.batchSize);
     const batch: Batch = { jobId: job.id, controller: new AbortController(), done: Promise.resolve() };
     const entries: Running[] = [];

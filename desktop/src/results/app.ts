@@ -32,7 +32,7 @@ export function projectAds(store: Store, projectId: string): AdRef[] {
   const snapshots = new Map<string, JobPlanSnapshot>();
   const ads = new Map<string, AdRef>();
   for (const o of outputs) {
-    if (!snapshots.has(o.jobId)) snapshots.set(o.jobId, store.jobs.row(o.jobId).plan as JobPlanSnapshot);
+    if (!snapshots.has(o.jobId)) snapshots.set(o.jobId, store.jobs.withPlan(o.jobId).plan as JobPlanSnapshot);
     const ad = adCodesFor(book, o.clipIds, snapshots.get(o.jobId)?.headlines?.[o.index]);
     if (ad) ads.set(ad.adName, ad);
   }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { RenderSettings } from '@vmp/shared';
 import type { Job } from '@vmp/shared/api';
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { NotFoundError } from './errors.ts';
 import { deriveJobStatus } from './job-status.ts';
 import { now, type RepoContext } from './repo.ts';
-import { type OutputCounts, type StoredNearDuplicates, toJob } from './rows.ts';
+import { type JobRow, type JobRowLite, type OutputCounts, type StoredNearDuplicates, toJob } from './rows.ts';
 import * as t from './schema.ts';
 
 export interface NewJob {
@@ -17,8 +17,15 @@ export interface NewJob {
   outputs: { index: number; clipIds: string[]; path: string; duration: number | null }[];
 }
 
+/** Parsed plans kept by a store (the jobs a queue is rendering). */
+const KEPT_PLANS = 8;
+
+const { plan: _plan, ...LITE_COLUMNS } = getTableColumns(t.jobs);
+
 /** Jobs; a job is created with all its outputs in one transaction; its status is derived from them. */
 export class JobsRepo {
+  private readonly plans = new Map<string, unknown>();
+
   constructor(private readonly ctx: RepoContext) {}
 
   /**
@@ -65,10 +72,26 @@ export class JobsRepo {
     }
   }
 
-  row(id: string) {
-    const row = this.ctx.db.select().from(t.jobs).where(eq(t.jobs.id, id)).get();
+  /** The job's row without its plan: what refreshing, pausing or finding its folder needs (see withPlan). */
+  row(id: string): JobRowLite {
+    const row = this.ctx.db.select(LITE_COLUMNS).from(t.jobs).where(eq(t.jobs.id, id)).get();
     if (!row) throw new NotFoundError(`Job ${id} does not exist.`, { jobId: id });
     return row;
+  }
+
+  /**
+   * The job's row with its plan. A plan never changes and can be megabytes (every output's codes on a 10,000-output
+   * job), so the last few are kept parsed: the queue reads one for every batch it starts.
+   */
+  withPlan(id: string): JobRow {
+    const row = this.row(id);
+    let plan = this.plans.get(id);
+    if (plan === undefined) {
+      plan = this.ctx.db.select({ plan: t.jobs.plan }).from(t.jobs).where(eq(t.jobs.id, id)).get()?.plan;
+      this.plans.set(id, plan);
+      if (this.plans.size > KEPT_PLANS) this.plans.delete(this.plans.keys().next().value!);
+    }
+    return { ...row, plan };
   }
 
   /** `counts`: the job's output counts when the caller has just read them (they cost a scan of its outputs). */
@@ -78,7 +101,7 @@ export class JobsRepo {
 
   list(projectId: string): Job[] {
     return this.ctx.db
-      .select()
+      .select(LITE_COLUMNS)
       .from(t.jobs)
       .where(eq(t.jobs.projectId, projectId))
       .orderBy(desc(t.jobs.createdAt))

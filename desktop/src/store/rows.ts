@@ -18,6 +18,8 @@ export type ClipRow = typeof schema.clips.$inferSelect;
 export type GroupRow = typeof schema.groups.$inferSelect;
 export type RuleRow = typeof schema.rules.$inferSelect;
 export type JobRow = typeof schema.jobs.$inferSelect;
+/** A job's row without its plan (store.jobs.row); JobRow has it (store.jobs.withPlan). */
+export type JobRowLite = Omit<JobRow, 'plan'>;
 export type OutputRow = typeof schema.outputs.$inferSelect;
 
 const Problems = z.array(ClipProblem);
@@ -103,7 +105,7 @@ export interface OutputCounts {
   processingProgress: number;
 }
 
-export function toJob(row: JobRow, counts: OutputCounts, etaSeconds: number | null = null): Job {
+export function toJob(row: JobRowLite, counts: OutputCounts, etaSeconds: number | null = null): Job {
   const finished = counts.completed + counts.failed + counts.cancelled;
   const progress = row.total === 0 ? 1 : Math.min(1, (finished + counts.processingProgress) / row.total);
   return {
@@ -126,7 +128,7 @@ export function toJob(row: JobRow, counts: OutputCounts, etaSeconds: number | nu
 }
 
 /** Jobs made for placements carry their report (null while owed); others nothing. */
-function nearDuplicatesOf(row: JobRow): Pick<Job, 'nearDuplicates' | 'nearDuplicateCount'> {
+function nearDuplicatesOf(row: JobRowLite): Pick<Job, 'nearDuplicates' | 'nearDuplicateCount'> {
   if (row.nearDuplicates == null) return row.checksOwed ? { nearDuplicates: null } : {};
   const stored = StoredNearDuplicates.catch({ total: 0, pairs: [] }).parse(row.nearDuplicates);
   return { nearDuplicates: stored.pairs.slice(0, NEAR_DUPLICATE_LIST), nearDuplicateCount: stored.total };
