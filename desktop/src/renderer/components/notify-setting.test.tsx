@@ -46,7 +46,8 @@ async function storedUrl() {
 
 it('shows the core’s error for a bad URL, saves a good one, and clears it', async () => {
   render(<NotifySetting />);
-  const input = await screen.findByLabelText('Notify when done', {}, SLOW);
+  await screen.findByLabelText('Notify when done', {}, SLOW);
+  const input = () => screen.getByLabelText('Notify when done');
   await commitField(input, 'ftp://example.com/hook');
   expect((await screen.findByRole('alert', {}, SLOW)).textContent).toMatch(/notifyUrl must be an http/);
   await commitField(input, 'https://hooks.slack.com/services/T0/B0/abc');
